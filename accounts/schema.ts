@@ -1,0 +1,191 @@
+/**
+ * The account config: what one AWS account is and what runs in it, and its runtime
+ * validation. Every account is validated before any stack is built; all problems of all
+ * accounts are reported in one run.
+ */
+import { Problem, Schema, object, oneOf, string } from './schema-kit';
+
+/** Commercial AWS regions an account may be placed in. */
+export const AWS_REGIONS = [
+  'us-east-1', 'us-east-2', 'us-west-1', 'us-west-2',
+  'ca-central-1', 'sa-east-1',
+  'eu-central-1', 'eu-west-1', 'eu-west-2', 'eu-west-3', 'eu-north-1', 'eu-south-1',
+  'ap-northeast-1', 'ap-northeast-2', 'ap-northeast-3', 'ap-southeast-1', 'ap-southeast-2',
+  'ap-south-1', 'ap-east-1',
+] as const;
+export type AwsRegion = (typeof AWS_REGIONS)[number];
+
+/**
+ * What kind of environment an account is. `production` turns on the strict defaults
+ * (deletion protection, immutable deploys, the production policy pack).
+ */
+export const ENVIRONMENTS = ['production', 'staging', 'sandbox'] as const;
+export type Environment = (typeof ENVIRONMENTS)[number];
+
+/** Datadog sites: the provider's API URL is derived from it. */
+export const DATADOG_SITES = ['datadoghq.com', 'us3.datadoghq.com', 'us5.datadoghq.com', 'datadoghq.eu', 'ap1.datadoghq.com'] as const;
+export type DatadogSite = (typeof DATADOG_SITES)[number];
+
+/** The IAM roles CI uses in the account (names, not ARNs: the ARN comes from the account id). */
+export interface CiRoles {
+  /** Read-only role for `terraform plan` on pull requests. */
+  readonly planRole: string;
+  /** Role for `terraform apply` after merge. */
+  readonly applyRole: string;
+}
+
+/** Where Terraform keeps this account's state. */
+export interface StateConfig {
+  /** S3 bucket in this account, made by the one-time bootstrap. */
+  readonly bucket: string;
+}
+
+/** Tags put on every taggable resource through the provider's `default_tags`. */
+export interface AccountTags {
+  /** Team that owns the account's resources. */
+  readonly team: string;
+  /** Cost centre billed for the account. */
+  readonly costCenter: string;
+  /** Repository that manages the resources (`owner/name`). */
+  readonly repository: string;
+}
+
+export interface DatadogConfig {
+  /** Datadog site the organisation lives on. */
+  readonly site: DatadogSite;
+}
+
+/** One AWS account, fully resolved (shared defaults applied). */
+export interface AccountConfig {
+  /** Account name: lower-case kebab-case, the same as its folder and its stack. */
+  readonly name: string;
+  /** The 12-digit AWS account id; the AWS provider refuses any other account. */
+  readonly accountId: string;
+  readonly region: AwsRegion;
+  readonly environment: Environment;
+  readonly ci: CiRoles;
+  readonly state: StateConfig;
+  readonly tags: AccountTags;
+  readonly datadog: DatadogConfig;
+}
+
+const NAME = /^[a-z][a-z0-9-]{0,30}[a-z0-9]$/;
+const ROLE_NAME = /^[\w+=,.@-]{1,64}$/;
+// S3 bucket naming rules, less the dotted forms (dots break virtual-host TLS).
+const BUCKET = /^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/;
+
+const name = (): Schema<string> =>
+  string({ pattern: NAME, description: 'a kebab-case name of 2 to 32 characters (a-z, 0-9, -)' });
+
+export const accountSchema: Schema<AccountConfig> = object<AccountConfig>({
+  name: name(),
+  accountId: string({ pattern: /^\d{12}$/, description: 'a 12-digit AWS account id as a string' }),
+  region: oneOf(AWS_REGIONS),
+  environment: oneOf(ENVIRONMENTS),
+  ci: object<CiRoles>({
+    planRole: string({ pattern: ROLE_NAME, description: 'an IAM role name' }),
+    applyRole: string({ pattern: ROLE_NAME, description: 'an IAM role name' }),
+  }),
+  state: object<StateConfig>({
+    bucket: string({ pattern: BUCKET, description: 'an S3 bucket name (3-63 of a-z, 0-9, -)' }),
+  }),
+  tags: object<AccountTags>({
+    team: string(),
+    costCenter: string(),
+    repository: string({ pattern: /^[\w.-]+\/[\w.-]+$/, description: 'a repository as owner/name' }),
+  }),
+  datadog: object<DatadogConfig>({ site: oneOf(DATADOG_SITES) }),
+});
+
+/** What an account file exports: only what differs from the shared defaults. */
+export type AccountOverrides = DeepPartial<AccountConfig> & { readonly name: string; readonly accountId: string };
+
+export type DeepPartial<T> = T extends readonly (infer U)[]
+  ? readonly U[]
+  : T extends object
+    ? { readonly [K in keyof T]?: DeepPartial<T[K]> }
+    : T;
+
+/** One account as loaded from its folder, before validation. */
+export interface AccountSource {
+  /** The folder name under `accounts/`. */
+  readonly folder: string;
+  /** The account file's export (typed loosely: it is checked at run time). */
+  readonly overrides: unknown;
+}
+
+/**
+ * Applies layers: objects merge key by key, anything else (arrays included) is replaced
+ * by the later layer. Arrays are replaced so an account lists its apps explicitly.
+ */
+export function layer(base: unknown, over: unknown): unknown {
+  if (isPlainObject(base) && isPlainObject(over)) {
+    const out: Record<string, unknown> = { ...base };
+    for (const [k, v] of Object.entries(over)) out[k] = k in base ? layer(base[k], v) : v;
+    return out;
+  }
+  return over === undefined ? base : over;
+}
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** A problem with one account, printable as `accounts/<name>: <path>: got <v>, expected <e>`. */
+export interface AccountProblem extends Problem {
+  readonly account: string;
+}
+
+export function formatProblem(p: AccountProblem): string {
+  return `accounts/${p.account}: ${p.path}: got ${p.got}, expected ${p.expected}`;
+}
+
+export class AccountConfigError extends Error {
+  constructor(public readonly problems: readonly AccountProblem[]) {
+    super(
+      `${problems.length} problem${problems.length === 1 ? '' : 's'} in account config:\n` +
+        problems.map((p) => `  ${formatProblem(p)}`).join('\n'),
+    );
+    this.name = 'AccountConfigError';
+  }
+}
+
+/**
+ * Layers each account over `defaults`, validates every one of them and the rules across
+ * accounts (unique names and ids), and either returns all configs or throws one
+ * {@link AccountConfigError} listing every problem.
+ */
+export function resolveAccounts(sources: readonly AccountSource[], defaults: unknown): AccountConfig[] {
+  const problems: AccountProblem[] = [];
+  const resolved: AccountConfig[] = [];
+  for (const source of sources) {
+    const own: Problem[] = [];
+    const config = accountSchema.check(layer(defaults, source.overrides), '', own);
+    if (config && config.name !== source.folder) {
+      own.push({
+        path: 'name',
+        got: JSON.stringify(config.name),
+        expected: `the folder name ${JSON.stringify(source.folder)}`,
+      });
+    }
+    problems.push(...own.map((p) => ({ ...p, account: source.folder })));
+    if (config && own.length === 0) resolved.push(config);
+  }
+  problems.push(...duplicates(resolved, 'name'), ...duplicates(resolved, 'accountId'));
+  if (problems.length > 0) throw new AccountConfigError(problems);
+  return resolved;
+}
+
+function duplicates(accounts: readonly AccountConfig[], field: 'name' | 'accountId'): AccountProblem[] {
+  const firstBy = new Map<string, string>();
+  const out: AccountProblem[] = [];
+  for (const a of accounts) {
+    const first = firstBy.get(a[field]);
+    if (first !== undefined) {
+      out.push({ account: a.name, path: field, got: JSON.stringify(a[field]), expected: `a value no other account has (accounts/${first} has it)` });
+    } else {
+      firstBy.set(a[field], a.name);
+    }
+  }
+  return out;
+}

@@ -1,0 +1,81 @@
+import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
+import { DatadogProvider } from '@cdktf/provider-datadog/lib/provider';
+import { Fn, S3Backend, TerraformStack, TerraformVariable } from 'cdktf';
+import { Construct } from 'constructs';
+import { AccountConfig } from '../accounts/schema';
+
+export interface AccountStackProps {
+  /** The account's validated config (see `accounts/schema.ts`). */
+  readonly account: AccountConfig;
+}
+
+/** The Terraform variable that picks which CI role the AWS provider assumes. */
+export const CI_ROLE_VARIABLE = 'ci_role';
+
+/**
+ * One AWS account as one Terraform stack, named after the account.
+ *
+ * The AWS provider is pinned to the account (`allowed_account_ids`) and assumes the
+ * account's CI role: `plan` (read-only) unless the apply job sets `-var ci_role=apply`,
+ * so anyone with base credentials in the account plans with exactly CI's permissions.
+ * State lives in the account's own bucket with S3-native locking. The Datadog provider
+ * reads its keys from DD_API_KEY / DD_APP_KEY: no secret is in code or in the JSON.
+ */
+export class AccountStack extends TerraformStack {
+  public readonly account: AccountConfig;
+  public readonly awsProvider: AwsProvider;
+  public readonly datadogProvider: DatadogProvider;
+
+  constructor(scope: Construct, props: AccountStackProps) {
+    const { account } = props;
+    super(scope, account.name);
+    this.account = account;
+
+    new S3Backend(this, {
+      bucket: account.state.bucket,
+      key: `${account.name}/terraform.tfstate`,
+      region: account.region,
+      encrypt: true,
+      allowedAccountIds: [account.accountId],
+    }).addOverride('use_lockfile', true); // cdktf 0.21 has no prop for S3-native locking
+
+    const ciRole = new TerraformVariable(this, CI_ROLE_VARIABLE, {
+      type: 'string',
+      default: 'plan',
+      description: 'Which CI role the AWS provider assumes: "plan" (read-only) or "apply".',
+      validation: [
+        {
+          condition: `\${contains(["plan", "apply"], var.${CI_ROLE_VARIABLE})}`,
+          errorMessage: 'ci_role must be "plan" or "apply".',
+        },
+      ],
+    });
+    const roleArns = {
+      plan: `arn:aws:iam::${account.accountId}:role/${account.ci.planRole}`,
+      apply: `arn:aws:iam::${account.accountId}:role/${account.ci.applyRole}`,
+    };
+
+    this.awsProvider = new AwsProvider(this, 'aws', {
+      region: account.region,
+      allowedAccountIds: [account.accountId],
+      assumeRole: [{ roleArn: Fn.lookup(roleArns, ciRole.stringValue), sessionName: `cdktf-${account.name}` }],
+      defaultTags: [{ tags: accountTags(account) }],
+    });
+
+    this.datadogProvider = new DatadogProvider(this, 'datadog', {
+      apiUrl: `https://api.${account.datadog.site}/`,
+    });
+  }
+}
+
+/** The tags every taggable AWS resource in the account carries. */
+export function accountTags(account: AccountConfig): Record<string, string> {
+  return {
+    Environment: account.environment,
+    Account: account.name,
+    ManagedBy: 'cdktf',
+    Repository: account.tags.repository,
+    Team: account.tags.team,
+    CostCenter: account.tags.costCenter,
+  };
+}

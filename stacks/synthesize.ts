@@ -1,0 +1,108 @@
+import { existsSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { App } from 'cdktf';
+import { AccountConfig, AccountConfigError, AccountSource } from '../accounts/schema';
+import { loadAccounts } from '../accounts';
+import { AccountStack } from './account-stack';
+
+export interface SynthesizeOptions {
+  /** The accounts to synthesize. @default - every account in `accounts/index.ts` */
+  readonly sources?: readonly AccountSource[];
+  /** Where the Terraform JSON goes. @default 'cdktf.out' */
+  readonly outdir?: string;
+}
+
+/** What one synthesized stack contains. */
+export interface StackInventory {
+  readonly account: AccountConfig;
+  /** Resource count by Terraform resource type, sorted by type. */
+  readonly resourcesByType: ReadonlyArray<readonly [type: string, count: number]>;
+  readonly totalResources: number;
+}
+
+export interface SynthesizeResult {
+  readonly outdir: string;
+  readonly stacks: readonly StackInventory[];
+}
+
+/**
+ * Validates every account, builds one stack per account and synthesizes them.
+ *
+ * Nothing is half-written: the stacks are synthesized into a sibling directory, which
+ * replaces `outdir` only when everything succeeded. Any failure (bad config, a construct
+ * refusing its props, a policy violation) throws and leaves the previous `outdir` as it was.
+ */
+export function synthesizeAccounts(options: SynthesizeOptions = {}): SynthesizeResult {
+  const outdir = resolve(options.outdir ?? 'cdktf.out');
+  const accounts = loadAccounts(options.sources); // throws before anything is built
+  const staging = `${outdir}.next-${process.pid}`;
+  rmSync(staging, { recursive: true, force: true });
+  try {
+    const app = new App({ outdir: staging });
+    for (const account of accounts) new AccountStack(app, { account });
+    app.synth();
+    const stacks = accounts.map((account) => inventory(account, join(staging, 'stacks', account.name, 'cdk.tf.json')));
+    swapInto(staging, outdir);
+    return { outdir, stacks };
+  } finally {
+    rmSync(staging, { recursive: true, force: true });
+  }
+}
+
+function inventory(account: AccountConfig, file: string): StackInventory {
+  const json = JSON.parse(readFileSync(file, 'utf8')) as { resource?: Record<string, Record<string, unknown>> };
+  const resourcesByType = Object.entries(json.resource ?? {})
+    .map(([type, byName]) => [type, Object.keys(byName).length] as const)
+    .sort(([a], [b]) => a.localeCompare(b));
+  const totalResources = resourcesByType.reduce((sum, [, n]) => sum + n, 0);
+  return { account, resourcesByType, totalResources };
+}
+
+/** Replaces `target` with `source` by two renames, so a reader never sees a half-written tree. */
+function swapInto(source: string, target: string): void {
+  const old = `${target}.old-${process.pid}`;
+  if (existsSync(target)) renameSync(target, old);
+  renameSync(source, target);
+  rmSync(old, { recursive: true, force: true });
+}
+
+/** The inventory `npm start` prints: per stack, resources by type and in total. */
+export function formatInventory(result: SynthesizeResult, cwd = process.cwd()): string {
+  const lines: string[] = [];
+  const where = result.outdir.startsWith(cwd) ? result.outdir.slice(cwd.length + 1) || '.' : result.outdir;
+  const total = result.stacks.reduce((sum, s) => sum + s.totalResources, 0);
+  lines.push(`Synthesized ${result.stacks.length} stacks, ${total} resources, into ${where}/stacks`);
+  for (const s of result.stacks) {
+    const a = s.account;
+    lines.push('');
+    lines.push(`${a.name}  (account ${a.accountId}, ${a.region}, ${a.environment}): ${s.totalResources} resources`);
+    const width = Math.max(0, ...s.resourcesByType.map(([type]) => type.length));
+    for (const [type, count] of s.resourcesByType) lines.push(`  ${type.padEnd(width)}  ${String(count).padStart(3)}`);
+  }
+  return lines.join('\n');
+}
+
+/** Where `runMain` prints; the console by default, a buffer in tests. */
+export interface Printer {
+  log(text: string): void;
+  error(text: string): void;
+}
+
+/**
+ * `npm start`: synthesizes, prints the inventory and returns the exit code. On any
+ * problem it prints what is wrong, returns 1 and leaves the output directory as it was.
+ */
+export function runMain(options: SynthesizeOptions = {}, out: Printer = console): number {
+  const started = process.hrtime.bigint();
+  try {
+    const result = synthesizeAccounts(options);
+    out.log(formatInventory(result));
+    out.log(`\nDone in ${(Number(process.hrtime.bigint() - started) / 1e9).toFixed(2)} s.`);
+    return 0;
+  } catch (error) {
+    // A config error is the developer's to fix: its message is the whole story.
+    const text = error instanceof AccountConfigError ? error.message : error instanceof Error ? (error.stack ?? error.message) : String(error);
+    out.error(`${text}\n\nNothing was written: ${options.outdir ?? 'cdktf.out'} is as it was.`);
+    return 1;
+  }
+}

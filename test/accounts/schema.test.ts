@@ -1,0 +1,107 @@
+import { sharedDefaults } from '../../accounts/defaults';
+import { accountSources, loadAccounts } from '../../accounts';
+import { AccountConfigError, AccountSource, formatProblem, layer, resolveAccounts } from '../../accounts/schema';
+import { staging } from '../../accounts/staging';
+
+/** staging's overrides with `changes` layered in, as the folder `folder`. */
+function source(folder: string, changes: Record<string, unknown> = {}): AccountSource {
+  return { folder, overrides: layer({ ...staging, name: folder }, changes) };
+}
+
+/** The formatted problems `resolveAccounts` reports for `sources`. */
+function problemsOf(...sources: AccountSource[]): string[] {
+  try {
+    resolveAccounts(sources, sharedDefaults);
+  } catch (error) {
+    if (error instanceof AccountConfigError) return error.problems.map(formatProblem);
+    throw error;
+  }
+  throw new Error('expected the config to be refused');
+}
+
+describe('account config validation', () => {
+  it('accepts the real accounts', () => {
+    const names = loadAccounts().map((a) => a.name);
+    expect(names).toEqual(['production', 'staging', 'sandbox']);
+  });
+
+  it('layers an account over the shared defaults', () => {
+    const [prod] = loadAccounts(accountSources.filter((s) => s.folder === 'production'));
+    expect(prod.region).toBe('ap-northeast-1'); // from the defaults
+    expect(prod.tags.team).toBe('platform'); // from the defaults
+    expect(prod.tags.costCenter).toBe('CC-2100'); // the account's own
+  });
+
+  it('refuses an account id that is not 12 digits', () => {
+    expect(problemsOf(source('staging', { accountId: '12345' }))).toEqual([
+      'accounts/staging: accountId: got "12345", expected a 12-digit AWS account id as a string',
+    ]);
+  });
+
+  it('refuses an unknown region', () => {
+    expect(problemsOf(source('staging', { region: 'ap-northeast-9' }))).toEqual([
+      expect.stringMatching(/^accounts\/staging: region: got "ap-northeast-9", expected one of "us-east-1", .*"ap-northeast-1"/),
+    ]);
+  });
+
+  it('refuses two accounts with the same name', () => {
+    expect(problemsOf(source('staging'), source('staging', { accountId: '444444444444' }))).toEqual([
+      'accounts/staging: name: got "staging", expected a value no other account has (accounts/staging has it)',
+    ]);
+  });
+
+  it('refuses two accounts with the same id', () => {
+    expect(problemsOf(source('staging'), source('qa'))).toEqual([
+      'accounts/qa: accountId: got "222222222222", expected a value no other account has (accounts/staging has it)',
+    ]);
+  });
+
+  it('refuses a missing required field', () => {
+    const { state: _state, ...withoutState } = staging;
+    expect(problemsOf({ folder: 'staging', overrides: withoutState })).toEqual([
+      'accounts/staging: state: got nothing, expected an object (required)',
+    ]);
+  });
+
+  it('refuses an unknown key and suggests the one meant', () => {
+    expect(problemsOf(source('staging', { regoin: 'ap-northeast-1' }))).toEqual([
+      expect.stringMatching(/^accounts\/staging: regoin: got "ap-northeast-1", expected no such key \(did you mean "region"\?\); allowed keys: name, accountId, region, /),
+    ]);
+  });
+
+  it('refuses a wrong type', () => {
+    expect(problemsOf(source('staging', { accountId: 222222222222 }))).toEqual([
+      'accounts/staging: accountId: got 222222222222, expected a 12-digit AWS account id as a string',
+    ]);
+  });
+
+  it('refuses an empty string where a name is needed', () => {
+    expect(problemsOf(source('staging', { tags: { team: '' } }))).toEqual([
+      'accounts/staging: tags.team: got "", expected a non-empty string',
+    ]);
+  });
+
+  it('refuses a name that differs from the folder', () => {
+    expect(problemsOf({ folder: 'staging', overrides: { ...staging, name: 'stage' } })).toEqual([
+      'accounts/staging: name: got "stage", expected the folder name "staging"',
+    ]);
+  });
+
+  it('lists every problem of every account in one run', () => {
+    const problems = problemsOf(
+      source('staging', { accountId: 'x', environment: 'prod' }),
+      source('sandbox', { state: { bucket: 'Bad_Bucket' }, accountId: '444444444444' }),
+    );
+    expect(problems).toEqual([
+      'accounts/staging: accountId: got "x", expected a 12-digit AWS account id as a string',
+      'accounts/staging: environment: got "prod", expected one of "production", "staging", "sandbox"',
+      'accounts/sandbox: state.bucket: got "Bad_Bucket", expected an S3 bucket name (3-63 of a-z, 0-9, -)',
+    ]);
+  });
+
+  it('never echoes the value of a secret-looking field', () => {
+    const [message] = problemsOf(source('staging', { datadog: { apiKey: 'abcd1234secretvalue' } }));
+    expect(message).toContain('datadog.apiKey: got <redacted>');
+    expect(message).not.toContain('abcd1234secretvalue');
+  });
+});

@@ -1,0 +1,32 @@
+import { Testing } from 'cdktf';
+import { sharedDefaults } from '../accounts/defaults';
+import { staging } from '../accounts/staging';
+import { AccountConfig, AccountOverrides, layer, resolveAccounts } from '../accounts/schema';
+import { AccountStack } from '../stacks/account-stack';
+
+/** The synthesized Terraform JSON of a stack, as Terraform will read it. */
+export type TerraformJson = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+/** A valid account: staging's config with `changes` layered over it. */
+export function testAccount(changes: Partial<Record<keyof AccountOverrides, unknown>> = {}): AccountConfig {
+  const overrides = layer(staging, changes) as { name: string };
+  return resolveAccounts([{ folder: overrides.name, overrides }], sharedDefaults)[0];
+}
+
+/** Builds the account's stack and returns its Terraform JSON. */
+export function synthAccount(account: AccountConfig): TerraformJson {
+  const stack = new AccountStack(Testing.app(), { account });
+  return stack.toTerraform() as TerraformJson;
+}
+
+/** All resources of one type in a synthesized stack, by construct name. */
+export function resourcesOf(json: TerraformJson, type: string): Record<string, TerraformJson> {
+  return json.resource?.[type] ?? {};
+}
+
+/** The only resource of `type`; fails the test when there is not exactly one. */
+export function onlyResource(json: TerraformJson, type: string): TerraformJson {
+  const all = Object.values(resourcesOf(json, type));
+  if (all.length !== 1) throw new Error(`expected exactly one ${type}, found ${all.length}`);
+  return all[0];
+}
