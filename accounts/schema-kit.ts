@@ -42,6 +42,7 @@ export function show(value: unknown, path = ''): string {
 
 function join(path: string, key: string | number): string {
   if (typeof key === 'number') return `${path}[${key}]`;
+  if (key === '') return path;
   return path === '' ? key : `${path}.${key}`;
 }
 

@@ -3,7 +3,12 @@
  * validation. Every account is validated before any stack is built; all problems of all
  * accounts are reported in one run.
  */
-import { Problem, Schema, object, oneOf, string } from './schema-kit';
+import type { AuroraClusterProps, ReaderAutoScaling, ServerlessV2Capacity } from '../constructs/aurora/aurora-cluster';
+import { DEPLOYMENT_POLICIES } from '../constructs/beanstalk/beanstalk-app';
+import type { BeanstalkAppProps, BeanstalkEnvironmentSettings } from '../constructs/beanstalk/beanstalk-app';
+import type { ExistingNetwork, NetworkProps, SubnetRef } from '../constructs/network/network';
+import type { AlwaysOnNode, AlwaysOnSettings, RdsSqlServerSettings, SqlServerClusterProps, VolumeRole, VolumeSpec } from '../constructs/sqlserver/sqlserver-cluster';
+import { ObjectRule, Problem, Schema, arrayOf, boolean, number, object, oneOf, optional, recordOf, string } from './schema-kit';
 
 /** Commercial AWS regions an account may be placed in. */
 export const AWS_REGIONS = [
@@ -55,6 +60,26 @@ export interface DatadogConfig {
   readonly site: DatadogSite;
 }
 
+/** The account's VPC: the Network construct's props. */
+export type NetworkConfig = Omit<NetworkProps, 'logsKmsKeyArn'>;
+
+/** An Elastic Beanstalk application: BeanstalkApp's props less what the stack wires in. */
+export type AppConfig = Omit<BeanstalkAppProps, 'vpcId' | 'privateSubnets' | 'publicSubnets' | 'production'>;
+
+/** Who may connect to a database: names of apps in this account (their instances). */
+interface DatabaseClients {
+  /** @default [] */
+  readonly clients?: readonly string[];
+}
+
+export type AuroraConfig = Omit<AuroraClusterProps, 'vpcId' | 'subnets' | 'allowedSecurityGroupIds' | 'production'> & DatabaseClients;
+export type SqlServerConfig = Omit<SqlServerClusterProps, 'vpcId' | 'subnets' | 'allowedSecurityGroupIds' | 'production'> & DatabaseClients;
+
+export interface DatabasesConfig {
+  readonly aurora: readonly AuroraConfig[];
+  readonly sqlServer: readonly SqlServerConfig[];
+}
+
 /** One AWS account, fully resolved (shared defaults applied). */
 export interface AccountConfig {
   /** Account name: lower-case kebab-case, the same as its folder and its stack. */
@@ -67,6 +92,11 @@ export interface AccountConfig {
   readonly state: StateConfig;
   readonly tags: AccountTags;
   readonly datadog: DatadogConfig;
+  /** The VPC everything runs in. */
+  readonly network: NetworkConfig;
+  /** Elastic Beanstalk applications. */
+  readonly apps: readonly AppConfig[];
+  readonly databases: DatabasesConfig;
 }
 
 const NAME = /^[a-z][a-z0-9-]{0,30}[a-z0-9]$/;
@@ -76,6 +106,146 @@ const BUCKET = /^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/;
 
 const name = (): Schema<string> =>
   string({ pattern: NAME, description: 'a kebab-case name of 2 to 32 characters (a-z, 0-9, -)' });
+
+const subnetRef = object<SubnetRef>({ id: string({ pattern: /^subnet-[0-9a-f]+$/, description: 'a subnet id' }), availabilityZone: string() });
+const text = () => string();
+const optionalText = () => optional(string());
+const optionalCount = (min: number, max: number) => optional(number({ min, max }));
+const arn = (service: string) => string({ pattern: new RegExp(`^arn:aws:${service}:`), description: `an ARN of ${service}` });
+
+const networkSchema = object<NetworkConfig>({
+  cidrBlock: optionalText(),
+  availabilityZones: optional(arrayOf(text(), { minLength: 2 })),
+  natGateways: optional(oneOf(['per-az', 'single', 'none'] as const)),
+  flowLogRetentionDays: optionalCount(1, 3653),
+  existing: optional(
+    object<ExistingNetwork>({
+      vpcId: string({ pattern: /^vpc-[0-9a-f]+$/, description: 'a VPC id' }),
+      publicSubnets: arrayOf(subnetRef),
+      privateSubnets: arrayOf(subnetRef),
+      isolatedSubnets: arrayOf(subnetRef),
+    }),
+  ),
+});
+
+const environmentSchema = object<BeanstalkEnvironmentSettings>({
+  name: text(),
+  cnamePrefix: optionalText(),
+  instanceTypes: optional(arrayOf(text(), { minLength: 1 })),
+  minInstances: optionalCount(1, 100),
+  maxInstances: optionalCount(1, 100),
+  deploymentPolicy: optional(oneOf(DEPLOYMENT_POLICIES)),
+  batchSizePercent: optionalCount(1, 100),
+  certificateArn: arn('acm'),
+  sslPolicy: optionalText(),
+  healthCheckPath: optionalText(),
+  scaleOutCpuPercent: optionalCount(1, 100),
+  scaleInCpuPercent: optionalCount(1, 100),
+  rootVolumeGb: optionalCount(8, 16384),
+  environmentVariables: optional(recordOf(string({ allowEmpty: true }))),
+  secrets: optional(recordOf(text())),
+  logRetentionDays: optionalCount(1, 3653),
+  updateWindow: optionalText(),
+  internal: optional(boolean()),
+  allowedCidrs: optional(arrayOf(text(), { minLength: 1 })),
+});
+
+const appSchema = object<AppConfig>({
+  name: text(),
+  description: optionalText(),
+  solutionStackName: text(),
+  imageId: optionalText(),
+  environments: arrayOf(environmentSchema, { minLength: 1, uniqueBy: (e: BeanstalkEnvironmentSettings) => e.name }),
+  maxVersions: optionalCount(1, 1000),
+});
+
+const clients = () => optional(arrayOf(text(), { uniqueBy: (c: string) => c }));
+
+const auroraSchema = object<AuroraConfig>({
+  name: text(),
+  engine: oneOf(['aurora-mysql', 'aurora-postgresql'] as const),
+  engineVersion: text(),
+  serverlessV2: optional(object<ServerlessV2Capacity>({ minCapacity: number({ min: 0, max: 256, integer: false }), maxCapacity: number({ min: 0, max: 256, integer: false }) })),
+  instanceClass: optionalText(),
+  readers: optionalCount(0, 15),
+  readerAutoScaling: optional(object<ReaderAutoScaling>({ maxReaders: number({ min: 1, max: 15 }), targetCpuPercent: optionalCount(10, 90) })),
+  kmsKeyArn: optional(arn('kms')),
+  databaseName: optionalText(),
+  masterUsername: optionalText(),
+  deletionProtection: optional(boolean()),
+  backupRetentionDays: optionalCount(1, 35),
+  backupWindow: optionalText(),
+  maintenanceWindow: optionalText(),
+  iamAuthentication: optional(boolean()),
+  logExports: optional(arrayOf(text())),
+  logRetentionDays: optionalCount(1, 3653),
+  monitoringIntervalSeconds: optionalCount(0, 60),
+  performanceInsightsRetentionDays: optionalCount(7, 731),
+  clients: clients(),
+});
+
+const volumeSchema = optional(object<VolumeSpec>({ sizeGb: number({ min: 1, max: 16384 }), type: optional(oneOf(['gp3', 'io2'] as const)), iops: optionalCount(100, 256000), throughput: optionalCount(125, 1000) }));
+
+interface WitnessFields {
+  readonly fsx?: { readonly activeDirectoryId: string; readonly storageGb?: number; readonly throughputMbps?: number };
+  readonly sharePath?: string;
+}
+const witnessSchema = object<WitnessFields>(
+  {
+    fsx: optional(object<NonNullable<WitnessFields['fsx']>>({ activeDirectoryId: string({ pattern: /^d-[0-9a-f]{10}$/, description: 'a directory id (d-...)' }), storageGb: optionalCount(32, 65536), throughputMbps: optionalCount(32, 12288) })),
+    sharePath: optionalText(),
+  },
+  [(w) => (!w.fsx === !w.sharePath ? [{ path: '', got: Object.keys(w).join(' and ') || 'neither', expected: 'exactly one of fsx or sharePath' }] : [])],
+) as Schema<AlwaysOnSettings['witness']>;
+
+const sqlServerSchema = object<SqlServerConfig>({
+  name: text(),
+  mode: oneOf(['rds', 'ec2-always-on'] as const),
+  kmsKeyArn: optional(arn('kms')),
+  deletionProtection: optional(boolean()),
+  backupRetentionDays: optionalCount(1, 35),
+  backupWindow: optionalText(),
+  rds: optional(
+    object<RdsSqlServerSettings>({
+      edition: oneOf(['ex', 'web', 'se', 'ee'] as const),
+      engineVersion: text(),
+      instanceClass: optionalText(),
+      storageType: optional(oneOf(['gp3', 'io2'] as const)),
+      allocatedStorageGb: optionalCount(20, 16384),
+      maxAllocatedStorageGb: optionalCount(20, 65536),
+      iops: optionalCount(1000, 256000),
+      storageThroughput: optionalCount(125, 4000),
+      timezone: optionalText(),
+      collation: optionalText(),
+      multiAz: optional(boolean()),
+      backupBucketName: optionalText(),
+      activeDirectoryId: optionalText(),
+      maintenanceWindow: optionalText(),
+    }),
+  ),
+  alwaysOn: optional(
+    object<AlwaysOnSettings>({
+      imageId: text(),
+      instanceType: optionalText(),
+      nodes: arrayOf(object<AlwaysOnNode>({ availabilityZone: text(), primaryIp: text(), clusterIp: text(), listenerIp: text() })),
+      volumes: optional(object<Partial<Record<VolumeRole, VolumeSpec>>>({ data: volumeSchema, log: volumeSchema, tempdb: volumeSchema, backup: volumeSchema })),
+      witness: witnessSchema,
+      snapshotTime: optionalText(),
+    }),
+  ),
+  clients: clients(),
+});
+
+/** Databases may only name apps of the same account as clients. */
+const clientsAreApps: ObjectRule<AccountConfig> = (account) => {
+  const apps = account.apps.map((a) => a.name);
+  const expected = apps.length ? `the name of an app in this account: ${apps.join(', ')}` : 'an app name, but this account has no apps';
+  const check = (kind: 'aurora' | 'sqlServer') =>
+    account.databases[kind].flatMap((db, i) =>
+      (db.clients ?? []).flatMap((c, j) => (apps.includes(c) ? [] : [{ path: `databases.${kind}[${i}].clients[${j}]`, got: c, expected }])),
+    );
+  return [...check('aurora'), ...check('sqlServer')];
+};
 
 export const accountSchema: Schema<AccountConfig> = object<AccountConfig>({
   name: name(),
@@ -95,7 +265,13 @@ export const accountSchema: Schema<AccountConfig> = object<AccountConfig>({
     repository: string({ pattern: /^[\w.-]+\/[\w.-]+$/, description: 'a repository as owner/name' }),
   }),
   datadog: object<DatadogConfig>({ site: oneOf(DATADOG_SITES) }),
-});
+  network: networkSchema,
+  apps: arrayOf(appSchema, { uniqueBy: (a: AppConfig) => a.name }),
+  databases: object<DatabasesConfig>({
+    aurora: arrayOf(auroraSchema, { uniqueBy: (d: AuroraConfig) => d.name }),
+    sqlServer: arrayOf(sqlServerSchema, { uniqueBy: (d: SqlServerConfig) => d.name }),
+  }),
+}, [clientsAreApps]);
 
 /** What an account file exports: only what differs from the shared defaults. */
 export type AccountOverrides = DeepPartial<AccountConfig> & { readonly name: string; readonly accountId: string };

@@ -1,8 +1,13 @@
+import { EbsEncryptionByDefault } from '@cdktf/provider-aws/lib/ebs-encryption-by-default';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { DatadogProvider } from '@cdktf/provider-datadog/lib/provider';
 import { Fn, S3Backend, TerraformStack, TerraformVariable } from 'cdktf';
 import { Construct } from 'constructs';
 import { AccountConfig } from '../accounts/schema';
+import { AuroraCluster } from '../constructs/aurora/aurora-cluster';
+import { BeanstalkApp } from '../constructs/beanstalk/beanstalk-app';
+import { Network } from '../constructs/network/network';
+import { SqlServerCluster } from '../constructs/sqlserver/sqlserver-cluster';
 
 export interface AccountStackProps {
   /** The account's validated config (see `accounts/schema.ts`). */
@@ -25,6 +30,10 @@ export class AccountStack extends TerraformStack {
   public readonly account: AccountConfig;
   public readonly awsProvider: AwsProvider;
   public readonly datadogProvider: DatadogProvider;
+  public readonly network: Network;
+  public readonly apps: readonly BeanstalkApp[];
+  public readonly auroraClusters: readonly AuroraCluster[];
+  public readonly sqlServerClusters: readonly SqlServerCluster[];
 
   constructor(scope: Construct, props: AccountStackProps) {
     const { account } = props;
@@ -65,6 +74,50 @@ export class AccountStack extends TerraformStack {
     this.datadogProvider = new DatadogProvider(this, 'datadog', {
       apiUrl: `https://api.${account.datadog.site}/`,
     });
+
+    // Every EBS volume in the account and region is encrypted, including the root volumes
+    // of Beanstalk instances, whose launch templates have no encryption setting.
+    new EbsEncryptionByDefault(this, 'ebs-encryption-by-default', { enabled: true });
+
+    const production = account.environment === 'production';
+    this.network = new Network(this, 'network', account.network);
+
+    this.apps = account.apps.map(
+      (app) =>
+        new BeanstalkApp(this, `app-${app.name}`, {
+          ...app,
+          production,
+          vpcId: this.network.vpcId,
+          privateSubnets: this.network.privateSubnets,
+          publicSubnets: this.network.publicSubnets,
+        }),
+    );
+    const clientGroups = (names: readonly string[] = []) =>
+      names.flatMap((name) => this.apps.find((a) => a.appName === name)!.environments.map((e) => e.instanceSecurityGroupId));
+
+    // Databases live in the isolated subnets: no route out of the VPC at all.
+    this.auroraClusters = account.databases.aurora.map(
+      ({ clients, ...db }) =>
+        new AuroraCluster(this, `aurora-${db.name}`, {
+          ...db,
+          production,
+          vpcId: this.network.vpcId,
+          subnets: this.network.isolatedSubnets,
+          allowedSecurityGroupIds: clientGroups(clients),
+        }),
+    );
+    // Always On nodes are Windows servers that need Session Manager, updates and domain
+    // controllers: they go in the private subnets. RDS goes in the isolated ones.
+    this.sqlServerClusters = account.databases.sqlServer.map(
+      ({ clients, ...db }) =>
+        new SqlServerCluster(this, `sqlserver-${db.name}`, {
+          ...db,
+          production,
+          vpcId: this.network.vpcId,
+          subnets: db.mode === 'rds' ? this.network.isolatedSubnets : this.network.privateSubnets,
+          allowedSecurityGroupIds: clientGroups(clients),
+        }),
+    );
   }
 }
 

@@ -3,6 +3,7 @@ import { join, resolve } from 'node:path';
 import { App } from 'cdktf';
 import { AccountConfig, AccountConfigError, AccountSource } from '../accounts/schema';
 import { loadAccounts } from '../accounts';
+import { PropsError } from '../constructs/core/validation';
 import { AccountStack } from './account-stack';
 
 export interface SynthesizeOptions {
@@ -100,8 +101,9 @@ export function runMain(options: SynthesizeOptions = {}, out: Printer = console)
     out.log(`\nDone in ${(Number(process.hrtime.bigint() - started) / 1e9).toFixed(2)} s.`);
     return 0;
   } catch (error) {
-    // A config error is the developer's to fix: its message is the whole story.
-    const text = error instanceof AccountConfigError ? error.message : error instanceof Error ? (error.stack ?? error.message) : String(error);
+    // A config or props error is the developer's to fix: its message is the whole story.
+    const known = error instanceof AccountConfigError || error instanceof PropsError;
+    const text = known ? error.message : error instanceof Error ? (error.stack ?? error.message) : String(error);
     out.error(`${text}\n\nNothing was written: ${options.outdir ?? 'cdktf.out'} is as it was.`);
     return 1;
   }

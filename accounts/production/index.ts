@@ -1,4 +1,8 @@
+import { images, platforms } from '../defaults';
 import { AccountOverrides } from '../schema';
+
+const certificate = 'arn:aws:acm:ap-northeast-1:111111111111:certificate/6f0c2a1e-4b7d-4e8a-9c3f-1d2e3f4a5b6c';
+const secret = (name: string) => `arn:aws:secretsmanager:ap-northeast-1:111111111111:secret:${name}`;
 
 /** Production: the hotel and restaurant booking sites customers use. */
 export const production: AccountOverrides = {
@@ -7,4 +11,109 @@ export const production: AccountOverrides = {
   environment: 'production',
   state: { bucket: 'example-co-tfstate-111111111111' },
   tags: { costCenter: 'CC-2100' },
+  network: { cidrBlock: '10.10.0.0/16' },
+  apps: [
+    {
+      name: 'hotel-customer',
+      description: 'Hotel booking site for customers (Windows / IIS / .NET)',
+      solutionStackName: platforms.windowsIis,
+      imageId: images.windowsMonthly,
+      environments: [
+        {
+          name: 'hotel-customer-prod',
+          certificateArn: certificate,
+          instanceTypes: ['m6i.large', 'm5.large'],
+          minInstances: 3,
+          maxInstances: 12,
+          environmentVariables: { ASPNETCORE_ENVIRONMENT: 'Production' },
+          secrets: { ConnectionStrings__Core: secret('hotel/core-db-AbCdEf') },
+        },
+      ],
+    },
+    {
+      name: 'hotel-partner',
+      description: 'Facility partner portal (Windows / IIS / .NET)',
+      solutionStackName: platforms.windowsIis,
+      imageId: images.windowsMonthly,
+      environments: [
+        {
+          name: 'hotel-partner-prod',
+          certificateArn: certificate,
+          minInstances: 2,
+          maxInstances: 6,
+          secrets: { ConnectionStrings__Core: secret('hotel/core-db-AbCdEf') },
+        },
+      ],
+    },
+    {
+      name: 'hotel-operator',
+      description: 'Internal operator console (Windows / IIS / .NET), reachable from the office only',
+      solutionStackName: platforms.windowsIis,
+      imageId: images.windowsMonthly,
+      environments: [
+        {
+          name: 'hotel-operator-prod',
+          certificateArn: certificate,
+          internal: true,
+          allowedCidrs: ['10.0.0.0/8'],
+          secrets: { ConnectionStrings__Core: secret('hotel/core-db-AbCdEf') },
+        },
+      ],
+    },
+    {
+      name: 'restaurant',
+      description: 'Restaurant booking site (Python)',
+      solutionStackName: platforms.python,
+      environments: [
+        {
+          name: 'restaurant-prod',
+          certificateArn: certificate,
+          instanceTypes: ['c7g.large'],
+          minInstances: 2,
+          maxInstances: 8,
+          secrets: { DATABASE_URL: secret('restaurant/db-url-GhIjKl') },
+        },
+      ],
+    },
+  ],
+  databases: {
+    sqlServer: [
+      {
+        name: 'hotel-core',
+        mode: 'ec2-always-on',
+        clients: ['hotel-customer', 'hotel-partner', 'hotel-operator'],
+        backupRetentionDays: 30,
+        alwaysOn: {
+          imageId: images.sqlServerNode,
+          instanceType: 'r6i.2xlarge',
+          nodes: [
+            { availabilityZone: 'ap-northeast-1a', primaryIp: '10.10.64.10', clusterIp: '10.10.64.11', listenerIp: '10.10.64.12' },
+            { availabilityZone: 'ap-northeast-1c', primaryIp: '10.10.80.10', clusterIp: '10.10.80.11', listenerIp: '10.10.80.12' },
+          ],
+          volumes: { data: { sizeGb: 2000, iops: 12000, throughput: 750 }, log: { sizeGb: 500, iops: 6000, throughput: 500 } },
+          witness: { fsx: { activeDirectoryId: 'd-95671a2b3c' } },
+        },
+      },
+    ],
+    aurora: [
+      {
+        name: 'restaurant',
+        engine: 'aurora-postgresql',
+        engineVersion: '16.6',
+        instanceClass: 'db.r7g.large',
+        readers: 1,
+        readerAutoScaling: { maxReaders: 4 },
+        databaseName: 'restaurant',
+        clients: ['restaurant'],
+      },
+      {
+        name: 'booking-events',
+        engine: 'aurora-mysql',
+        engineVersion: '8.0.mysql_aurora.3.08.0',
+        serverlessV2: { minCapacity: 0.5, maxCapacity: 16 },
+        readers: 1,
+        clients: ['hotel-customer', 'restaurant'],
+      },
+    ],
+  },
 };

@@ -1,4 +1,8 @@
+import { images, platforms } from '../defaults';
 import { AccountOverrides } from '../schema';
+
+const certificate = 'arn:aws:acm:ap-northeast-1:222222222222:certificate/1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d';
+const secret = (name: string) => `arn:aws:secretsmanager:ap-northeast-1:222222222222:secret:${name}`;
 
 /** Staging: production's shape at a smaller size, for release checks. */
 export const staging: AccountOverrides = {
@@ -7,4 +11,44 @@ export const staging: AccountOverrides = {
   environment: 'staging',
   state: { bucket: 'example-co-tfstate-222222222222' },
   tags: { costCenter: 'CC-2200' },
+  network: { cidrBlock: '10.20.0.0/16', natGateways: 'single' },
+  apps: [
+    {
+      name: 'hotel-customer',
+      solutionStackName: platforms.windowsIis,
+      imageId: images.windowsMonthly,
+      environments: [{ name: 'hotel-customer-stg', certificateArn: certificate, secrets: { ConnectionStrings__Core: secret('hotel/core-db-MnOpQr') } }],
+    },
+    {
+      name: 'hotel-partner',
+      solutionStackName: platforms.windowsIis,
+      imageId: images.windowsMonthly,
+      environments: [{ name: 'hotel-partner-stg', certificateArn: certificate, secrets: { ConnectionStrings__Core: secret('hotel/core-db-MnOpQr') } }],
+    },
+    {
+      name: 'restaurant',
+      solutionStackName: platforms.python,
+      environments: [{ name: 'restaurant-stg', certificateArn: certificate, secrets: { DATABASE_URL: secret('restaurant/db-url-StUvWx') } }],
+    },
+  ],
+  databases: {
+    sqlServer: [
+      {
+        name: 'hotel-core',
+        mode: 'rds',
+        clients: ['hotel-customer', 'hotel-partner'],
+        rds: { edition: 'se', engineVersion: '16.00.4165.4.v1', instanceClass: 'db.m6i.xlarge', allocatedStorageGb: 200 },
+      },
+    ],
+    aurora: [
+      {
+        name: 'restaurant',
+        engine: 'aurora-postgresql',
+        engineVersion: '16.6',
+        serverlessV2: { minCapacity: 0.5, maxCapacity: 4 },
+        databaseName: 'restaurant',
+        clients: ['restaurant'],
+      },
+    ],
+  },
 };

@@ -1,0 +1,81 @@
+import { DbSubnetGroup } from '@cdktf/provider-aws/lib/db-subnet-group';
+import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
+import { KmsAlias } from '@cdktf/provider-aws/lib/kms-alias';
+import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
+import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
+import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
+import { Construct } from 'constructs';
+import { managedPolicy, serviceTrust } from '../core/iam';
+import { SubnetRef } from '../network/network';
+
+/**
+ * Pieces every database construct shares, so Aurora and SQL Server build them one way:
+ * an encryption key, a subnet group, a security group that admits only the given
+ * security groups, and the enhanced-monitoring role.
+ */
+
+/** A customer managed KMS key with yearly rotation, or the one given. */
+export function encryptionKey(scope: Construct, name: string, given: string | undefined): string {
+  if (given) return given;
+  const key = new KmsKey(scope, 'key', {
+    description: `Encrypts ${name}: storage, snapshots, Performance Insights and its secret`,
+    enableKeyRotation: true,
+    deletionWindowInDays: 30,
+  });
+  new KmsAlias(scope, 'key-alias', { name: `alias/${name}`, targetKeyId: key.keyId });
+  return key.arn;
+}
+
+export function subnetGroup(scope: Construct, name: string, subnets: readonly SubnetRef[]): DbSubnetGroup {
+  return new DbSubnetGroup(scope, 'subnet-group', {
+    name,
+    description: `Subnets of ${name}`,
+    subnetIds: subnets.map((s) => s.id),
+  });
+}
+
+/** A security group admitting `port` from exactly `allowed` (never a CIDR). */
+export function clientSecurityGroup(
+  scope: Construct,
+  name: string,
+  vpcId: string,
+  port: number,
+  allowed: readonly string[],
+): SecurityGroup {
+  const sg = new SecurityGroup(scope, 'security-group', {
+    namePrefix: `${name}-`,
+    description: `Clients of ${name} on ${port}`,
+    vpcId,
+    lifecycle: { createBeforeDestroy: true },
+  });
+  allowed.forEach(
+    (source, i) =>
+      new VpcSecurityGroupIngressRule(scope, `client-${i}`, {
+        securityGroupId: sg.id,
+        ipProtocol: 'tcp',
+        fromPort: port,
+        toPort: port,
+        referencedSecurityGroupId: source,
+        description: `Database clients (${i})`,
+      }),
+  );
+  return sg;
+}
+
+/** The role RDS enhanced monitoring uses to publish OS metrics. */
+export function monitoringRole(scope: Construct, name: string): IamRole {
+  return new IamRole(scope, 'monitoring-role', {
+    name: `${name}-rds-monitoring`,
+    assumeRolePolicy: serviceTrust('monitoring.rds.amazonaws.com'),
+    managedPolicyArns: [managedPolicy('service-role/AmazonRDSEnhancedMonitoringRole')],
+  });
+}
+
+/** RDS identifiers: 1-63 letters, digits or hyphens, starting with a letter. */
+export const DB_IDENTIFIER = /^[a-z][a-z0-9-]{0,61}[a-z0-9]$/;
+/** Enhanced monitoring accepts only these intervals (seconds; 0 turns it off). */
+export const MONITORING_INTERVALS = [0, 1, 5, 10, 15, 30, 60] as const;
+/** `hh24:mi-hh24:mi` in UTC. */
+export const BACKUP_WINDOW = /^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d$/;
+/** `ddd:hh24:mi-ddd:hh24:mi` in UTC. */
+export const MAINTENANCE_WINDOW = /^(mon|tue|wed|thu|fri|sat|sun):([01]\d|2[0-3]):[0-5]\d-(mon|tue|wed|thu|fri|sat|sun):([01]\d|2[0-3]):[0-5]\d$/;
