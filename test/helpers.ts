@@ -1,7 +1,8 @@
-import { Testing } from 'cdktf';
+import { TerraformStack, Testing } from 'cdktf';
 import { sharedDefaults } from '../accounts/defaults';
 import { staging } from '../accounts/staging';
 import { AccountConfig, AccountOverrides, layer, resolveAccounts } from '../accounts/schema';
+import { SubnetRef } from '../constructs/network/network';
 import { AccountStack } from '../stacks/account-stack';
 
 /** The synthesized Terraform JSON of a stack, as Terraform will read it. */
@@ -30,3 +31,24 @@ export function onlyResource(json: TerraformJson, type: string): TerraformJson {
   if (all.length !== 1) throw new Error(`expected exactly one ${type}, found ${all.length}`);
   return all[0];
 }
+
+/** Builds constructs in a bare stack and returns its Terraform JSON. */
+export function synthConstructs(build: (stack: TerraformStack) => void): TerraformJson {
+  const stack = new TerraformStack(Testing.app(), 'test');
+  build(stack);
+  return stack.toTerraform() as TerraformJson;
+}
+
+/** The message of the error `fn` throws; fails the test if it does not throw. */
+export function errorOf(fn: () => unknown): string {
+  try {
+    fn();
+  } catch (error) {
+    return error instanceof Error ? error.message : String(error);
+  }
+  throw new Error('expected an error, but none was thrown');
+}
+
+/** Three subnets in three zones, for constructs that take a network. */
+export const testSubnets = (tier: string): SubnetRef[] =>
+  ['ap-northeast-1a', 'ap-northeast-1c', 'ap-northeast-1d'].map((zone, i) => ({ id: `subnet-${tier}${i}`, availabilityZone: zone }));

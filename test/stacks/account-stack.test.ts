@@ -1,3 +1,4 @@
+import { production } from '../../accounts/production';
 import { synthAccount, testAccount } from '../helpers';
 
 describe('AccountStack', () => {
@@ -58,3 +59,40 @@ describe('AccountStack', () => {
     expect(json.terraform.required_providers.datadog.version).toMatch(/^3\./);
   });
 });
+
+describe('AccountStack: what runs in the account', () => {
+  const json = synthAccount(testAccount({ name: 'production', accountId: '111111111111', environment: 'production', ...productionWorkloads() }));
+  const resources = (type: string) => Object.entries(json.resource?.[type] ?? {}) as Array<[string, Record<string, any>]>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+  it('turns on EBS encryption by default for the account', () => {
+    expect(resources('aws_ebs_encryption_by_default').map(([, r]) => r.enabled)).toEqual([true]);
+  });
+
+  it('builds the network, apps and databases the config lists', () => {
+    expect(resources('aws_vpc').map(([, r]) => r.cidr_block)).toEqual(['10.10.0.0/16']);
+    expect(resources('aws_elastic_beanstalk_environment').map(([, r]) => r.name).sort()).toEqual(['hotel-customer-prod', 'hotel-operator-prod', 'hotel-partner-prod', 'restaurant-prod']);
+    expect(resources('aws_rds_cluster').map(([, r]) => r.cluster_identifier).sort()).toEqual(['booking-events', 'restaurant']);
+    expect(resources('aws_instance')).toHaveLength(2);
+  });
+
+  it('uses production defaults in a production account', () => {
+    for (const [, cluster] of resources('aws_rds_cluster')) expect(cluster.deletion_protection).toBe(true);
+  });
+
+  it('admits exactly the client apps to each database', () => {
+    const rules = resources('aws_vpc_security_group_ingress_rule').filter(([id]) => id.startsWith('aurora-restaurant'));
+    expect(rules).toHaveLength(1);
+    expect(rules[0][1].referenced_security_group_id).toMatch(/aws_security_group\.app-restaurant_restaurant-prod-instance-sg/);
+  });
+
+  it('places databases in isolated subnets and Always On nodes in private ones', () => {
+    const [[, group]] = resources('aws_db_subnet_group').filter(([id]) => id.startsWith('aurora-restaurant'));
+    for (const id of group.subnet_ids) expect(id).toMatch(/aws_subnet\.network_isolated-/);
+    for (const [, eni] of resources('aws_network_interface')) expect(eni.subnet_id).toMatch(/aws_subnet\.network_private-/);
+  });
+});
+
+function productionWorkloads() {
+  const { network, apps, databases } = production;
+  return { network, apps, databases };
+}

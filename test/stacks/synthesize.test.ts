@@ -49,6 +49,18 @@ describe('synthesizeAccounts', () => {
     expect(readdirSync(join(outdir, '..'))).toEqual(['cdktf.out']);
   });
 
+  it('exits 1 when a construct refuses its props, naming the construct, prop and value', () => {
+    const tooSmall = accountSources.map((s) =>
+      s.folder === 'staging'
+        ? { ...s, overrides: layer(s.overrides, { databases: { aurora: [{ name: 'restaurant', engine: 'aurora-postgresql', engineVersion: '16.6', serverlessV2: { minCapacity: 8, maxCapacity: 2 } }] } }) }
+        : s,
+    );
+    const { lines, printer } = capture();
+    expect(runMain({ outdir, sources: tooSmall }, printer)).toBe(1);
+    expect(lines.error.join('\n')).toContain('AuroraCluster staging/aurora-restaurant: serverlessV2.maxCapacity: got 2, expected at least serverlessV2.minCapacity (8)');
+    expect(readFileSync(sentinel, 'utf8')).toBe('{"previous": true}');
+  });
+
   it('exits 0 and prints the inventory of every stack', () => {
     const { lines, printer } = capture();
     expect(runMain({ outdir }, printer)).toBe(0);

@@ -1,0 +1,170 @@
+import { AlwaysOnSettings, RdsSqlServerSettings, SqlServerCluster, SqlServerClusterProps } from '../../constructs/sqlserver/sqlserver-cluster';
+import { errorOf, onlyResource, resourcesOf, synthConstructs, testSubnets } from '../helpers';
+
+const rds: RdsSqlServerSettings = { edition: 'se', engineVersion: '16.00.4165.4.v1' };
+const alwaysOn: AlwaysOnSettings = {
+  imageId: 'ami-0f9e8d7c6b5a49382',
+  nodes: [
+    { availabilityZone: 'ap-northeast-1a', primaryIp: '10.0.64.10', clusterIp: '10.0.64.11', listenerIp: '10.0.64.12' },
+    { availabilityZone: 'ap-northeast-1c', primaryIp: '10.0.80.10', clusterIp: '10.0.80.11', listenerIp: '10.0.80.12' },
+  ],
+  witness: { fsx: { activeDirectoryId: 'd-95671a2b3c' } },
+};
+function props(changes: Partial<SqlServerClusterProps> = {}): SqlServerClusterProps {
+  return { name: 'hotel-core', mode: 'rds', vpcId: 'vpc-1', subnets: testSubnets('iso'), allowedSecurityGroupIds: ['sg-0app'], rds, ...changes };
+}
+const synth = (p: SqlServerClusterProps) => synthConstructs((stack) => new SqlServerCluster(stack, 'sql', p));
+
+describe('SqlServerCluster: rds mode', () => {
+  const json = synth(props({ production: true }));
+  const db = onlyResource(json, 'aws_db_instance');
+
+  it('runs Multi-AZ, license included, encrypted, with the master password in Secrets Manager', () => {
+    expect(db).toMatchObject({
+      engine: 'sqlserver-se', license_model: 'license-included', multi_az: true, storage_encrypted: true,
+      manage_master_user_password: true, publicly_accessible: false, timezone: 'Tokyo Standard Time',
+    });
+    expect(db.password).toBeUndefined();
+  });
+
+  it('uses gp3 storage with an autoscaling ceiling', () => {
+    expect(db).toMatchObject({ storage_type: 'gp3', allocated_storage: 200, max_allocated_storage: 800 });
+  });
+
+  it('protects production data: deletion protection, final snapshot, 14 days of backups', () => {
+    expect(db).toMatchObject({ deletion_protection: true, skip_final_snapshot: false, final_snapshot_identifier: 'hotel-core-final', backup_retention_period: 14, copy_tags_to_snapshot: true });
+  });
+
+  it('forces TLS through the parameter group', () => {
+    expect(onlyResource(json, 'aws_db_parameter_group')).toMatchObject({ family: 'sqlserver-se-16.0', parameter: [{ name: 'rds.force_ssl', value: '1', apply_method: 'pending-reboot' }] });
+  });
+
+  it('enables native backup and restore to an encrypted, private, TLS-only bucket', () => {
+    const options = onlyResource(json, 'aws_db_option_group');
+    expect(options).toMatchObject({ engine_name: 'sqlserver-se', major_engine_version: '16.00' });
+    expect(options.option[0].option_name).toBe('SQLSERVER_BACKUP_RESTORE');
+    expect(options.option[0].option_settings[0]).toMatchObject({ name: 'IAM_ROLE_ARN' });
+    expect(onlyResource(json, 'aws_s3_bucket').bucket).toBe('hotel-core-native-backups');
+    expect(onlyResource(json, 'aws_s3_bucket_public_access_block')).toMatchObject({ block_public_acls: true, restrict_public_buckets: true });
+    const policy = JSON.parse(onlyResource(json, 'aws_s3_bucket_policy').policy);
+    expect(policy.Statement[0]).toMatchObject({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': false } } });
+  });
+
+  it('admits only the given security groups on 1433', () => {
+    expect(Object.values(resourcesOf(json, 'aws_vpc_security_group_ingress_rule'))).toEqual([
+      expect.objectContaining({ referenced_security_group_id: 'sg-0app', from_port: 1433, to_port: 1433 }),
+    ]);
+  });
+
+  it('joins Active Directory when asked', () => {
+    const joined = synth(props({ rds: { ...rds, activeDirectoryId: 'd-1234567890' } }));
+    expect(onlyResource(joined, 'aws_db_instance').domain).toBe('d-1234567890');
+    expect(Object.values(resourcesOf(joined, 'aws_iam_role')).some((r) => r.managed_policy_arns?.includes('arn:aws:iam::aws:policy/service-role/AmazonRDSDirectoryServiceAccess'))).toBe(true);
+  });
+
+  it('takes io2 with provisioned IOPS', () => {
+    expect(onlyResource(synth(props({ rds: { ...rds, storageType: 'io2', iops: 20000 } })), 'aws_db_instance')).toMatchObject({ storage_type: 'io2', iops: 20000 });
+  });
+});
+
+describe('SqlServerCluster: ec2-always-on mode', () => {
+  let cluster!: SqlServerCluster;
+  const json = synthConstructs((stack) => (cluster = new SqlServerCluster(stack, 'sql', props({ mode: 'ec2-always-on', rds: undefined, alwaysOn, production: true }))));
+  const instances = Object.values(resourcesOf(json, 'aws_instance'));
+
+  it('runs one node per zone, IMDSv2-only, termination-protected, managed through SSM', () => {
+    expect(instances.map((i) => i.availability_zone)).toEqual(['ap-northeast-1a', 'ap-northeast-1c']);
+    for (const i of instances) {
+      expect(i.metadata_options).toMatchObject({ http_tokens: 'required' });
+      expect(i.disable_api_termination).toBe(true);
+      expect(i.root_block_device).toMatchObject({ encrypted: true, volume_type: 'gp3' });
+    }
+    const role = Object.values(resourcesOf(json, 'aws_iam_role')).find((r) => r.name === 'hotel-core-sql-node')!;
+    expect(role.managed_policy_arns).toContain('arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore');
+  });
+
+  it('gives each node its own, cluster and listener addresses', () => {
+    const enis = Object.values(resourcesOf(json, 'aws_network_interface'));
+    expect(enis.map((e) => e.private_ip_list)).toEqual([
+      ['10.0.64.10', '10.0.64.11', '10.0.64.12'],
+      ['10.0.80.10', '10.0.80.11', '10.0.80.12'],
+    ]);
+    expect(cluster.listenerAddresses).toEqual(['10.0.64.12', '10.0.80.12']);
+  });
+
+  it('puts data, log, tempdb and backups on separate encrypted volumes with their own performance', () => {
+    const volumes = Object.values(resourcesOf(json, 'aws_ebs_volume'));
+    expect(volumes).toHaveLength(8);
+    expect(volumes.every((v) => v.encrypted === true)).toBe(true);
+    const data = volumes.find((v) => v.tags.Role === 'data')!;
+    expect(data).toMatchObject({ size: 500, type: 'gp3', iops: 6000, throughput: 500 });
+    expect(Object.values(resourcesOf(json, 'aws_volume_attachment')).map((a) => a.device_name).slice(0, 4)).toEqual(['xvdf', 'xvdg', 'xvdh', 'xvdi']);
+  });
+
+  it('opens 1433 to clients, and the cluster ports only between nodes', () => {
+    const rules = Object.values(resourcesOf(json, 'aws_vpc_security_group_ingress_rule'));
+    const clients = rules.filter((r) => r.referenced_security_group_id === 'sg-0app');
+    expect(clients).toEqual([expect.objectContaining({ from_port: 1433 })]);
+    const between = rules.filter((r) => r.referenced_security_group_id !== 'sg-0app');
+    expect(between.every((r) => r.referenced_security_group_id === r.security_group_id)).toBe(true);
+    expect(between.map((r) => r.from_port)).toEqual(expect.arrayContaining([5022, 3343, 1433, 445]));
+    expect(rules.some((r) => r.cidr_ipv4)).toBe(false);
+  });
+
+  it('keeps quorum with an FSx file-share witness across two zones', () => {
+    expect(onlyResource(json, 'aws_fsx_windows_file_system')).toMatchObject({ deployment_type: 'MULTI_AZ_1', active_directory_id: 'd-95671a2b3c' });
+  });
+
+  it('snapshots every node volume daily and keeps them for the retention period', () => {
+    const policy = onlyResource(json, 'aws_dlm_lifecycle_policy');
+    expect(policy.policy_details.target_tags).toEqual({ SnapshotPolicy: 'hotel-core' });
+    expect(policy.policy_details.schedule[0]).toMatchObject({ create_rule: { interval: 24, times: ['17:00'] }, retain_rule: { count: 14 } });
+  });
+
+  it('keeps the admin login in a secret whose value is set outside Terraform', () => {
+    expect(onlyResource(json, 'aws_secretsmanager_secret').name).toBe('hotel-core/sql-admin');
+    expect(resourcesOf(json, 'aws_secretsmanager_secret_version')).toEqual({});
+  });
+
+  it('takes a file share path as the witness instead of FSx', () => {
+    const shared = synth(props({ mode: 'ec2-always-on', alwaysOn: { ...alwaysOn, witness: { sharePath: '\\\\files01\\witness' } } }));
+    expect(resourcesOf(shared, 'aws_fsx_windows_file_system')).toEqual({});
+  });
+});
+
+describe('SqlServerCluster: validation', () => {
+  const refused = (changes: Partial<SqlServerClusterProps>) => errorOf(() => synth(props(changes)));
+
+  it('refuses SQL Server Express, which RDS cannot encrypt', () => {
+    expect(refused({ rds: { ...rds, edition: 'ex', multiAz: false } })).toContain('rds.edition: got "ex", expected "web", "se" or "ee": SQL Server Express on RDS does not support storage encryption');
+  });
+
+  it('refuses Multi-AZ on Web edition', () => {
+    expect(refused({ rds: { ...rds, edition: 'web' } })).toContain('rds.multiAz: got true, expected false for edition "web"');
+  });
+
+  it('refuses an Always On cluster with one node', () => {
+    expect(refused({ mode: 'ec2-always-on', alwaysOn: { ...alwaysOn, nodes: alwaysOn.nodes.slice(0, 1) } })).toContain('alwaysOn.nodes: got 1, expected 2 or 3 nodes');
+  });
+
+  it('refuses two nodes in one zone and reused addresses', () => {
+    const nodes = [alwaysOn.nodes[0], { ...alwaysOn.nodes[0], primaryIp: '10.0.64.20' }];
+    const message = refused({ mode: 'ec2-always-on', alwaysOn: { ...alwaysOn, nodes } });
+    expect(message).toContain('alwaysOn.nodes[].availabilityZone: got ["ap-northeast-1a", "ap-northeast-1a"], expected a different zone for each node');
+    expect(message).toContain('expected every primary, cluster and listener address distinct');
+  });
+
+  it('refuses a mode without its settings', () => {
+    expect(refused({ mode: 'ec2-always-on' })).toContain('alwaysOn: got nothing, expected the Always On settings when mode is "ec2-always-on"');
+  });
+
+  it('refuses io2 without IOPS and a bad version', () => {
+    const message = refused({ rds: { ...rds, engineVersion: '2022', storageType: 'io2' } });
+    expect(message).toContain('rds.engineVersion: got "2022"');
+    expect(message).toContain('rds.iops: got nothing, expected an IOPS figure for io2 storage');
+  });
+
+  it('refuses production without deletion protection', () => {
+    expect(refused({ production: true, deletionProtection: false })).toContain('deletionProtection: got false, expected true in production');
+  });
+});
