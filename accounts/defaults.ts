@@ -31,4 +31,7 @@ export const sharedDefaults: DeepPartial<AccountConfig> = {
   network: { availabilityZones: ['ap-northeast-1a', 'ap-northeast-1c', 'ap-northeast-1d'], natGateways: 'per-az', flowLogRetentionDays: 365 },
   apps: [],
   databases: { aurora: [], sqlServer: [] },
+  cdn: [],
+  // One Fastly account serves every AWS account.
+  fastly: { customerId: '4hJ7kL2mN9pQ3rS6tV' },
 };

@@ -6,8 +6,10 @@
 import type { AuroraClusterProps, ReaderAutoScaling, ServerlessV2Capacity } from '../constructs/aurora/aurora-cluster';
 import { DEPLOYMENT_POLICIES } from '../constructs/beanstalk/beanstalk-app';
 import type { BeanstalkAppProps, BeanstalkEnvironmentSettings } from '../constructs/beanstalk/beanstalk-app';
+import type { FastlyBackend, FastlyHealthCheck, FeatureRoute, PathRoute } from '../constructs/fastly/fastly-vcl-service';
 import type { ExistingNetwork, NetworkProps, SubnetRef } from '../constructs/network/network';
 import type { AlwaysOnNode, AlwaysOnSettings, RdsSqlServerSettings, SqlServerClusterProps, VolumeRole, VolumeSpec } from '../constructs/sqlserver/sqlserver-cluster';
+import { UserError } from '../constructs/core/validation';
 import { ObjectRule, Problem, Schema, arrayOf, boolean, number, object, oneOf, optional, recordOf, string } from './schema-kit';
 
 /** Commercial AWS regions an account may be placed in. */
@@ -80,6 +82,46 @@ export interface DatabasesConfig {
   readonly sqlServer: readonly SqlServerConfig[];
 }
 
+/**
+ * A Fastly backend in account config: the origin is an app of the account (its first
+ * environment, or the one named), an S3 bucket, or any address.
+ */
+export type CdnBackendConfig = Omit<FastlyBackend, 'address' | 'originHost'> & {
+  /** Name of an app in this account. @default - none */
+  readonly app?: string;
+  /** Which of the app's environments. @default - its first */
+  readonly environment?: string;
+  /** An S3 bucket (in the account's region) serving e.g. images. @default - none */
+  readonly s3Bucket?: string;
+  /** Any host name. @default - none */
+  readonly address?: string;
+  /** Host name on the origin certificate. @default - the bucket's S3 host for s3Bucket; required otherwise */
+  readonly originHost?: string;
+};
+
+/** A Fastly VCL service fronting this account's apps. */
+export interface CdnServiceConfig {
+  readonly name: string;
+  readonly domains: readonly string[];
+  readonly backends: readonly CdnBackendConfig[];
+  /** Folder under `accounts/<account>/vcl/` holding main.vcl and its includes. @default - Fastly's generated VCL */
+  readonly vclFolder?: string;
+  readonly featureRoutes?: readonly FeatureRoute[];
+  readonly pathRoutes?: readonly PathRoute[];
+  readonly requestId?: boolean;
+  readonly httpsOnly?: boolean;
+  readonly defaultTtlSeconds?: number;
+  readonly staleIfErrorSeconds?: number;
+  /** Where logs go. @default - nowhere */
+  readonly logging?: { readonly s3?: boolean; readonly datadog?: boolean };
+}
+
+/** Fastly account settings. */
+export interface FastlyAccountConfig {
+  /** Fastly customer id: the external id of the S3 log role. */
+  readonly customerId: string;
+}
+
 /** One AWS account, fully resolved (shared defaults applied). */
 export interface AccountConfig {
   /** Account name: lower-case kebab-case, the same as its folder and its stack. */
@@ -97,6 +139,10 @@ export interface AccountConfig {
   /** Elastic Beanstalk applications. */
   readonly apps: readonly AppConfig[];
   readonly databases: DatabasesConfig;
+  /** Fastly services. */
+  readonly cdn: readonly CdnServiceConfig[];
+  /** Needed when a Fastly service logs to S3. @default - none */
+  readonly fastly?: FastlyAccountConfig;
 }
 
 const NAME = /^[a-z][a-z0-9-]{0,30}[a-z0-9]$/;
@@ -236,6 +282,72 @@ const sqlServerSchema = object<SqlServerConfig>({
   clients: clients(),
 });
 
+const cdnBackendSchema = object<CdnBackendConfig>(
+  {
+    name: text(),
+    app: optionalText(),
+    environment: optionalText(),
+    s3Bucket: optionalText(),
+    address: optionalText(),
+    originHost: optionalText(),
+    useTls: optional(boolean()),
+    allowPlaintext: optional(boolean()),
+    port: optionalCount(1, 65535),
+    shield: optionalText(),
+    healthCheck: optional({
+      expected: 'false or { path, expectedStatus?, intervalMs? }',
+      check(value, path, problems) {
+        if (value === false) return false;
+        return object<FastlyHealthCheck>({ path: text(), expectedStatus: optionalCount(100, 599), intervalMs: optionalCount(1000, 3600000) }).check(value, path, problems);
+      },
+    } as Schema<FastlyHealthCheck | false>),
+    connectTimeoutMs: optionalCount(100, 60000),
+    firstByteTimeoutMs: optionalCount(100, 600000),
+    betweenBytesTimeoutMs: optionalCount(100, 600000),
+    maxConnections: optionalCount(1, 1000),
+  },
+  [
+    (b) => {
+      const origins = (['app', 's3Bucket', 'address'] as const).filter((k) => b[k] !== undefined);
+      return origins.length === 1 ? [] : [{ path: '', got: origins.join(' and ') || 'none', expected: 'exactly one origin: app, s3Bucket or address' }];
+    },
+    (b) => (b.s3Bucket === undefined && b.originHost === undefined ? [{ path: 'originHost', got: undefined, expected: 'the host name on the origin certificate (required unless s3Bucket)' }] : []),
+  ],
+);
+
+const cdnSchema = object<CdnServiceConfig>({
+  name: text(),
+  domains: arrayOf(text(), { minLength: 1 }),
+  backends: arrayOf(cdnBackendSchema, { minLength: 1, uniqueBy: (b: CdnBackendConfig) => b.name }),
+  vclFolder: optional(string({ pattern: /^[a-z0-9][a-z0-9-]*$/, description: 'a folder name under accounts/<account>/vcl/' })),
+  featureRoutes: optional(arrayOf(object<FeatureRoute>({ name: text(), queryParam: optionalText(), cookie: optionalText(), backend: text() }))),
+  pathRoutes: optional(arrayOf(object<PathRoute>({ pathPrefix: text(), backend: text() }))),
+  requestId: optional(boolean()),
+  httpsOnly: optional(boolean()),
+  defaultTtlSeconds: optionalCount(0, 31536000),
+  staleIfErrorSeconds: optionalCount(0, 31536000),
+  logging: optional(object<{ s3?: boolean; datadog?: boolean }>({ s3: optional(boolean()), datadog: optional(boolean()) })),
+});
+
+/** Fastly backends may only name apps (and their environments) of the same account. */
+const cdnOriginsExist: ObjectRule<AccountConfig> = (account) =>
+  account.cdn.flatMap((service, i) =>
+    service.backends.flatMap((b, j) => {
+      if (b.app === undefined) return [];
+      const app = account.apps.find((a) => a.name === b.app);
+      if (!app) return [{ path: `cdn[${i}].backends[${j}].app`, got: b.app, expected: `the name of an app in this account: ${account.apps.map((a) => a.name).join(', ') || 'none'}` }];
+      if (b.environment !== undefined && !app.environments.some((e) => e.name === b.environment)) {
+        return [{ path: `cdn[${i}].backends[${j}].environment`, got: b.environment, expected: `an environment of ${b.app}: ${app.environments.map((e) => e.name).join(', ')}` }];
+      }
+      return [];
+    }),
+  );
+
+const fastlyCustomerForS3Logs: ObjectRule<AccountConfig> = (account) =>
+  account.cdn.some((c) => c.logging?.s3) && !account.fastly
+    ? [{ path: 'fastly', got: undefined, expected: '{ customerId } when a Fastly service logs to S3' }]
+    : [];
+
 /** Databases may only name apps of the same account as clients. */
 const clientsAreApps: ObjectRule<AccountConfig> = (account) => {
   const apps = account.apps.map((a) => a.name);
@@ -271,7 +383,9 @@ export const accountSchema: Schema<AccountConfig> = object<AccountConfig>({
     aurora: arrayOf(auroraSchema, { uniqueBy: (d: AuroraConfig) => d.name }),
     sqlServer: arrayOf(sqlServerSchema, { uniqueBy: (d: SqlServerConfig) => d.name }),
   }),
-}, [clientsAreApps]);
+  cdn: arrayOf(cdnSchema, { uniqueBy: (c: CdnServiceConfig) => c.name }),
+  fastly: optional(object<FastlyAccountConfig>({ customerId: string({ pattern: /^[A-Za-z0-9]{10,32}$/, description: 'a Fastly customer id' }) })),
+}, [clientsAreApps, cdnOriginsExist, fastlyCustomerForS3Logs]);
 
 /** What an account file exports: only what differs from the shared defaults. */
 export type AccountOverrides = DeepPartial<AccountConfig> & { readonly name: string; readonly accountId: string };
@@ -316,7 +430,7 @@ export function formatProblem(p: AccountProblem): string {
   return `accounts/${p.account}: ${p.path}: got ${p.got}, expected ${p.expected}`;
 }
 
-export class AccountConfigError extends Error {
+export class AccountConfigError extends UserError {
   constructor(public readonly problems: readonly AccountProblem[]) {
     super(
       `${problems.length} problem${problems.length === 1 ? '' : 's'} in account config:\n` +

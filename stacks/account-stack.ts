@@ -6,12 +6,17 @@ import { Construct } from 'constructs';
 import { AccountConfig } from '../accounts/schema';
 import { AuroraCluster } from '../constructs/aurora/aurora-cluster';
 import { BeanstalkApp } from '../constructs/beanstalk/beanstalk-app';
+import { FastlyProvider } from '../constructs/fastly/bindings';
+import { FastlyVclService } from '../constructs/fastly/fastly-vcl-service';
 import { Network } from '../constructs/network/network';
 import { SqlServerCluster } from '../constructs/sqlserver/sqlserver-cluster';
+import { loadVclFolder } from './vcl-files';
 
 export interface AccountStackProps {
   /** The account's validated config (see `accounts/schema.ts`). */
   readonly account: AccountConfig;
+  /** The commit being deployed, recorded on Fastly service versions. @default - none */
+  readonly commitId?: string;
 }
 
 /** The Terraform variable that picks which CI role the AWS provider assumes. */
@@ -34,6 +39,7 @@ export class AccountStack extends TerraformStack {
   public readonly apps: readonly BeanstalkApp[];
   public readonly auroraClusters: readonly AuroraCluster[];
   public readonly sqlServerClusters: readonly SqlServerCluster[];
+  public readonly cdnServices: readonly FastlyVclService[];
 
   constructor(scope: Construct, props: AccountStackProps) {
     const { account } = props;
@@ -118,6 +124,53 @@ export class AccountStack extends TerraformStack {
           allowedSecurityGroupIds: clientGroups(clients),
         }),
     );
+
+    this.cdnServices = this.buildCdn(account, props.commitId);
+  }
+
+  private buildCdn(account: AccountConfig, commitId: string | undefined): FastlyVclService[] {
+    if (account.cdn.length === 0) return [];
+    // Keys come from FASTLY_API_KEY in the environment, as for the other providers.
+    new FastlyProvider(this, 'fastly');
+    const datadogToken = account.cdn.some((c) => c.logging?.datadog)
+      ? new TerraformVariable(this, 'fastly_datadog_logs_token', {
+          type: 'string',
+          sensitive: true,
+          description: 'Datadog API key Fastly sends logs with; CI sets TF_VAR_fastly_datadog_logs_token from its secrets.',
+        }).stringValue
+      : undefined;
+    return account.cdn.map((service, i) => {
+      const backends = service.backends.map(({ app, environment, s3Bucket, address, originHost, ...rest }) => {
+        if (s3Bucket !== undefined) {
+          const host = `${s3Bucket}.s3.${account.region}.amazonaws.com`;
+          return { ...rest, address: host, originHost: originHost ?? host };
+        }
+        if (app !== undefined) {
+          const envs = this.apps.find((a) => a.appName === app)!.environments;
+          const env = environment === undefined ? envs[0] : envs.find((e) => e.settings.name === environment)!;
+          return { ...rest, address: env.environmentUrl, originHost: originHost! };
+        }
+        return { ...rest, address: address!, originHost: originHost! };
+      });
+      return new FastlyVclService(this, `cdn-${service.name}`, {
+        name: `${account.name}-${service.name}`,
+        domains: service.domains,
+        backends,
+        vclFiles: service.vclFolder ? loadVclFolder(account.name, i, service.vclFolder) : [],
+        featureRoutes: service.featureRoutes,
+        pathRoutes: service.pathRoutes,
+        requestId: service.requestId,
+        httpsOnly: service.httpsOnly,
+        defaultTtlSeconds: service.defaultTtlSeconds,
+        staleIfErrorSeconds: service.staleIfErrorSeconds,
+        production: account.environment === 'production',
+        versionComment: commitId ? `commit ${commitId}` : undefined,
+        s3Logging: service.logging?.s3
+          ? { fastlyCustomerId: account.fastly!.customerId, bucketName: `${account.name}-fastly-logs-${service.name}`, region: account.region }
+          : undefined,
+        datadogLogging: service.logging?.datadog ? { token: datadogToken! } : undefined,
+      });
+    });
   }
 }
 

@@ -1,9 +1,9 @@
 import { existsSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { App } from 'cdktf';
-import { AccountConfig, AccountConfigError, AccountSource } from '../accounts/schema';
+import { AccountConfig, AccountSource } from '../accounts/schema';
 import { loadAccounts } from '../accounts';
-import { PropsError } from '../constructs/core/validation';
+import { UserError } from '../constructs/core/validation';
 import { AccountStack } from './account-stack';
 
 export interface SynthesizeOptions {
@@ -11,6 +11,8 @@ export interface SynthesizeOptions {
   readonly sources?: readonly AccountSource[];
   /** Where the Terraform JSON goes. @default 'cdktf.out' */
   readonly outdir?: string;
+  /** The commit being deployed (CI's GITHUB_SHA). @default - none */
+  readonly commitId?: string;
 }
 
 /** What one synthesized stack contains. */
@@ -40,7 +42,7 @@ export function synthesizeAccounts(options: SynthesizeOptions = {}): SynthesizeR
   rmSync(staging, { recursive: true, force: true });
   try {
     const app = new App({ outdir: staging });
-    for (const account of accounts) new AccountStack(app, { account });
+    for (const account of accounts) new AccountStack(app, { account, commitId: options.commitId });
     app.synth();
     const stacks = accounts.map((account) => inventory(account, join(staging, 'stacks', account.name, 'cdk.tf.json')));
     swapInto(staging, outdir);
@@ -101,9 +103,8 @@ export function runMain(options: SynthesizeOptions = {}, out: Printer = console)
     out.log(`\nDone in ${(Number(process.hrtime.bigint() - started) / 1e9).toFixed(2)} s.`);
     return 0;
   } catch (error) {
-    // A config or props error is the developer's to fix: its message is the whole story.
-    const known = error instanceof AccountConfigError || error instanceof PropsError;
-    const text = known ? error.message : error instanceof Error ? (error.stack ?? error.message) : String(error);
+    
+    const text = error instanceof UserError ? error.message : error instanceof Error ? (error.stack ?? error.message) : String(error);
     out.error(`${text}\n\nNothing was written: ${options.outdir ?? 'cdktf.out'} is as it was.`);
     return 1;
   }

@@ -28,6 +28,16 @@ export const production: AccountOverrides = {
           environmentVariables: { ASPNETCORE_ENVIRONMENT: 'Production' },
           secrets: { ConnectionStrings__Core: secret('hotel/core-db-AbCdEf') },
         },
+        {
+          // Partial releases: Fastly sends opted-in requests here (see cdn featureRoutes).
+          name: 'hotel-customer-canary',
+          certificateArn: certificate,
+          instanceTypes: ['m6i.large', 'm5.large'],
+          minInstances: 2,
+          maxInstances: 4,
+          environmentVariables: { ASPNETCORE_ENVIRONMENT: 'Production' },
+          secrets: { ConnectionStrings__Core: secret('hotel/core-db-AbCdEf') },
+        },
       ],
     },
     {
@@ -74,6 +84,25 @@ export const production: AccountOverrides = {
           secrets: { DATABASE_URL: secret('restaurant/db-url-GhIjKl') },
         },
       ],
+    },
+  ],
+  cdn: [
+    {
+      name: 'hotel',
+      domains: ['www.example-hotel.jp', 'partner.example-hotel.jp'],
+      vclFolder: 'hotel',
+      backends: [
+        { name: 'customer', app: 'hotel-customer', originHost: 'origin-www.example-hotel.jp', shield: 'tyo-tokyo-jp' },
+        { name: 'customer_canary', app: 'hotel-customer', environment: 'hotel-customer-canary', originHost: 'origin-canary.example-hotel.jp', shield: 'tyo-tokyo-jp' },
+        { name: 'partner', app: 'hotel-partner', originHost: 'origin-partner.example-hotel.jp', shield: 'tyo-tokyo-jp' },
+        { name: 'images', s3Bucket: 'example-hotel-images-production', healthCheck: false, shield: 'tyo-tokyo-jp' },
+      ],
+      pathRoutes: [
+        { pathPrefix: '/images/', backend: 'images' },
+        { pathPrefix: '/partner/', backend: 'partner' },
+      ],
+      featureRoutes: [{ name: 'new-search', queryParam: 'beta_search', cookie: 'beta_search', backend: 'customer_canary' }],
+      logging: { s3: true, datadog: true },
     },
   ],
   databases: {

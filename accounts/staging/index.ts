@@ -17,7 +17,10 @@ export const staging: AccountOverrides = {
       name: 'hotel-customer',
       solutionStackName: platforms.windowsIis,
       imageId: images.windowsMonthly,
-      environments: [{ name: 'hotel-customer-stg', certificateArn: certificate, secrets: { ConnectionStrings__Core: secret('hotel/core-db-MnOpQr') } }],
+      environments: [
+        { name: 'hotel-customer-stg', certificateArn: certificate, secrets: { ConnectionStrings__Core: secret('hotel/core-db-MnOpQr') } },
+        { name: 'hotel-customer-canary-stg', certificateArn: certificate, secrets: { ConnectionStrings__Core: secret('hotel/core-db-MnOpQr') } },
+      ],
     },
     {
       name: 'hotel-partner',
@@ -29,6 +32,25 @@ export const staging: AccountOverrides = {
       name: 'restaurant',
       solutionStackName: platforms.python,
       environments: [{ name: 'restaurant-stg', certificateArn: certificate, secrets: { DATABASE_URL: secret('restaurant/db-url-StUvWx') } }],
+    },
+  ],
+  cdn: [
+    {
+      name: 'hotel',
+      domains: ['www.stg.example-hotel.jp'],
+      vclFolder: 'hotel',
+      backends: [
+        { name: 'customer', app: 'hotel-customer', originHost: 'origin-www.stg.example-hotel.jp' },
+        { name: 'customer_canary', app: 'hotel-customer', environment: 'hotel-customer-canary-stg', originHost: 'origin-canary.stg.example-hotel.jp' },
+        { name: 'partner', app: 'hotel-partner', originHost: 'origin-partner.stg.example-hotel.jp' },
+        { name: 'images', s3Bucket: 'example-hotel-images-staging', healthCheck: false },
+      ],
+      pathRoutes: [
+        { pathPrefix: '/images/', backend: 'images' },
+        { pathPrefix: '/partner/', backend: 'partner' },
+      ],
+      featureRoutes: [{ name: 'new-search', queryParam: 'beta_search', cookie: 'beta_search', backend: 'customer_canary' }],
+      logging: { s3: true },
     },
   ],
   databases: {

@@ -118,7 +118,7 @@ export interface BeanstalkEnvironmentOutputs {
   readonly instanceSecurityGroupId: string;
   readonly loadBalancerSecurityGroupId: string;
   readonly environment: ElasticBeanstalkEnvironment;
-  readonly settings: Required<Pick<BeanstalkEnvironmentSettings, 'deploymentPolicy' | 'maxInstances' | 'minInstances'>>;
+  readonly settings: Required<Pick<BeanstalkEnvironmentSettings, 'name' | 'deploymentPolicy' | 'maxInstances' | 'minInstances'>>;
 }
 
 const ENV_NAME = /^[A-Za-z0-9][A-Za-z0-9-]{2,38}[A-Za-z0-9]$/;
@@ -355,7 +355,7 @@ export class BeanstalkApp extends Construct {
       instanceSecurityGroupId: instanceSg.id,
       loadBalancerSecurityGroupId: lbSg.id,
       environment,
-      settings: { deploymentPolicy, minInstances, maxInstances },
+      settings: { name: e.name, deploymentPolicy, minInstances, maxInstances },
     };
   }
 }

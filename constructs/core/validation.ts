@@ -1,6 +1,12 @@
 import { Token } from 'cdktf';
 import { Construct } from 'constructs';
 
+/**
+ * An error the developer fixes in config or code: its message is the whole story, so
+ * `npm start` prints the message alone, without a stack trace.
+ */
+export class UserError extends Error {}
+
 /** One broken rule: which prop, the value it had, and what is allowed. */
 export interface PropProblem {
   readonly prop: string;
@@ -12,7 +18,7 @@ export interface PropProblem {
  * A construct refused its props. The message names the construct (kind and path, whose
  * first part is the account), every prop at fault, the value and what is allowed.
  */
-export class PropsError extends Error {
+export class PropsError extends UserError {
   constructor(
     public readonly constructKind: string,
     public readonly constructPath: string,

@@ -109,14 +109,14 @@ describe('account config validation', () => {
   it('refuses a database client that is not an app of the account', () => {
     const apps = [{ name: 'restaurant', solutionStackName: 'x', environments: [{ name: 'restaurant-stg', certificateArn: 'arn:aws:acm:x' }] }];
     const aurora = [{ name: 'db', engine: 'aurora-mysql', engineVersion: '8.0.mysql_aurora.3.08.0', clients: ['restaurnt'] }];
-    expect(problemsOf(source('staging', { apps, databases: { aurora, sqlServer: [] } }))).toEqual([
+    expect(problemsOf(source('staging', { apps, cdn: [], databases: { aurora, sqlServer: [] } }))).toEqual([
       'accounts/staging: databases.aurora[0].clients[0]: got "restaurnt", expected the name of an app in this account: restaurant',
     ]);
   });
 
   it('refuses two apps with the same name', () => {
     const app = { name: 'web', solutionStackName: 'x', environments: [{ name: 'web-stg', certificateArn: 'arn:aws:acm:x' }] };
-    expect(problemsOf(source('staging', { apps: [app, app] }))).toEqual([
+    expect(problemsOf(source('staging', { apps: [app, app], cdn: [], databases: { aurora: [], sqlServer: [] } }))).toEqual([
       'accounts/staging: apps[1]: got "web", expected a unique value (apps[0] has it already)',
     ]);
   });

@@ -1,5 +1,5 @@
 import { production } from '../../accounts/production';
-import { synthAccount, testAccount } from '../helpers';
+import { errorOf, synthAccount, testAccount } from '../helpers';
 
 describe('AccountStack', () => {
   const account = testAccount({ name: 'staging' });
@@ -45,7 +45,7 @@ describe('AccountStack', () => {
   });
 
   it('derives the state key from the stack name', () => {
-    const other = synthAccount(testAccount({ name: 'qa', accountId: '444444444444' }));
+    const other = synthAccount(testAccount({ name: 'qa', accountId: '444444444444', cdn: [] }));
     expect(other.terraform.backend.s3.key).toBe('qa/terraform.tfstate');
   });
 
@@ -70,7 +70,7 @@ describe('AccountStack: what runs in the account', () => {
 
   it('builds the network, apps and databases the config lists', () => {
     expect(resources('aws_vpc').map(([, r]) => r.cidr_block)).toEqual(['10.10.0.0/16']);
-    expect(resources('aws_elastic_beanstalk_environment').map(([, r]) => r.name).sort()).toEqual(['hotel-customer-prod', 'hotel-operator-prod', 'hotel-partner-prod', 'restaurant-prod']);
+    expect(resources('aws_elastic_beanstalk_environment').map(([, r]) => r.name).sort()).toEqual(['hotel-customer-canary', 'hotel-customer-prod', 'hotel-operator-prod', 'hotel-partner-prod', 'restaurant-prod']);
     expect(resources('aws_rds_cluster').map(([, r]) => r.cluster_identifier).sort()).toEqual(['booking-events', 'restaurant']);
     expect(resources('aws_instance')).toHaveLength(2);
   });
@@ -93,6 +93,40 @@ describe('AccountStack: what runs in the account', () => {
 });
 
 function productionWorkloads() {
-  const { network, apps, databases } = production;
-  return { network, apps, databases };
+  const { network, apps, databases, cdn } = production;
+  return { network, apps, databases, cdn };
 }
+
+describe('AccountStack: Fastly', () => {
+  const json = synthAccount(testAccount({ name: 'production', accountId: '111111111111', environment: 'production', ...productionWorkloads() }));
+  const service = Object.values(json.resource.fastly_service_vcl)[0] as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+  it('fronts the apps: Beanstalk environments and the images bucket are the backends', () => {
+    const addresses = service.backend.map((b: { name: string; address: string }) => [b.name, b.address]);
+    expect(addresses).toEqual(
+      expect.arrayContaining([
+        ['customer', expect.stringMatching(/aws_elastic_beanstalk_environment\.app-hotel-customer_hotel-customer-prod_.*\.cname/)],
+        ['customer_canary', expect.stringMatching(/hotel-customer-canary_.*\.cname/)],
+        ['images', 'example-hotel-images-production.s3.ap-northeast-1.amazonaws.com'],
+      ]),
+    );
+  });
+
+  it('loads the VCL from accounts/production/vcl/hotel', () => {
+    expect(service.vcl.map((v: { name: string }) => v.name)).toEqual(['errors', 'main', 'normalize']);
+  });
+
+  it('takes the Datadog log key from a sensitive variable', () => {
+    expect(json.variable.fastly_datadog_logs_token).toMatchObject({ sensitive: true, type: 'string' });
+    expect(service.logging_datadog[0].token).toBe('${var.fastly_datadog_logs_token}');
+  });
+});
+
+describe('AccountStack: VCL folder', () => {
+  it('refuses a folder with no main.vcl, naming the account and field', () => {
+    const cdn = [{ ...production.cdn![0], vclFolder: 'missing' }];
+    expect(errorOf(() => synthAccount(testAccount({ name: 'production', accountId: '111111111111', environment: 'production', ...productionWorkloads(), cdn })))).toContain(
+      'accounts/production: cdn[0].vclFolder: got "missing", expected a folder accounts/production/vcl/missing/ holding main.vcl (found no VCL files)',
+    );
+  });
+});

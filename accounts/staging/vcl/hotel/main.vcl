@@ -1,0 +1,77 @@
+# Main VCL of the hotel site.
+#
+# Fastly inserts its generated code at each "#FASTLY <name>" macro: backends and their
+# routing conditions, request settings, and the snippets the construct adds (request id,
+# feature routes, HSTS). Keep every macro; the synth check refuses a subroutine without it.
+
+include "normalize";
+include "errors";
+
+sub vcl_recv {
+#FASTLY recv
+  call hotel_normalize;
+  if (req.method != "GET" && req.method != "HEAD" && req.method != "FASTLYPURGE") {
+    return(pass);
+  }
+  # Signed-in pages are personal: never cached.
+  if (req.http.Cookie:session) {
+    return(pass);
+  }
+  return(lookup);
+}
+
+sub vcl_hash {
+  set req.hash += req.url;
+  set req.hash += req.http.host;
+#FASTLY hash
+  return(hash);
+}
+
+sub vcl_hit {
+#FASTLY hit
+  return(deliver);
+}
+
+sub vcl_miss {
+#FASTLY miss
+  return(fetch);
+}
+
+sub vcl_pass {
+#FASTLY pass
+  return(pass);
+}
+
+sub vcl_fetch {
+#FASTLY fetch
+  # Origin trouble during a TV-driven spike: keep serving what we have.
+  if (beresp.status >= 500 && beresp.status < 600 && stale.exists) {
+    return(deliver_stale);
+  }
+  if (beresp.http.Set-Cookie) {
+    set beresp.ttl = 0s;
+    return(pass);
+  }
+  # Let objects outlive their TTL so stale-if-error has something to serve.
+  set beresp.stale_if_error = 86400s;
+  set beresp.stale_while_revalidate = 60s;
+  return(deliver);
+}
+
+sub vcl_error {
+#FASTLY error
+  call hotel_error_page;
+  return(deliver);
+}
+
+sub vcl_deliver {
+#FASTLY deliver
+  unset resp.http.Server;
+  unset resp.http.X-Powered-By;
+  unset resp.http.X-AspNet-Version;
+  return(deliver);
+}
+
+sub vcl_log {
+#FASTLY log
+}

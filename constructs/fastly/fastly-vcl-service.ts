@@ -1,0 +1,376 @@
+import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
+import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
+import { Token } from 'cdktf';
+import { Construct } from 'constructs';
+import { SecureBucket } from '../core/bucket';
+import { policyDocument } from '../core/iam';
+import { Rule, checkProps } from '../core/validation';
+import { ServiceVcl, ServiceVclBackend, ServiceVclCondition, ServiceVclSnippet } from './bindings';
+import { VclFile, checkVcl } from './vcl-check';
+
+/** Fastly's AWS account, which assumes the log-delivery role. */
+export const FASTLY_AWS_ACCOUNT_ID = '717331877981';
+
+export interface FastlyHealthCheck {
+  /** Path requested on the origin. */
+  readonly path: string;
+  /** @default 200 */
+  readonly expectedStatus?: number;
+  /** @default 15000 */
+  readonly intervalMs?: number;
+}
+
+export interface FastlyBackend {
+  /** Backend name, unique in the service (letters, digits, `_`, `-`). */
+  readonly name: string;
+  /** Where to connect: a Beanstalk environment CNAME, an S3 bucket host, any host name. */
+  readonly address: string;
+  /**
+   * The host name the origin's certificate covers: sent as Host (`override_host`) and SNI,
+   * and checked against the certificate.
+   */
+  readonly originHost: string;
+  /** Talk TLS to the origin, checking its certificate. @default true */
+  readonly useTls?: boolean;
+  /** Needed, in production, to turn `useTls` off: say so explicitly. @default false */
+  readonly allowPlaintext?: boolean;
+  /** @default 443 with TLS, else 80 */
+  readonly port?: number;
+  /**
+   * Shield POP: one POP fetches from the origin for all others, so a spike hits the origin once.
+   * @default - no shielding
+   */
+  readonly shield?: string;
+  /** Health check; `false` for none (e.g. S3). @default { path: '/health' } */
+  readonly healthCheck?: FastlyHealthCheck | false;
+  /** @default 1000 */
+  readonly connectTimeoutMs?: number;
+  /** @default 15000 */
+  readonly firstByteTimeoutMs?: number;
+  /** @default 10000 */
+  readonly betweenBytesTimeoutMs?: number;
+  /** @default 200 */
+  readonly maxConnections?: number;
+}
+
+/**
+ * A partial release: requests carrying the query parameter or cookie go to another
+ * backend (a canary environment), and are cached apart from everyone else's.
+ */
+export interface FeatureRoute {
+  /** Names the route in conditions and cache keys. */
+  readonly name: string;
+  /** Query parameter that opts in, e.g. `beta_search`. @default - none */
+  readonly queryParam?: string;
+  /** Cookie that opts in. @default - none */
+  readonly cookie?: string;
+  /** The backend opted-in requests go to. */
+  readonly backend: string;
+}
+
+/** Requests whose path starts with the prefix go to another backend (e.g. `/images/` to S3). */
+export interface PathRoute {
+  readonly pathPrefix: string;
+  readonly backend: string;
+}
+
+export interface FastlyS3Logging {
+  /** Fastly customer id: the external id Fastly passes when it assumes the log role. */
+  readonly fastlyCustomerId: string;
+  /** Bucket name for the logs. */
+  readonly bucketName: string;
+  /** The bucket's region (for the S3 endpoint). */
+  readonly region: string;
+}
+
+export interface FastlyDatadogLogging {
+  /** Datadog API key: must be a Terraform variable's value, fed from the environment. */
+  readonly token: string;
+  /** Datadog logs region. @default - Fastly's default (US) */
+  readonly region?: string;
+}
+
+export interface FastlyVclServiceProps {
+  /** Service name. */
+  readonly name: string;
+  /** Domains the service answers for. */
+  readonly domains: readonly string[];
+  /** Backends; the first one without a route serves everything not routed elsewhere. */
+  readonly backends: readonly FastlyBackend[];
+  /**
+   * The service's VCL: one file named `main` and the files it includes.
+   * @default [] - Fastly's generated VCL
+   */
+  readonly vclFiles?: readonly VclFile[];
+  /** Set X-Request-ID at the edge when the client sent none, pass it to origin, return it. @default true */
+  readonly requestId?: boolean;
+  /** @default [] */
+  readonly featureRoutes?: readonly FeatureRoute[];
+  /** @default [] */
+  readonly pathRoutes?: readonly PathRoute[];
+  /** Redirect HTTP to HTTPS and send HSTS. @default true */
+  readonly httpsOnly?: boolean;
+  /** HSTS max-age. @default 31536000 (one year) */
+  readonly hstsMaxAgeSeconds?: number;
+  /** TTL when the origin sends no caching headers. @default 3600 */
+  readonly defaultTtlSeconds?: number;
+  /** How long a stale object may be served while the origin fails. @default 86400 */
+  readonly staleIfErrorSeconds?: number;
+  /** Deliver logs to S3 through an IAM role (no access keys). @default - none */
+  readonly s3Logging?: FastlyS3Logging;
+  /** Deliver logs to Datadog. @default - none */
+  readonly datadogLogging?: FastlyDatadogLogging;
+  /** Use production rules (TLS to origin, no force_destroy). @default false */
+  readonly production?: boolean;
+  /** Allow destroying the active service. @default false; refused in production */
+  readonly forceDestroy?: boolean;
+  /** Version comment, e.g. the commit id CI deploys. @default - none */
+  readonly versionComment?: string;
+}
+
+const HOSTNAME = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
+const NAME = /^[A-Za-z0-9_-]{1,64}$/;
+const PARAM = /^[A-Za-z0-9_.-]{1,64}$/;
+
+/**
+ * One JSON object per request, including the request id the apps log too. Written by
+ * hand, not JSON.stringify: the %{...}V expressions must reach Fastly unescaped.
+ */
+export const LOG_FORMAT = `{${Object.entries({
+  time: '%{strftime(\\{"%Y-%m-%dT%H:%M:%S%z"\\}, time.start)}V',
+  request_id: '%{json.escape(req.http.X-Request-ID)}V',
+  client_ip: '%{req.http.Fastly-Client-IP}V',
+  method: '%{json.escape(req.method)}V',
+  host: '%{json.escape(req.http.host)}V',
+  url: '%{json.escape(req.url)}V',
+  status: '%{resp.status}V',
+  bytes: '%{resp.bytes_written}V',
+  cache: '%{fastly_info.state}V',
+  backend: '%{json.escape(req.backend.name)}V',
+  origin_first_byte_s: '%{time.to_first_byte}V',
+  elapsed_us: '%{time.elapsed.usec}V',
+  pop: '%{server.datacenter}V',
+})
+  .map(([key, value]) => `"${key}":"${value}"`)
+  .join(',')}}`;
+
+/**
+ * A Fastly VCL service in front of the apps: TLS to origin with certificate checks,
+ * shielding, health checks, the repository's VCL (checked before it ships), a request
+ * id, feature routing for partial releases, HTTPS only with HSTS, stale-if-error, and
+ * logs to S3 (IAM role) and/or Datadog (key from a Terraform variable).
+ */
+export class FastlyVclService extends Construct {
+  public readonly service: ServiceVcl;
+  public readonly serviceId: string;
+  public readonly serviceName: string;
+  public readonly domains: readonly string[];
+  public readonly backendNames: readonly string[];
+
+  constructor(scope: Construct, id: string, props: FastlyVclServiceProps) {
+    super(scope, id);
+    const production = props.production ?? false;
+    const vclFiles = props.vclFiles ?? [];
+    const requestId = props.requestId ?? true;
+    const featureRoutes = props.featureRoutes ?? [];
+    const pathRoutes = props.pathRoutes ?? [];
+    const httpsOnly = props.httpsOnly ?? true;
+    const hstsMaxAge = props.hstsMaxAgeSeconds ?? 31536000;
+    const defaultTtl = props.defaultTtlSeconds ?? 3600;
+    const staleIfError = props.staleIfErrorSeconds ?? 86400;
+    const forceDestroy = props.forceDestroy ?? false;
+    const backendNames = props.backends.map((b) => b.name);
+    const routedBackends = new Set([...featureRoutes, ...pathRoutes].map((r) => r.backend));
+
+    const rules: Rule[] = [
+      [props.domains.length === 0, 'domains', props.domains, 'at least one domain'],
+      [props.domains.some((d) => !HOSTNAME.test(d)), 'domains', props.domains.filter((d) => !HOSTNAME.test(d)), 'lower-case host names'],
+      [new Set(props.domains).size !== props.domains.length, 'domains', props.domains, 'no domain twice'],
+      [props.backends.length === 0, 'backends', backendNames, 'at least one backend'],
+      [new Set(backendNames).size !== backendNames.length, 'backends[].name', backendNames, 'unique backend names'],
+      [props.backends.length > 0 && props.backends.every((b) => routedBackends.has(b.name)), 'backends', backendNames, 'one backend without a route, to serve what no route matches'],
+      [production && forceDestroy, 'forceDestroy', forceDestroy, 'false in production (an active service must not be destroyable by a plan)'],
+      [defaultTtl < 0, 'defaultTtlSeconds', defaultTtl, '0 or more'],
+      [staleIfError < 0, 'staleIfErrorSeconds', staleIfError, '0 or more'],
+      [hstsMaxAge < 300, 'hstsMaxAgeSeconds', hstsMaxAge, 'at least 300'],
+      [vclFiles.length > 0 && !vclFiles.some((f) => f.name === 'main'), 'vclFiles', vclFiles.map((f) => f.name), 'a file named main among them'],
+      [!!props.datadogLogging && !Token.isUnresolved(props.datadogLogging.token), 'datadogLogging.token', '<redacted>', 'a Terraform variable (never a literal key in code or config)'],
+      ...props.backends.flatMap((b, i): Rule[] => {
+        const p = `backends[${i}]`;
+        const tls = b.useTls ?? true;
+        return [
+          [!NAME.test(b.name), `${p}.name`, b.name, 'letters, digits, _ and - (1-64)'],
+          [b.address === '', `${p}.address`, b.address, 'a host name or address'],
+          [!HOSTNAME.test(b.originHost), `${p}.originHost`, b.originHost, 'the host name on the origin certificate'],
+          [production && !tls && !b.allowPlaintext, `${p}.useTls`, tls, 'true in production (TLS to origin), or allowPlaintext: true said explicitly'],
+          [b.shield !== undefined && !/^[a-z0-9]+-[a-z0-9-]+$/.test(b.shield), `${p}.shield`, b.shield, 'a Fastly POP code such as "tyo-tokyo-jp"'],
+          [(b.firstByteTimeoutMs ?? 15000) < 1000 || (b.firstByteTimeoutMs ?? 15000) > 60000, `${p}.firstByteTimeoutMs`, b.firstByteTimeoutMs, 'from 1000 to 60000'],
+        ];
+      }),
+      ...featureRoutes.flatMap((r, i): Rule[] => [
+        [!NAME.test(r.name), `featureRoutes[${i}].name`, r.name, 'letters, digits, _ and -'],
+        [!r.queryParam && !r.cookie, `featureRoutes[${i}]`, r.name, 'a queryParam or a cookie that opts in'],
+        [!!r.queryParam && !PARAM.test(r.queryParam), `featureRoutes[${i}].queryParam`, r.queryParam, 'a parameter name (letters, digits, _ . -)'],
+        [!!r.cookie && !PARAM.test(r.cookie), `featureRoutes[${i}].cookie`, r.cookie, 'a cookie name (letters, digits, _ . -)'],
+        [!backendNames.includes(r.backend), `featureRoutes[${i}].backend`, r.backend, `one of the backends: ${backendNames.join(', ')}`],
+      ]),
+      ...pathRoutes.flatMap((r, i): Rule[] => [
+        [!/^\/[\w\-./]*$/.test(r.pathPrefix), `pathRoutes[${i}].pathPrefix`, r.pathPrefix, 'a path starting with /'],
+        [!backendNames.includes(r.backend), `pathRoutes[${i}].backend`, r.backend, `one of the backends: ${backendNames.join(', ')}`],
+      ]),
+    ];
+    checkProps(this, 'FastlyVclService', rules);
+    checkVcl(vclFiles, (f) => f.name === 'main');
+
+    // Routing uses Fastly's own backend conditions: a backend is chosen when its
+    // condition holds. Feature routes come first (lower priority number runs first).
+    const conditions: ServiceVclCondition[] = [];
+    const conditionOf = new Map<string, string>();
+    const statementOf = new Map<string, string[]>();
+    for (const r of featureRoutes) statementOf.set(r.backend, [...(statementOf.get(r.backend) ?? []), featureStatement(r)]);
+    for (const r of pathRoutes) statementOf.set(r.backend, [...(statementOf.get(r.backend) ?? []), `req.url.path ~ "^${escapeRegex(r.pathPrefix)}"`]);
+    for (const [backend, statements] of statementOf) {
+      const name = `route-${backend}`;
+      conditions.push({ name, type: 'REQUEST', statement: statements.map((s) => `(${s})`).join(' || '), priority: featureRoutes.some((r) => r.backend === backend) ? 5 : 10 });
+      conditionOf.set(backend, name);
+    }
+
+    const backends: ServiceVclBackend[] = props.backends.map((b) => {
+      const tls = b.useTls ?? true;
+      return {
+        name: b.name,
+        address: b.address,
+        port: b.port ?? (tls ? 443 : 80),
+        useSsl: tls,
+        sslCheckCert: tls ? true : undefined,
+        sslCertHostname: tls ? b.originHost : undefined,
+        sslSniHostname: tls ? b.originHost : undefined,
+        minTlsVersion: tls ? '1.2' : undefined,
+        overrideHost: b.originHost,
+        shield: b.shield,
+        healthcheck: b.healthCheck === false ? undefined : `${b.name}-health`,
+        connectTimeout: b.connectTimeoutMs ?? 1000,
+        firstByteTimeout: b.firstByteTimeoutMs ?? 15000,
+        betweenBytesTimeout: b.betweenBytesTimeoutMs ?? 10000,
+        maxConn: b.maxConnections ?? 200,
+        autoLoadbalance: false,
+        requestCondition: conditionOf.get(b.name),
+      };
+    });
+    const healthchecks = props.backends
+      .filter((b) => b.healthCheck !== false)
+      .map((b) => {
+        const hc = (b.healthCheck || { path: '/health' }) as FastlyHealthCheck;
+        return {
+          name: `${b.name}-health`,
+          host: b.originHost,
+          path: hc.path,
+          method: 'GET',
+          expectedResponse: hc.expectedStatus ?? 200,
+          checkInterval: hc.intervalMs ?? 15000,
+          timeout: 5000,
+          threshold: 3,
+          window: 5,
+          initial: 3,
+        };
+      });
+
+    const snippets: ServiceVclSnippet[] = [];
+    if (requestId) snippets.push(...requestIdSnippets());
+    if (httpsOnly) {
+      snippets.push({ name: 'hsts', type: 'deliver', priority: 100, content: `set resp.http.Strict-Transport-Security = "max-age=${hstsMaxAge}; includeSubDomains";\n` });
+    }
+    for (const r of featureRoutes) {
+      snippets.push({ name: `feature-${r.name}-cache-key`, type: 'hash', priority: 10, content: `if (${featureStatement(r)}) {\n  set req.hash += "feature:${r.name}";\n}\n` });
+    }
+    checkVcl(snippets.map((s) => ({ name: s.name, path: `(generated snippet ${s.name})`, content: s.content })), () => false);
+
+    const loggingS3 = props.s3Logging ? [this.s3Logging(props.name, props.s3Logging)] : undefined;
+
+    this.service = new ServiceVcl(this, 'service', {
+      name: props.name,
+      comment: `Managed by cdktf: ${props.name}`,
+      activate: true,
+      forceDestroy,
+      versionComment: props.versionComment,
+      defaultTtl,
+      staleIfError: staleIfError > 0,
+      staleIfErrorTtl: staleIfError > 0 ? staleIfError : undefined,
+      http3: true,
+      domain: props.domains.map((name) => ({ name })),
+      backend: backends,
+      healthcheck: healthchecks.length > 0 ? healthchecks : undefined,
+      condition: conditions.length > 0 ? conditions : undefined,
+      requestSetting: [{ name: 'defaults', forceSsl: httpsOnly, maxStaleAge: staleIfError, xff: 'append' }],
+      snippet: snippets.length > 0 ? snippets : undefined,
+      vcl: vclFiles.length > 0 ? vclFiles.map((f) => ({ name: f.name, content: f.content, main: f.name === 'main' })) : undefined,
+      loggingS3,
+      loggingDatadog: props.datadogLogging
+        ? [{ name: 'datadog', token: props.datadogLogging.token, region: props.datadogLogging.region, format: LOG_FORMAT, formatVersion: 2 }]
+        : undefined,
+    });
+    this.serviceId = this.service.id;
+    this.serviceName = props.name;
+    this.domains = props.domains;
+    this.backendNames = backendNames;
+  }
+
+  /** A private, encrypted log bucket and a role only Fastly (with our customer id) may assume. */
+  private s3Logging(service: string, s3: FastlyS3Logging) {
+    const bucket = new SecureBucket(this, 'logs', { bucketName: s3.bucketName });
+    const role = new IamRole(this, 'log-role', {
+      name: `fastly-logs-${service}`,
+      assumeRolePolicy: policyDocument({
+        Effect: 'Allow',
+        Principal: { AWS: `arn:aws:iam::${FASTLY_AWS_ACCOUNT_ID}:root` },
+        Action: 'sts:AssumeRole',
+        Condition: { StringEquals: { 'sts:ExternalId': s3.fastlyCustomerId } },
+      }),
+    });
+    new IamRolePolicy(this, 'log-write', {
+      role: role.id,
+      policy: policyDocument({ Effect: 'Allow', Action: ['s3:PutObject', 's3:AbortMultipartUpload'], Resource: `${bucket.bucketArn}/${service}/*` }),
+    });
+    return {
+      name: 's3',
+      bucketName: bucket.bucketName,
+      s3IamRole: role.arn,
+      domain: `s3.${s3.region}.amazonaws.com`,
+      path: `/${service}/`,
+      period: 300,
+      format: LOG_FORMAT,
+      formatVersion: 2,
+      messageType: 'blank',
+      compressionCodec: 'gzip',
+      serverSideEncryption: 'AES256' as const,
+    };
+  }
+}
+
+/** The VCL test for a feature route: the query parameter present, or the cookie set. */
+function featureStatement(r: FeatureRoute): string {
+  const tests: string[] = [];
+  if (r.queryParam) tests.push(`req.url.qs ~ "(^|&)${escapeRegex(r.queryParam)}(=|&|$)"`);
+  if (r.cookie) tests.push(`req.http.Cookie:${r.cookie}`);
+  return tests.join(' || ');
+}
+
+function escapeRegex(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/**
+ * X-Request-ID: kept when the client sent a sane one, made at the edge otherwise; it
+ * goes to the origin with the request (apps log it) and back in the response.
+ */
+function requestIdSnippets(): ServiceVclSnippet[] {
+  return [
+    {
+      name: 'request-id',
+      type: 'recv',
+      priority: 1,
+      content: 'if (!req.http.X-Request-ID || req.http.X-Request-ID !~ "^[A-Za-z0-9-]{8,64}$") {\n  set req.http.X-Request-ID = uuid.version4();\n}\n',
+    },
+    { name: 'request-id-response', type: 'deliver', priority: 1, content: 'set resp.http.X-Request-ID = req.http.X-Request-ID;\n' },
+  ];
+}
