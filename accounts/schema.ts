@@ -9,6 +9,7 @@ import type { BeanstalkAppProps, BeanstalkEnvironmentSettings } from '../constru
 import type { FastlyBackend, FastlyHealthCheck, FeatureRoute, PathRoute } from '../constructs/fastly/fastly-vcl-service';
 import type { ExistingNetwork, NetworkProps, SubnetRef } from '../constructs/network/network';
 import type { AlwaysOnNode, AlwaysOnSettings, RdsSqlServerSettings, SqlServerClusterProps, VolumeRole, VolumeSpec } from '../constructs/sqlserver/sqlserver-cluster';
+import type { Suppression } from '../constructs/core/suppressions';
 import { UserError } from '../constructs/core/validation';
 import { ObjectRule, Problem, Schema, arrayOf, boolean, number, object, oneOf, optional, recordOf, string } from './schema-kit';
 
@@ -62,11 +63,20 @@ export interface DatadogConfig {
   readonly site: DatadogSite;
 }
 
+/**
+ * Policy rules turned off for this item (and everything it creates), each with the
+ * reason. Reviewed in the PR and listed by `npm start`.
+ */
+export interface Suppressible {
+  /** @default [] */
+  readonly suppressions?: readonly Suppression[];
+}
+
 /** The account's VPC: the Network construct's props. */
-export type NetworkConfig = Omit<NetworkProps, 'logsKmsKeyArn'>;
+export type NetworkConfig = Omit<NetworkProps, 'logsKmsKeyArn'> & Suppressible;
 
 /** An Elastic Beanstalk application: BeanstalkApp's props less what the stack wires in. */
-export type AppConfig = Omit<BeanstalkAppProps, 'vpcId' | 'privateSubnets' | 'publicSubnets' | 'production'>;
+export type AppConfig = Omit<BeanstalkAppProps, 'vpcId' | 'privateSubnets' | 'publicSubnets' | 'production'> & Suppressible;
 
 /** Who may connect to a database: names of apps in this account (their instances). */
 interface DatabaseClients {
@@ -74,8 +84,8 @@ interface DatabaseClients {
   readonly clients?: readonly string[];
 }
 
-export type AuroraConfig = Omit<AuroraClusterProps, 'vpcId' | 'subnets' | 'allowedSecurityGroupIds' | 'production'> & DatabaseClients;
-export type SqlServerConfig = Omit<SqlServerClusterProps, 'vpcId' | 'subnets' | 'allowedSecurityGroupIds' | 'production'> & DatabaseClients;
+export type AuroraConfig = Omit<AuroraClusterProps, 'vpcId' | 'subnets' | 'allowedSecurityGroupIds' | 'production' | 'logsKmsKeyArn'> & DatabaseClients & Suppressible;
+export type SqlServerConfig = Omit<SqlServerClusterProps, 'vpcId' | 'subnets' | 'allowedSecurityGroupIds' | 'production'> & DatabaseClients & Suppressible;
 
 export interface DatabasesConfig {
   readonly aurora: readonly AuroraConfig[];
@@ -100,7 +110,7 @@ export type CdnBackendConfig = Omit<FastlyBackend, 'address' | 'originHost'> & {
 };
 
 /** A Fastly VCL service fronting this account's apps. */
-export interface CdnServiceConfig {
+export interface CdnServiceConfig extends Suppressible {
   readonly name: string;
   readonly domains: readonly string[];
   readonly backends: readonly CdnBackendConfig[];
@@ -153,6 +163,9 @@ const BUCKET = /^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/;
 const name = (): Schema<string> =>
   string({ pattern: NAME, description: 'a kebab-case name of 2 to 32 characters (a-z, 0-9, -)' });
 
+const suppressions = () =>
+  optional(arrayOf(object<Suppression>({ rule: string({ pattern: /^[A-Z0-9-]+$/, description: 'a policy rule id such as RDS-ENCRYPTED' }), reason: string({ pattern: /.{10,}/, description: 'a reason of 10 characters or more' }) })));
+
 const subnetRef = object<SubnetRef>({ id: string({ pattern: /^subnet-[0-9a-f]+$/, description: 'a subnet id' }), availabilityZone: string() });
 const text = () => string();
 const optionalText = () => optional(string());
@@ -164,6 +177,7 @@ const networkSchema = object<NetworkConfig>({
   availabilityZones: optional(arrayOf(text(), { minLength: 2 })),
   natGateways: optional(oneOf(['per-az', 'single', 'none'] as const)),
   flowLogRetentionDays: optionalCount(1, 3653),
+  suppressions: suppressions(),
   existing: optional(
     object<ExistingNetwork>({
       vpcId: string({ pattern: /^vpc-[0-9a-f]+$/, description: 'a VPC id' }),
@@ -203,6 +217,7 @@ const appSchema = object<AppConfig>({
   imageId: optionalText(),
   environments: arrayOf(environmentSchema, { minLength: 1, uniqueBy: (e: BeanstalkEnvironmentSettings) => e.name }),
   maxVersions: optionalCount(1, 1000),
+  suppressions: suppressions(),
 });
 
 const clients = () => optional(arrayOf(text(), { uniqueBy: (c: string) => c }));
@@ -216,6 +231,7 @@ const auroraSchema = object<AuroraConfig>({
   readers: optionalCount(0, 15),
   readerAutoScaling: optional(object<ReaderAutoScaling>({ maxReaders: number({ min: 1, max: 15 }), targetCpuPercent: optionalCount(10, 90) })),
   kmsKeyArn: optional(arn('kms')),
+  storageEncrypted: optional(boolean()),
   databaseName: optionalText(),
   masterUsername: optionalText(),
   deletionProtection: optional(boolean()),
@@ -228,6 +244,7 @@ const auroraSchema = object<AuroraConfig>({
   monitoringIntervalSeconds: optionalCount(0, 60),
   performanceInsightsRetentionDays: optionalCount(7, 731),
   clients: clients(),
+  suppressions: suppressions(),
 });
 
 const volumeSchema = optional(object<VolumeSpec>({ sizeGb: number({ min: 1, max: 16384 }), type: optional(oneOf(['gp3', 'io2'] as const)), iops: optionalCount(100, 256000), throughput: optionalCount(125, 1000) }));
@@ -280,6 +297,7 @@ const sqlServerSchema = object<SqlServerConfig>({
     }),
   ),
   clients: clients(),
+  suppressions: suppressions(),
 });
 
 const cdnBackendSchema = object<CdnBackendConfig>(
@@ -291,7 +309,7 @@ const cdnBackendSchema = object<CdnBackendConfig>(
     address: optionalText(),
     originHost: optionalText(),
     useTls: optional(boolean()),
-    allowPlaintext: optional(boolean()),
+    allowPlaintext: optionalText(),
     port: optionalCount(1, 65535),
     shield: optionalText(),
     healthCheck: optional({
@@ -327,6 +345,7 @@ const cdnSchema = object<CdnServiceConfig>({
   defaultTtlSeconds: optionalCount(0, 31536000),
   staleIfErrorSeconds: optionalCount(0, 31536000),
   logging: optional(object<{ s3?: boolean; datadog?: boolean }>({ s3: optional(boolean()), datadog: optional(boolean()) })),
+  suppressions: suppressions(),
 });
 
 /** Fastly backends may only name apps (and their environments) of the same account. */

@@ -1,4 +1,6 @@
 import { EbsEncryptionByDefault } from '@cdktf/provider-aws/lib/ebs-encryption-by-default';
+import { KmsAlias } from '@cdktf/provider-aws/lib/kms-alias';
+import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { DatadogProvider } from '@cdktf/provider-datadog/lib/provider';
 import { Fn, S3Backend, TerraformStack, TerraformVariable } from 'cdktf';
@@ -6,6 +8,10 @@ import { Construct } from 'constructs';
 import { AccountConfig } from '../accounts/schema';
 import { AuroraCluster } from '../constructs/aurora/aurora-cluster';
 import { BeanstalkApp } from '../constructs/beanstalk/beanstalk-app';
+import { policyDocument } from '../constructs/core/iam';
+import { Suppression, suppress } from '../constructs/core/suppressions';
+import { packsFor } from '../policies/packs';
+import { PolicyValidation, enforcePolicies } from '../policies/validation';
 import { FastlyProvider } from '../constructs/fastly/bindings';
 import { FastlyVclService } from '../constructs/fastly/fastly-vcl-service';
 import { Network } from '../constructs/network/network';
@@ -35,11 +41,15 @@ export class AccountStack extends TerraformStack {
   public readonly account: AccountConfig;
   public readonly awsProvider: AwsProvider;
   public readonly datadogProvider: DatadogProvider;
+  /** KMS key for every log group the stack creates. */
+  public readonly logsKmsKeyArn: string;
   public readonly network: Network;
   public readonly apps: readonly BeanstalkApp[];
   public readonly auroraClusters: readonly AuroraCluster[];
   public readonly sqlServerClusters: readonly SqlServerCluster[];
   public readonly cdnServices: readonly FastlyVclService[];
+  /** The policy packs this account runs, and their report after synth. */
+  public readonly policy: PolicyValidation;
 
   constructor(scope: Construct, props: AccountStackProps) {
     const { account } = props;
@@ -85,11 +95,33 @@ export class AccountStack extends TerraformStack {
     // of Beanstalk instances, whose launch templates have no encryption setting.
     new EbsEncryptionByDefault(this, 'ebs-encryption-by-default', { enabled: true });
 
-    const production = account.environment === 'production';
-    this.network = new Network(this, 'network', account.network);
+    // One key for every log group in the account: CloudWatch Logs may use it only for
+    // log groups of this account and region.
+    const logsKey = new KmsKey(this, 'logs-key', {
+      description: `Encrypts CloudWatch Logs log groups of ${account.name}`,
+      enableKeyRotation: true,
+      deletionWindowInDays: 30,
+      policy: policyDocument(
+        { Sid: 'AccountAdministers', Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${account.accountId}:root` }, Action: 'kms:*', Resource: '*' },
+        {
+          Sid: 'CloudWatchLogsUses',
+          Effect: 'Allow',
+          Principal: { Service: `logs.${account.region}.amazonaws.com` },
+          Action: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
+          Resource: '*',
+          Condition: { ArnLike: { 'kms:EncryptionContext:aws:logs:arn': `arn:aws:logs:${account.region}:${account.accountId}:log-group:*` } },
+        },
+      ),
+    });
+    new KmsAlias(this, 'logs-key-alias', { name: 'alias/cloudwatch-logs', targetKeyId: logsKey.keyId });
+    this.logsKmsKeyArn = logsKey.arn;
 
-    this.apps = account.apps.map(
-      (app) =>
+    const production = account.environment === 'production';
+    const { suppressions: networkSuppressions, ...network } = account.network;
+    this.network = withSuppressions(new Network(this, 'network', { ...network, logsKmsKeyArn: logsKey.arn }), networkSuppressions);
+
+    this.apps = account.apps.map(({ suppressions, ...app }) =>
+      withSuppressions(
         new BeanstalkApp(this, `app-${app.name}`, {
           ...app,
           production,
@@ -97,25 +129,30 @@ export class AccountStack extends TerraformStack {
           privateSubnets: this.network.privateSubnets,
           publicSubnets: this.network.publicSubnets,
         }),
+        suppressions,
+      ),
     );
     const clientGroups = (names: readonly string[] = []) =>
       names.flatMap((name) => this.apps.find((a) => a.appName === name)!.environments.map((e) => e.instanceSecurityGroupId));
 
     // Databases live in the isolated subnets: no route out of the VPC at all.
-    this.auroraClusters = account.databases.aurora.map(
-      ({ clients, ...db }) =>
+    this.auroraClusters = account.databases.aurora.map(({ clients, suppressions, ...db }) =>
+      withSuppressions(
         new AuroraCluster(this, `aurora-${db.name}`, {
           ...db,
           production,
           vpcId: this.network.vpcId,
           subnets: this.network.isolatedSubnets,
           allowedSecurityGroupIds: clientGroups(clients),
+          logsKmsKeyArn: logsKey.arn,
         }),
+        suppressions,
+      ),
     );
     // Always On nodes are Windows servers that need Session Manager, updates and domain
     // controllers: they go in the private subnets. RDS goes in the isolated ones.
-    this.sqlServerClusters = account.databases.sqlServer.map(
-      ({ clients, ...db }) =>
+    this.sqlServerClusters = account.databases.sqlServer.map(({ clients, suppressions, ...db }) =>
+      withSuppressions(
         new SqlServerCluster(this, `sqlserver-${db.name}`, {
           ...db,
           production,
@@ -123,9 +160,12 @@ export class AccountStack extends TerraformStack {
           subnets: db.mode === 'rds' ? this.network.isolatedSubnets : this.network.privateSubnets,
           allowedSecurityGroupIds: clientGroups(clients),
         }),
+        suppressions,
+      ),
     );
 
     this.cdnServices = this.buildCdn(account, props.commitId);
+    this.policy = enforcePolicies(this, packsFor(account.environment));
   }
 
   private buildCdn(account: AccountConfig, commitId: string | undefined): FastlyVclService[] {
@@ -152,7 +192,7 @@ export class AccountStack extends TerraformStack {
         }
         return { ...rest, address: address!, originHost: originHost! };
       });
-      return new FastlyVclService(this, `cdn-${service.name}`, {
+      return withSuppressions(new FastlyVclService(this, `cdn-${service.name}`, {
         name: `${account.name}-${service.name}`,
         domains: service.domains,
         backends,
@@ -169,9 +209,15 @@ export class AccountStack extends TerraformStack {
           ? { fastlyCustomerId: account.fastly!.customerId, bucketName: `${account.name}-fastly-logs-${service.name}`, region: account.region }
           : undefined,
         datadogLogging: service.logging?.datadog ? { token: datadogToken! } : undefined,
-      });
+      }), service.suppressions);
     });
   }
+}
+
+/** Records the config's suppressions on the construct built from that config item. */
+function withSuppressions<T extends Construct>(construct: T, suppressions: readonly Suppression[] = []): T {
+  for (const s of suppressions) suppress(construct, s.rule, s.reason);
+  return construct;
 }
 
 /** The tags every taggable AWS resource in the account carries. */

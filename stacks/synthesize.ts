@@ -4,6 +4,8 @@ import { App } from 'cdktf';
 import { AccountConfig, AccountSource } from '../accounts/schema';
 import { loadAccounts } from '../accounts';
 import { UserError } from '../constructs/core/validation';
+import { PolicyViolationError, SuppressedFinding } from '../policies/engine';
+import { SecretFoundError, scanDirectory } from '../policies/secret-scan';
 import { AccountStack } from './account-stack';
 
 export interface SynthesizeOptions {
@@ -21,6 +23,10 @@ export interface StackInventory {
   /** Resource count by Terraform resource type, sorted by type. */
   readonly resourcesByType: ReadonlyArray<readonly [type: string, count: number]>;
   readonly totalResources: number;
+  /** Policy findings a suppression turned off, with their reasons. */
+  readonly suppressed: readonly SuppressedFinding[];
+  /** How many (rule, resource) checks the policy packs ran. */
+  readonly policyChecks: number;
 }
 
 export interface SynthesizeResult {
@@ -42,9 +48,18 @@ export function synthesizeAccounts(options: SynthesizeOptions = {}): SynthesizeR
   rmSync(staging, { recursive: true, force: true });
   try {
     const app = new App({ outdir: staging });
-    for (const account of accounts) new AccountStack(app, { account, commitId: options.commitId });
-    app.synth();
-    const stacks = accounts.map((account) => inventory(account, join(staging, 'stacks', account.name, 'cdk.tf.json')));
+    const built = accounts.map((account) => new AccountStack(app, { account, commitId: options.commitId }));
+    try {
+      app.synth(); // runs the policy packs (a validation on every stack) before writing
+    } catch (error) {
+      // cdktf stops at the first failing stack: report every account's violations at once.
+      const violations = built.flatMap((s) => (s.policy.report ?? s.policy.run()).violations);
+      if (violations.length > 0) throw new PolicyViolationError(violations);
+      throw error;
+    }
+    const secrets = scanDirectory(staging);
+    if (secrets.length > 0) throw new SecretFoundError(secrets);
+    const stacks = built.map((s) => inventory(s, join(staging, 'stacks', s.account.name, 'cdk.tf.json')));
     swapInto(staging, outdir);
     return { outdir, stacks };
   } finally {
@@ -52,13 +67,15 @@ export function synthesizeAccounts(options: SynthesizeOptions = {}): SynthesizeR
   }
 }
 
-function inventory(account: AccountConfig, file: string): StackInventory {
+function inventory(stack: AccountStack, file: string): StackInventory {
+  const account = stack.account;
+  const report = stack.policy.report ?? stack.policy.run();
   const json = JSON.parse(readFileSync(file, 'utf8')) as { resource?: Record<string, Record<string, unknown>> };
   const resourcesByType = Object.entries(json.resource ?? {})
     .map(([type, byName]) => [type, Object.keys(byName).length] as const)
     .sort(([a], [b]) => a.localeCompare(b));
   const totalResources = resourcesByType.reduce((sum, [, n]) => sum + n, 0);
-  return { account, resourcesByType, totalResources };
+  return { account, resourcesByType, totalResources, suppressed: report.suppressed, policyChecks: report.checks };
 }
 
 /** Replaces `target` with `source` by two renames, so a reader never sees a half-written tree. */
@@ -81,6 +98,8 @@ export function formatInventory(result: SynthesizeResult, cwd = process.cwd()): 
     lines.push(`${a.name}  (account ${a.accountId}, ${a.region}, ${a.environment}): ${s.totalResources} resources`);
     const width = Math.max(0, ...s.resourcesByType.map(([type]) => type.length));
     for (const [type, count] of s.resourcesByType) lines.push(`  ${type.padEnd(width)}  ${String(count).padStart(3)}`);
+    lines.push(`  policy: ${s.policyChecks} checks passed, ${s.suppressed.length} suppressed`);
+    for (const f of s.suppressed) lines.push(`    suppressed ${f.rule.id} on ${f.resource.path} (${f.resource.type}): ${f.suppression.reason}`);
   }
   return lines.join('\n');
 }

@@ -52,6 +52,14 @@ export interface AuroraClusterProps {
   readonly allowedSecurityGroupIds?: readonly string[];
   /** KMS key for storage, snapshots, Performance Insights and the master secret. @default - a new key with rotation */
   readonly kmsKeyArn?: string;
+  /**
+   * Encrypt storage. Turning it off is refused by the policy pack unless suppressed
+   * with a reason; it cannot be changed on an existing cluster without a restore.
+   * @default true
+   */
+  readonly storageEncrypted?: boolean;
+  /** KMS key for the exported-log groups. @default - CloudWatch Logs' own encryption */
+  readonly logsKmsKeyArn?: string;
   /** Database created at launch. @default - none */
   readonly databaseName?: string;
   /** Master user; its password is generated and kept in Secrets Manager by RDS. @default 'dbadmin' */
@@ -125,6 +133,7 @@ export class AuroraCluster extends Construct {
     const piRetention = props.performanceInsightsRetentionDays ?? 7;
     const port = props.engine === 'aurora-mysql' ? 3306 : 5432;
     const family = parameterGroupFamily(props.engine, props.engineVersion);
+    const storageEncrypted = props.storageEncrypted ?? true;
     const sv2 = props.serverlessV2;
     const scaling = props.readerAutoScaling;
 
@@ -182,7 +191,7 @@ export class AuroraCluster extends Construct {
 
     // Create the log groups first, so their retention applies from the first line.
     const logGroups = logExports.map(
-      (log) => new CloudwatchLogGroup(this, `log-${log}`, { name: `/aws/rds/cluster/${props.name}/${log}`, retentionInDays: logRetentionDays }),
+      (log) => new CloudwatchLogGroup(this, `log-${log}`, { name: `/aws/rds/cluster/${props.name}/${log}`, retentionInDays: logRetentionDays, kmsKeyId: props.logsKmsKeyArn }),
     );
 
     this.cluster = new RdsCluster(this, 'cluster', {
@@ -194,8 +203,8 @@ export class AuroraCluster extends Construct {
       masterUsername,
       manageMasterUserPassword: true,
       masterUserSecretKmsKeyId: kmsKeyArn,
-      storageEncrypted: true,
-      kmsKeyId: kmsKeyArn,
+      storageEncrypted,
+      kmsKeyId: storageEncrypted ? kmsKeyArn : undefined,
       dbSubnetGroupName: subnets.name,
       vpcSecurityGroupIds: [sg.id],
       dbClusterParameterGroupName: parameters.name,

@@ -4,6 +4,7 @@ import { Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { SecureBucket } from '../core/bucket';
 import { policyDocument } from '../core/iam';
+import { suppress } from '../core/suppressions';
 import { Rule, checkProps } from '../core/validation';
 import { ServiceVcl, ServiceVclBackend, ServiceVclCondition, ServiceVclSnippet } from './bindings';
 import { VclFile, checkVcl } from './vcl-check';
@@ -32,8 +33,12 @@ export interface FastlyBackend {
   readonly originHost: string;
   /** Talk TLS to the origin, checking its certificate. @default true */
   readonly useTls?: boolean;
-  /** Needed, in production, to turn `useTls` off: say so explicitly. @default false */
-  readonly allowPlaintext?: boolean;
+  /**
+   * Why this origin cannot do TLS. Required, in production, to turn `useTls` off; it is
+   * recorded as a suppression of the FASTLY-BACKEND-TLS policy rule and listed by `npm start`.
+   * @default - none: plaintext is refused in production
+   */
+  readonly allowPlaintext?: string;
   /** @default 443 with TLS, else 80 */
   readonly port?: number;
   /**
@@ -202,7 +207,8 @@ export class FastlyVclService extends Construct {
           [!NAME.test(b.name), `${p}.name`, b.name, 'letters, digits, _ and - (1-64)'],
           [b.address === '', `${p}.address`, b.address, 'a host name or address'],
           [!HOSTNAME.test(b.originHost), `${p}.originHost`, b.originHost, 'the host name on the origin certificate'],
-          [production && !tls && !b.allowPlaintext, `${p}.useTls`, tls, 'true in production (TLS to origin), or allowPlaintext: true said explicitly'],
+          [production && !tls && !b.allowPlaintext, `${p}.useTls`, tls, 'true in production (TLS to origin), or allowPlaintext set to the reason'],
+          [b.allowPlaintext !== undefined && b.allowPlaintext.trim().length < 10, `${p}.allowPlaintext`, b.allowPlaintext, 'a reason of 10 characters or more'],
           [b.shield !== undefined && !/^[a-z0-9]+-[a-z0-9-]+$/.test(b.shield), `${p}.shield`, b.shield, 'a Fastly POP code such as "tyo-tokyo-jp"'],
           [(b.firstByteTimeoutMs ?? 15000) < 1000 || (b.firstByteTimeoutMs ?? 15000) > 60000, `${p}.firstByteTimeoutMs`, b.firstByteTimeoutMs, 'from 1000 to 60000'],
         ];
@@ -309,6 +315,9 @@ export class FastlyVclService extends Construct {
         ? [{ name: 'datadog', token: props.datadogLogging.token, region: props.datadogLogging.region, format: LOG_FORMAT, formatVersion: 2 }]
         : undefined,
     });
+    for (const b of props.backends.filter((backend) => backend.useTls === false && backend.allowPlaintext)) {
+      suppress(this, 'FASTLY-BACKEND-TLS', `backend ${b.name}: ${b.allowPlaintext}`);
+    }
     this.serviceId = this.service.id;
     this.serviceName = props.name;
     this.domains = props.domains;

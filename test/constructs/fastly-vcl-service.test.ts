@@ -1,6 +1,7 @@
 import { TerraformVariable } from 'cdktf';
 import { FastlyProvider, ServiceVcl } from '../../constructs/fastly/bindings';
 import { FASTLY_AWS_ACCOUNT_ID, FastlyVclService, FastlyVclServiceProps, LOG_FORMAT } from '../../constructs/fastly/fastly-vcl-service';
+import { suppressionsUnder } from '../../constructs/core/suppressions';
 import { errorOf, onlyResource, synthConstructs } from '../helpers';
 
 const main = { name: 'main', path: 'vcl/main.vcl', content: 'sub vcl_recv {\n#FASTLY recv\n  return(lookup);\n}\n' };
@@ -129,11 +130,14 @@ describe('FastlyVclService: validation', () => {
 
   it('refuses a backend without TLS in production unless allowed explicitly', () => {
     expect(refused({ production: true, backends: [plaintext] })).toContain(
-      'backends[0].useTls: got false, expected true in production (TLS to origin), or allowPlaintext: true said explicitly',
+      'backends[0].useTls: got false, expected true in production (TLS to origin), or allowPlaintext set to the reason',
     );
-    const allowed = serviceOf(props({ production: true, featureRoutes: [], backends: [{ ...plaintext, allowPlaintext: true }] }));
+    let service!: FastlyVclService;
+    const json = synthConstructs((stack) => (service = new FastlyVclService(stack, 'cdn', props({ production: true, featureRoutes: [], backends: [{ ...plaintext, allowPlaintext: 'legacy appliance, replaced in Q3' }] }))));
+    const allowed = onlyResource(json, 'fastly_service_vcl');
     expect(allowed.backend[0]).toMatchObject({ use_ssl: false, port: 80 });
     expect(allowed.backend[0].ssl_cert_hostname).toBeUndefined();
+    expect(suppressionsUnder(service)).toEqual([{ rule: 'FASTLY-BACKEND-TLS', reason: 'backend legacy: legacy appliance, replaced in Q3', path: 'test/cdn' }]);
   });
 
   it('allows a plaintext backend outside production', () => {

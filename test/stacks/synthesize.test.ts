@@ -74,7 +74,7 @@ describe('formatInventory', () => {
   it('lists resource counts by type and the totals', () => {
     const account = { name: 'x', accountId: '111111111111', region: 'ap-northeast-1', environment: 'staging' } as never;
     const text = formatInventory(
-      { outdir: '/repo/cdktf.out', stacks: [{ account, resourcesByType: [['aws_sqs_queue', 2], ['aws_vpc', 1]], totalResources: 3 }] },
+      { outdir: '/repo/cdktf.out', stacks: [{ account, resourcesByType: [['aws_sqs_queue', 2], ['aws_vpc', 1]], totalResources: 3, suppressed: [], policyChecks: 12 }] },
       '/repo',
     );
     expect(text.split('\n')).toEqual([
@@ -83,6 +83,7 @@ describe('formatInventory', () => {
       'x  (account 111111111111, ap-northeast-1, staging): 3 resources',
       '  aws_sqs_queue    2',
       '  aws_vpc          1',
+      '  policy: 12 checks passed, 0 suppressed',
     ]);
   });
 });

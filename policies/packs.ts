@@ -1,0 +1,17 @@
+import { PackName, PolicyRule } from './rule';
+import { computeRules } from './rules/compute';
+import { dataRules } from './rules/data';
+import { edgeRules } from './rules/edge';
+import { networkRules } from './rules/network';
+
+/** Every rule, in the order the README lists them. */
+export const ALL_RULES: readonly PolicyRule[] = [...dataRules, ...networkRules, ...computeRules, ...edgeRules];
+
+/** The packs an account runs: `baseline` everywhere, `production` on top in production. */
+export function packsFor(environment: string): PackName[] {
+  return environment === 'production' ? ['baseline', 'production'] : ['baseline'];
+}
+
+export function rulesIn(packs: readonly PackName[]): PolicyRule[] {
+  return ALL_RULES.filter((r) => packs.includes(r.pack));
+}
