@@ -34,4 +34,5 @@ export const sharedDefaults: DeepPartial<AccountConfig> = {
   cdn: [],
   // One Fastly account serves every AWS account.
   fastly: { customerId: '4hJ7kL2mN9pQ3rS6tV' },
+  monitoring: { enabled: true, slack: { workspace: 'example-co' }, runbookUrl: 'https://runbooks.example-co.jp/infrastructure' },
 };

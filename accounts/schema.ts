@@ -6,6 +6,9 @@
 import type { AuroraClusterProps, ReaderAutoScaling, ServerlessV2Capacity } from '../constructs/aurora/aurora-cluster';
 import { DEPLOYMENT_POLICIES } from '../constructs/beanstalk/beanstalk-app';
 import type { BeanstalkAppProps, BeanstalkEnvironmentSettings } from '../constructs/beanstalk/beanstalk-app';
+import type { SlackChannels, SloSpec } from '../constructs/monitoring/monitoring';
+import type { BurnRateAlert } from '../constructs/monitoring/slo';
+import type { ThresholdOverrides } from '../constructs/monitoring/spec';
 import type { FastlyBackend, FastlyHealthCheck, FeatureRoute, PathRoute } from '../constructs/fastly/fastly-vcl-service';
 import type { ExistingNetwork, NetworkProps, SubnetRef } from '../constructs/network/network';
 import type { AlwaysOnNode, AlwaysOnSettings, RdsSqlServerSettings, SqlServerClusterProps, VolumeRole, VolumeSpec } from '../constructs/sqlserver/sqlserver-cluster';
@@ -126,6 +129,20 @@ export interface CdnServiceConfig extends Suppressible {
   readonly logging?: { readonly s3?: boolean; readonly datadog?: boolean };
 }
 
+/** Datadog monitors, SLOs, dashboard and AWS integration for the account. */
+export interface MonitoringConfig {
+  /** Create monitors, SLOs, the dashboard and the AWS integration. */
+  readonly enabled: boolean;
+  /** Slack routing: P1-P2 to `immediate`, P3-P5 to `watch`. */
+  readonly slack: SlackChannels;
+  /** Thresholds that differ from the catalogue's defaults. @default {} */
+  readonly thresholds?: ThresholdOverrides;
+  /** SLOs on the account's public services. @default [] */
+  readonly slos?: readonly SloSpec[];
+  /** Runbook index linked from every alert. @default - none */
+  readonly runbookUrl?: string;
+}
+
 /** Fastly account settings. */
 export interface FastlyAccountConfig {
   /** Fastly customer id: the external id of the S3 log role. */
@@ -153,6 +170,7 @@ export interface AccountConfig {
   readonly cdn: readonly CdnServiceConfig[];
   /** Needed when a Fastly service logs to S3. @default - none */
   readonly fastly?: FastlyAccountConfig;
+  readonly monitoring: MonitoringConfig;
 }
 
 const NAME = /^[a-z][a-z0-9-]{0,30}[a-z0-9]$/;
@@ -348,6 +366,48 @@ const cdnSchema = object<CdnServiceConfig>({
   suppressions: suppressions(),
 });
 
+const n = () => optional(number({ min: 0, integer: false }));
+const monitoringSchema = object<MonitoringConfig>({
+  enabled: boolean(),
+  slack: object<SlackChannels>({ workspace: text(), immediate: text(), watch: text() }),
+  thresholds: optional(
+    object<ThresholdOverrides>({
+      beanstalk: optional(object({ http5xxPercent: n(), p95LatencySeconds: n() })),
+      aurora: optional(object({ cpuPercent: n(), freeableMemoryMb: n(), replicaLagMs: n(), connections: n(), deadlocks: n() })),
+      sqlServer: optional(object({ cpuPercent: n(), freeStoragePercent: n(), secondaryLagSeconds: n() })),
+      fastly: optional(object({ http5xxPercent: n(), hitRatioPercent: n(), originLatencySeconds: n() })),
+      mail: optional(object({ oldestMessageSeconds: n(), bounceRate: n(), complaintRate: n() })),
+    }),
+  ),
+  slos: optional(
+    arrayOf(
+      object<SloSpec>({
+        name: string({ pattern: /^[a-z0-9][a-z0-9-]{1,62}$/, description: 'a kebab-case SLO name' }),
+        description: optionalText(),
+        service: text(),
+        source: oneOf(['fastly', 'load-balancer'] as const),
+        kind: oneOf(['availability', 'latency'] as const),
+        target: number({ min: 0, max: 100, integer: false }),
+        timeframe: optional(oneOf(['7d', '30d', '90d'] as const)),
+        latencySeconds: n(),
+        burnRateAlerts: optional(arrayOf(object<BurnRateAlert>({ burnRate: number({ min: 0, integer: false }), longWindow: text(), shortWindow: text(), priority: number({ min: 1, max: 5 }) as Schema<BurnRateAlert['priority']> }))),
+      }),
+      { uniqueBy: (s: SloSpec) => s.name },
+    ),
+  ),
+  runbookUrl: optional(string({ pattern: /^https:\/\//, description: 'an https URL' })),
+});
+
+/** SLOs measure a Fastly service (its `cdn` name) or a Beanstalk environment of this account. */
+const sloServicesExist: ObjectRule<AccountConfig> = (account) => {
+  const fastly = account.cdn.map((c) => c.name);
+  const environments = account.apps.flatMap((a) => a.environments.map((e) => e.name));
+  return (account.monitoring.slos ?? []).flatMap((s, i) => {
+    const known = s.source === 'fastly' ? fastly : environments;
+    return known.includes(s.service) ? [] : [{ path: `monitoring.slos[${i}].service`, got: s.service, expected: `${s.source === 'fastly' ? 'a cdn service of this account' : 'a Beanstalk environment of this account'}: ${known.join(', ') || 'none'}` }];
+  });
+};
+
 /** Fastly backends may only name apps (and their environments) of the same account. */
 const cdnOriginsExist: ObjectRule<AccountConfig> = (account) =>
   account.cdn.flatMap((service, i) =>
@@ -404,7 +464,8 @@ export const accountSchema: Schema<AccountConfig> = object<AccountConfig>({
   }),
   cdn: arrayOf(cdnSchema, { uniqueBy: (c: CdnServiceConfig) => c.name }),
   fastly: optional(object<FastlyAccountConfig>({ customerId: string({ pattern: /^[A-Za-z0-9]{10,32}$/, description: 'a Fastly customer id' }) })),
-}, [clientsAreApps, cdnOriginsExist, fastlyCustomerForS3Logs]);
+  monitoring: monitoringSchema,
+}, [clientsAreApps, cdnOriginsExist, fastlyCustomerForS3Logs, sloServicesExist]);
 
 /** What an account file exports: only what differs from the shared defaults. */
 export type AccountOverrides = DeepPartial<AccountConfig> & { readonly name: string; readonly accountId: string };

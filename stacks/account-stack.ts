@@ -14,6 +14,9 @@ import { packsFor } from '../policies/packs';
 import { PolicyValidation, enforcePolicies } from '../policies/validation';
 import { FastlyProvider } from '../constructs/fastly/bindings';
 import { FastlyVclService } from '../constructs/fastly/fastly-vcl-service';
+import { DatadogAwsIntegration } from '../constructs/monitoring/aws-integration';
+import { Monitoring } from '../constructs/monitoring/monitoring';
+import { Monitored, resolveThresholds } from '../constructs/monitoring/spec';
 import { Network } from '../constructs/network/network';
 import { SqlServerCluster } from '../constructs/sqlserver/sqlserver-cluster';
 import { loadVclFolder } from './vcl-files';
@@ -48,6 +51,8 @@ export class AccountStack extends TerraformStack {
   public readonly auroraClusters: readonly AuroraCluster[];
   public readonly sqlServerClusters: readonly SqlServerCluster[];
   public readonly cdnServices: readonly FastlyVclService[];
+  /** Datadog monitors, SLOs and dashboard; undefined where monitoring is off. */
+  public readonly monitoring?: Monitoring;
   /** The policy packs this account runs, and their report after synth. */
   public readonly policy: PolicyValidation;
 
@@ -165,7 +170,33 @@ export class AccountStack extends TerraformStack {
     );
 
     this.cdnServices = this.buildCdn(account, props.commitId);
+    this.monitoring = account.monitoring.enabled ? this.buildMonitoring(account) : undefined;
     this.policy = enforcePolicies(this, packsFor(account.environment));
+  }
+
+  /**
+   * The account decides what is watched: every construct that can say how it should be
+   * monitored contributes its catalogue monitors, with the account's thresholds.
+   */
+  private buildMonitoring(account: AccountConfig): Monitoring {
+    new DatadogAwsIntegration(this, 'datadog-aws', {
+      accountId: account.accountId,
+      region: account.region,
+      site: account.datadog.site,
+      accountTags: [`account:${account.name}`, `env:${account.environment}`],
+    });
+    const thresholds = resolveThresholds(account.monitoring.thresholds);
+    const monitored: Monitored[] = [...this.apps, ...this.auroraClusters, ...this.sqlServerClusters, ...this.cdnServices];
+    return new Monitoring(this, 'monitoring', {
+      account: account.name,
+      environment: account.environment,
+      team: account.tags.team,
+      slack: account.monitoring.slack,
+      monitors: monitored.flatMap((m) => m.monitors(thresholds)),
+      // A Fastly SLO names its cdn entry; the Fastly service carries the account prefix.
+      slos: account.monitoring.slos?.map((s) => (s.source === 'fastly' ? { ...s, service: `${account.name}-${s.service}` } : s)),
+      runbookUrl: account.monitoring.runbookUrl,
+    });
   }
 
   private buildCdn(account: AccountConfig, commitId: string | undefined): FastlyVclService[] {

@@ -105,6 +105,14 @@ export const production: AccountOverrides = {
       logging: { s3: true, datadog: true },
     },
   ],
+  monitoring: {
+    slack: { immediate: 'infra-production-immediate', watch: 'infra-production-watch' },
+    slos: [
+      { name: 'hotel-availability', service: 'hotel', source: 'fastly', kind: 'availability', target: 99.9, timeframe: '30d' },
+      { name: 'hotel-latency', service: 'hotel-customer-prod', source: 'load-balancer', kind: 'latency', target: 99, latencySeconds: 1.5, timeframe: '30d' },
+      { name: 'restaurant-availability', service: 'restaurant-prod', source: 'load-balancer', kind: 'availability', target: 99.5, timeframe: '30d' },
+    ],
+  },
   databases: {
     sqlServer: [
       {

@@ -8,4 +8,5 @@ export const sandbox: AccountOverrides = {
   state: { bucket: 'example-co-tfstate-333333333333' },
   tags: { costCenter: 'CC-9000' },
   network: { cidrBlock: '10.30.0.0/16', natGateways: 'none', flowLogRetentionDays: 30 },
+  monitoring: { enabled: false, slack: { immediate: 'infra-sandbox', watch: 'infra-sandbox' } },
 };

@@ -53,6 +53,13 @@ export const staging: AccountOverrides = {
       logging: { s3: true },
     },
   ],
+  monitoring: {
+    slack: { immediate: 'infra-staging-watch', watch: 'infra-staging-watch' },
+    // Staging pages nobody: its alerts all go to the watch channel, and it runs a short SLO
+    // so that a release that would burn production's budget shows up here first.
+    thresholds: { beanstalk: { http5xxPercent: 10 } },
+    slos: [{ name: 'hotel-availability', service: 'hotel', source: 'fastly', kind: 'availability', target: 99, timeframe: '7d' }],
+  },
   databases: {
     sqlServer: [
       {

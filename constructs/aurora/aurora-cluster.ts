@@ -7,6 +7,8 @@ import { RdsClusterParameterGroup } from '@cdktf/provider-aws/lib/rds-cluster-pa
 import { Construct } from 'constructs';
 import { Rule, checkProps, distinctZones } from '../core/validation';
 import { BACKUP_WINDOW, DB_IDENTIFIER, MAINTENANCE_WINDOW, MONITORING_INTERVALS, clientSecurityGroup, encryptionKey, monitoringRole, subnetGroup } from '../database/database-base';
+import { auroraMonitors } from '../monitoring/catalogue';
+import { MonitorSpec, MonitorThresholds, Monitored } from '../monitoring/spec';
 import { LOG_RETENTION_DAYS, SubnetRef } from '../network/network';
 
 export type AuroraEngine = 'aurora-mysql' | 'aurora-postgresql';
@@ -100,7 +102,7 @@ const LOG_TYPES: Record<AuroraEngine, readonly string[]> = {
  * master password managed by RDS in Secrets Manager; deletion protection and a named
  * final snapshot; logs, Performance Insights and enhanced monitoring on.
  */
-export class AuroraCluster extends Construct {
+export class AuroraCluster extends Construct implements Monitored {
   public readonly cluster: RdsCluster;
   public readonly instances: readonly RdsClusterInstance[];
   /** The writer endpoint. */
@@ -114,6 +116,8 @@ export class AuroraCluster extends Construct {
   public readonly kmsKeyArn: string;
   /** The engine, for monitors that differ between MySQL and PostgreSQL. */
   public readonly engine: AuroraEngine;
+  /** The cluster identifier as given (a plain string). */
+  public readonly clusterName: string;
 
   constructor(scope: Construct, id: string, props: AuroraClusterProps) {
     super(scope, id);
@@ -173,6 +177,7 @@ export class AuroraCluster extends Construct {
     }
     checkProps(this, 'AuroraCluster', rules);
     this.engine = props.engine;
+    this.clusterName = props.name;
 
     const kmsKeyArn = encryptionKey(this, `${props.name}-aurora`, props.kmsKeyArn);
     const subnets = subnetGroup(this, props.name, props.subnets);
@@ -274,6 +279,11 @@ export class AuroraCluster extends Construct {
     this.masterUserSecretArn = this.cluster.masterUserSecret.get(0).secretArn;
     this.securityGroupId = sg.id;
     this.kmsKeyArn = kmsKeyArn;
+  }
+
+  /** CPU, freeable memory, replica lag, connections and deadlocks. */
+  public monitors(thresholds: MonitorThresholds): MonitorSpec[] {
+    return auroraMonitors({ clusterIdentifier: this.clusterName, engine: this.engine }, thresholds.aurora);
   }
 }
 

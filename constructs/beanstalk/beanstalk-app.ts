@@ -9,6 +9,8 @@ import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-securit
 import { Construct } from 'constructs';
 import { managedPolicy, policyDocument, serviceTrust } from '../core/iam';
 import { Rule, checkProps, distinctZones } from '../core/validation';
+import { beanstalkMonitors } from '../monitoring/catalogue';
+import { MonitorSpec, MonitorThresholds, Monitored } from '../monitoring/spec';
 import { LOG_RETENTION_DAYS, SubnetRef } from '../network/network';
 
 /**
@@ -132,7 +134,7 @@ const UPDATE_WINDOW = /^(Mon|Tue|Wed|Thu|Fri|Sat|Sun):([01]\d|2[0-3]):[0-5]\d$/;
  * in private subnets with IMDSv2 and no SSH, immutable deploys in production, enhanced
  * health, weekly managed updates and logs streamed off the (disposable) instances.
  */
-export class BeanstalkApp extends Construct {
+export class BeanstalkApp extends Construct implements Monitored {
   /** The application name as given (a plain string, usable in lookups at synth time). */
   public readonly appName: string;
   public readonly application: ElasticBeanstalkApplication;
@@ -200,6 +202,11 @@ export class BeanstalkApp extends Construct {
     this.environments = props.environments.map((settings) =>
       this.environment(settings, props, { production, platform, serviceRoleArn: serviceRole.arn, instanceProfile: profile.name }),
     );
+  }
+
+  /** Health, 5xx rate, p95 latency and instance ceiling of every environment. */
+  public monitors(thresholds: MonitorThresholds): MonitorSpec[] {
+    return this.environments.flatMap((e) => beanstalkMonitors({ environmentName: e.settings.name, maxInstances: e.settings.maxInstances }, thresholds.beanstalk));
   }
 
   private environment(

@@ -7,6 +7,8 @@ import { policyDocument } from '../core/iam';
 import { suppress } from '../core/suppressions';
 import { Rule, checkProps } from '../core/validation';
 import { ServiceVcl, ServiceVclBackend, ServiceVclCondition, ServiceVclSnippet } from './bindings';
+import { fastlyMonitors } from '../monitoring/catalogue';
+import { MonitorSpec, MonitorThresholds, Monitored } from '../monitoring/spec';
 import { VclFile, checkVcl } from './vcl-check';
 
 /** Fastly's AWS account, which assumes the log-delivery role. */
@@ -165,7 +167,7 @@ export const LOG_FORMAT = `{${Object.entries({
  * id, feature routing for partial releases, HTTPS only with HSTS, stale-if-error, and
  * logs to S3 (IAM role) and/or Datadog (key from a Terraform variable).
  */
-export class FastlyVclService extends Construct {
+export class FastlyVclService extends Construct implements Monitored {
   public readonly service: ServiceVcl;
   public readonly serviceId: string;
   public readonly serviceName: string;
@@ -322,6 +324,11 @@ export class FastlyVclService extends Construct {
     this.serviceName = props.name;
     this.domains = props.domains;
     this.backendNames = backendNames;
+  }
+
+  /** Edge 5xx ratio, cache hit ratio and origin latency. */
+  public monitors(thresholds: MonitorThresholds): MonitorSpec[] {
+    return fastlyMonitors({ serviceName: this.serviceName }, thresholds.fastly);
   }
 
   /** A private, encrypted log bucket and a role only Fastly (with our customer id) may assume. */

@@ -19,6 +19,8 @@ import { SecureBucket } from '../core/bucket';
 import { managedPolicy, policyDocument, serviceTrust } from '../core/iam';
 import { Rule, checkProps, distinctZones } from '../core/validation';
 import { BACKUP_WINDOW, DB_IDENTIFIER, MAINTENANCE_WINDOW, clientSecurityGroup, encryptionKey, monitoringRole, subnetGroup } from '../database/database-base';
+import { sqlServerMonitors } from '../monitoring/catalogue';
+import { MonitorSpec, MonitorThresholds, Monitored } from '../monitoring/spec';
 import { SubnetRef } from '../network/network';
 
 export type SqlServerMode = 'rds' | 'ec2-always-on';
@@ -145,7 +147,7 @@ const IPV4 = /^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}$/;
  * The SQL Server core database, as RDS for SQL Server Multi-AZ or as an Always On
  * availability group on EC2 across zones.
  */
-export class SqlServerCluster extends Construct {
+export class SqlServerCluster extends Construct implements Monitored {
   /** Endpoint address (rds) or the listener addresses, comma-separated (ec2-always-on). */
   public readonly endpoint: string;
   /** Availability group listener addresses, one per node subnet (ec2-always-on). */
@@ -159,6 +161,9 @@ export class SqlServerCluster extends Construct {
   public readonly dbInstance?: DbInstance;
   /** The nodes (ec2-always-on mode). */
   public readonly nodes: readonly Instance[] = [];
+  /** The cluster name as given. */
+  public readonly clusterName: string;
+  private readonly allocatedStorageGb?: number;
 
   constructor(scope: Construct, id: string, props: SqlServerClusterProps) {
     super(scope, id);
@@ -167,6 +172,8 @@ export class SqlServerCluster extends Construct {
     const backupRetentionDays = props.backupRetentionDays ?? (production ? 14 : 7);
     const allowed = props.allowedSecurityGroupIds ?? [];
     this.mode = props.mode;
+    this.clusterName = props.name;
+    this.allocatedStorageGb = props.rds ? (props.rds.allocatedStorageGb ?? 200) : undefined;
 
     checkProps(this, 'SqlServerCluster', [
       [!DB_IDENTIFIER.test(props.name), 'name', props.name, 'lower-case letters, digits and hyphens, starting with a letter'],
@@ -197,6 +204,11 @@ export class SqlServerCluster extends Construct {
       this.securityGroupId = out.securityGroupId;
       this.secretArn = out.secretArn;
     }
+  }
+
+  /** CPU and free storage (RDS), or availability group health, sync state and lag (Always On). */
+  public monitors(thresholds: MonitorThresholds): MonitorSpec[] {
+    return sqlServerMonitors({ name: this.clusterName, mode: this.mode, allocatedStorageGb: this.allocatedStorageGb }, thresholds.sqlServer);
   }
 
   private buildRds(p: Common, r: RdsSqlServerSettings) {
@@ -405,7 +417,8 @@ export class SqlServerCluster extends Construct {
         disableApiStop: p.production,
         ebsOptimized: true,
         monitoring: true,
-        tags: { Name: `${p.name}-${i + 1}`, ...snapshotTag },
+        // SqlServerCluster: the agent check's `sqlserver_cluster` tag and the monitor coverage check use it.
+        tags: { Name: `${p.name}-${i + 1}`, SqlServerCluster: p.name, ...snapshotTag },
         // A newer AMI must not replace a database node: nodes are patched in place, one at a time.
         lifecycle: { ignoreChanges: ['ami'] },
       });

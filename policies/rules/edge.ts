@@ -1,4 +1,4 @@
-import { PolicyRule, attr, verdict } from '../rule';
+import { PolicyRule, SynthResource, attr, resourcesOf, verdict } from '../rule';
 
 /** Fastly, SES, Datadog and tagging. */
 
@@ -7,6 +7,24 @@ interface Backend {
   use_ssl?: boolean;
   ssl_check_cert?: boolean;
   ssl_cert_hostname?: string;
+}
+
+/** The name a monitor's `target:` tag uses for a resource that must be watched. */
+function monitorTarget(r: SynthResource): string | undefined {
+  switch (r.type) {
+    case 'aws_elastic_beanstalk_environment':
+    case 'aws_sqs_queue':
+    case 'fastly_service_vcl':
+      return attr(r, 'name') as string | undefined;
+    case 'aws_rds_cluster':
+      return attr(r, 'cluster_identifier') as string | undefined;
+    case 'aws_db_instance':
+      return attr(r, 'identifier') as string | undefined;
+    case 'aws_instance':
+      return (r.attributes.tags ?? {}).SqlServerCluster;
+    default:
+      return undefined;
+  }
 }
 
 /** The tags every AWS resource carries (through the provider's default_tags). */
@@ -60,6 +78,19 @@ export const edgeRules: PolicyRule[] = [
       if (r.type === 'datadog_service_level_objective') return 'not-applicable';
       const priority = Number(attr(r, 'priority'));
       return verdict(priority >= 1 && priority <= 5 && /@slack-[\w-]+/.test(String(attr(r, 'message') ?? '')));
+    },
+  },
+  {
+    id: 'MONITOR-COVERAGE',
+    pack: 'production',
+    info: 'Every Beanstalk environment, database, queue and Fastly service has a Datadog monitor.',
+    explanation: 'Something that can fail without anyone being told will, at night.',
+    fix: 'Give the construct a monitors() method (see constructs/monitoring) and keep monitoring enabled for the account.',
+    resourceTypes: ['aws_elastic_beanstalk_environment', 'aws_rds_cluster', 'aws_db_instance', 'aws_instance', 'aws_sqs_queue', 'fastly_service_vcl'],
+    check: (r, stack) => {
+      const target = monitorTarget(r);
+      if (target === undefined) return 'not-applicable';
+      return verdict(resourcesOf(stack, 'datadog_monitor').some((m) => ((m.attributes.tags ?? []) as string[]).includes(`target:${target}`)));
     },
   },
   {

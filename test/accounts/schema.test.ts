@@ -109,7 +109,7 @@ describe('account config validation', () => {
   it('refuses a database client that is not an app of the account', () => {
     const apps = [{ name: 'restaurant', solutionStackName: 'x', environments: [{ name: 'restaurant-stg', certificateArn: 'arn:aws:acm:x' }] }];
     const aurora = [{ name: 'db', engine: 'aurora-mysql', engineVersion: '8.0.mysql_aurora.3.08.0', clients: ['restaurnt'] }];
-    expect(problemsOf(source('staging', { apps, cdn: [], databases: { aurora, sqlServer: [] } }))).toEqual([
+    expect(problemsOf(source('staging', { apps, cdn: [], monitoring: { slos: [] }, databases: { aurora, sqlServer: [] } }))).toEqual([
       'accounts/staging: databases.aurora[0].clients[0]: got "restaurnt", expected the name of an app in this account: restaurant',
     ]);
   });

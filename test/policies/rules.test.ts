@@ -152,6 +152,11 @@ const cases: Record<string, { target: [string, string]; compliant: SynthStack; n
     compliant: stack([['datadog_monitor', 'm', { priority: '2', message: 'CPU high. @slack-production-immediate' }]]),
     nonCompliant: stack([['datadog_monitor', 'm', { priority: '2', message: 'CPU high, nobody told.' }]]),
   },
+  'MONITOR-COVERAGE': {
+    target: ['aws_rds_cluster', 'c'],
+    compliant: stack([['aws_rds_cluster', 'c', { cluster_identifier: 'orders' }], ['datadog_monitor', 'm', { tags: ['env:x', 'target:orders'] }]]),
+    nonCompliant: stack([['aws_rds_cluster', 'c', { cluster_identifier: 'orders' }], ['datadog_monitor', 'm', { tags: ['env:x', 'target:other'] }]]),
+  },
   'REQUIRED-TAGS': {
     target: ['aws_vpc', 'v'],
     compliant: stack([['aws_vpc', 'v', { tags: { Name: 'x' } }]]),

@@ -45,7 +45,7 @@ describe('AccountStack', () => {
   });
 
   it('derives the state key from the stack name', () => {
-    const other = synthAccount(testAccount({ name: 'qa', accountId: '444444444444', cdn: [] }));
+    const other = synthAccount(testAccount({ name: 'qa', accountId: '444444444444', cdn: [], monitoring: { slos: [] } }));
     expect(other.terraform.backend.s3.key).toBe('qa/terraform.tfstate');
   });
 

@@ -1,0 +1,396 @@
+/**
+ * The monitor catalogue: what to watch on each kind of thing the constructs create.
+ * Each function is pure: names and thresholds in, monitor specs out.
+ */
+import { AWS_METRIC_DELAY_SECONDS, MonitorSpec, MonitorThresholds } from './spec';
+
+/** Datadog's Fastly integration tags metrics with the service's name under this key. */
+export const FASTLY_SERVICE_TAG_KEY = 'service';
+
+const MIB = 1024 * 1024;
+
+export interface BeanstalkTarget {
+  readonly environmentName: string;
+  readonly maxInstances: number;
+}
+
+/** Beanstalk: environment health, 5xx rate, p95 latency, instance count at its ceiling. */
+export function beanstalkMonitors(env: BeanstalkTarget, t: MonitorThresholds['beanstalk']): MonitorSpec[] {
+  const name = env.environmentName;
+  // Beanstalk tags the resources it creates (load balancer, auto scaling group) with this.
+  const scope = `{elasticbeanstalk:environment-name:${name}}`;
+  const target = { kind: 'beanstalk-environment' as const, name };
+  const common = { service: name, target, evaluationDelaySeconds: AWS_METRIC_DELAY_SECONDS };
+  return [
+    {
+      ...common,
+      key: `${name}-health`,
+      title: `${name}: environment health degraded`,
+      type: 'query alert',
+      // Enhanced health: 0 OK, 15 Warning, 20 Degraded, 25 Severe.
+      query: `max(last_10m):max:aws.elasticbeanstalk.environment_health{environmentname:${name}} >= 20`,
+      critical: 20,
+      warning: 15,
+      priority: 2,
+      what: 'Beanstalk reports the environment Degraded or Severe: instances are failing health checks or requests are failing.',
+      action: 'Open the environment\'s health page (causes per instance); if a deploy is running, let it roll back or abort it; check the app logs by X-Request-ID.',
+      notifyNoData: true, // no health at all means the environment is gone
+    },
+    {
+      ...common,
+      key: `${name}-5xx`,
+      title: `${name}: 5xx rate above ${t.http5xxPercent}%`,
+      type: 'query alert',
+      query:
+        `sum(last_10m):(sum:aws.applicationelb.httpcode_target_5xx${scope}.as_count() + sum:aws.applicationelb.httpcode_elb_5xx${scope}.as_count()) ` +
+        `/ sum:aws.applicationelb.request_count${scope}.as_count() * 100 > ${t.http5xxPercent}`,
+      critical: t.http5xxPercent,
+      warning: t.http5xxPercent / 2,
+      priority: 2,
+      what: 'More than the allowed share of requests to this environment fail with a server error.',
+      action: 'Check the latest deploy (roll back the application version), the database monitors, and the error logs.',
+      notifyNoData: false, // no traffic is not an error
+    },
+    {
+      ...common,
+      key: `${name}-latency`,
+      title: `${name}: p95 latency above ${t.p95LatencySeconds}s`,
+      type: 'query alert',
+      query: `avg(last_15m):avg:aws.applicationelb.target_response_time.p95${scope} > ${t.p95LatencySeconds}`,
+      critical: t.p95LatencySeconds,
+      warning: t.p95LatencySeconds * 0.75,
+      priority: 3,
+      what: 'The slowest 5% of requests take longer than the target.',
+      action: 'Look at database load and slow queries, and whether the environment is at its instance ceiling.',
+      notifyNoData: false,
+    },
+    {
+      ...common,
+      key: `${name}-at-max`,
+      title: `${name}: running at its instance ceiling (${env.maxInstances})`,
+      type: 'query alert',
+      query: `min(last_30m):avg:aws.autoscaling.group_in_service_instances${scope} >= ${env.maxInstances}`,
+      critical: env.maxInstances,
+      priority: 3,
+      what: 'Autoscaling cannot add instances: the environment runs at maxInstances.',
+      action: 'If the load is real, raise maxInstances in the account config; if not, find what holds CPU high.',
+      notifyNoData: false,
+    },
+  ];
+}
+
+export interface AuroraTarget {
+  readonly clusterIdentifier: string;
+  readonly engine: 'aurora-mysql' | 'aurora-postgresql';
+}
+
+/** Aurora: CPU, freeable memory, replica lag, connections, deadlocks. */
+export function auroraMonitors(db: AuroraTarget, t: MonitorThresholds['aurora']): MonitorSpec[] {
+  const id = db.clusterIdentifier;
+  const scope = `{dbclusteridentifier:${id}}`;
+  const common = { service: id, target: { kind: 'database' as const, name: id }, evaluationDelaySeconds: AWS_METRIC_DELAY_SECONDS, notifyNoData: false };
+  return [
+    {
+      ...common,
+      key: `${id}-cpu`,
+      title: `${id}: CPU above ${t.cpuPercent}%`,
+      type: 'query alert',
+      query: `avg(last_15m):avg:aws.rds.cpuutilization${scope} by {dbinstanceidentifier} > ${t.cpuPercent}`,
+      critical: t.cpuPercent,
+      warning: t.cpuPercent - 10,
+      priority: 2,
+      what: 'A database instance is near the end of its CPU: queries queue and the apps slow down.',
+      action: 'Find the top queries in Performance Insights; add a reader or a larger class (or raise Serverless v2 max capacity).',
+      notifyNoData: true, // the metric stops when the instance is down
+    },
+    {
+      ...common,
+      key: `${id}-memory`,
+      title: `${id}: freeable memory below ${t.freeableMemoryMb} MiB`,
+      type: 'query alert',
+      query: `avg(last_15m):min:aws.rds.freeable_memory${scope} by {dbinstanceidentifier} < ${t.freeableMemoryMb * MIB}`,
+      critical: t.freeableMemoryMb * MIB,
+      warning: t.freeableMemoryMb * 2 * MIB,
+      priority: 3,
+      what: 'The instance is short of memory: the buffer cache shrinks and the engine may restart.',
+      action: 'Check connection count and memory-hungry queries; move to a larger instance class.',
+    },
+    {
+      ...common,
+      key: `${id}-replica-lag`,
+      title: `${id}: replica lag above ${t.replicaLagMs} ms`,
+      type: 'query alert',
+      query: `max(last_10m):max:aws.rds.aurora_replica_lag${scope} by {dbinstanceidentifier} > ${t.replicaLagMs}`,
+      critical: t.replicaLagMs,
+      warning: t.replicaLagMs / 2,
+      priority: 3,
+      what: 'Readers serve data that is behind the writer: users may not see what they just saved.',
+      action: 'Look for long write transactions or a reader at full CPU.',
+    },
+    {
+      ...common,
+      key: `${id}-connections`,
+      title: `${id}: more than ${t.connections} connections`,
+      type: 'query alert',
+      query: `avg(last_10m):max:aws.rds.database_connections${scope} by {dbinstanceidentifier} > ${t.connections}`,
+      critical: t.connections,
+      warning: Math.round(t.connections * 0.8),
+      priority: 3,
+      what: 'Connections approach what the instance can hold: new ones will be refused.',
+      action: 'Check for connection leaks after a deploy and the apps\' pool sizes; consider RDS Proxy.',
+    },
+    {
+      ...common,
+      key: `${id}-deadlocks`,
+      title: `${id}: deadlocks`,
+      type: 'query alert',
+      query: `sum(last_10m):sum:aws.rds.deadlocks${scope}.as_count() > ${t.deadlocks}`,
+      critical: t.deadlocks,
+      priority: 4,
+      what: 'Transactions deadlock: one of each pair is rolled back and the user sees an error.',
+      action: 'Find the statements in the engine log and make the apps take locks in one order.',
+    },
+  ];
+}
+
+export interface SqlServerTarget {
+  readonly name: string;
+  readonly mode: 'rds' | 'ec2-always-on';
+  /** Allocated storage, GiB (rds). */
+  readonly allocatedStorageGb?: number;
+}
+
+/** SQL Server: CPU and free storage on RDS; availability group health from the agent on EC2. */
+export function sqlServerMonitors(db: SqlServerTarget, t: MonitorThresholds['sqlServer']): MonitorSpec[] {
+  const id = db.name;
+  const target = { kind: 'database' as const, name: id };
+  if (db.mode === 'rds') {
+    const scope = `{dbinstanceidentifier:${id}}`;
+    const floor = Math.round((db.allocatedStorageGb ?? 0) * 1024 * MIB * (t.freeStoragePercent / 100));
+    const common = { service: id, target, evaluationDelaySeconds: AWS_METRIC_DELAY_SECONDS };
+    return [
+      {
+        ...common,
+        key: `${id}-cpu`,
+        title: `${id}: CPU above ${t.cpuPercent}%`,
+        type: 'query alert',
+        query: `avg(last_15m):avg:aws.rds.cpuutilization${scope} > ${t.cpuPercent}`,
+        critical: t.cpuPercent,
+        warning: t.cpuPercent - 10,
+        priority: 2,
+        what: 'The core database is near the end of its CPU: every hotel page slows down.',
+        action: 'Find the top queries in Performance Insights; check the latest deploy; scale the instance class.',
+        notifyNoData: true,
+      },
+      {
+        ...common,
+        key: `${id}-storage`,
+        title: `${id}: free storage below ${t.freeStoragePercent}%`,
+        type: 'query alert',
+        query: `min(last_15m):min:aws.rds.free_storage_space${scope} < ${floor}`,
+        critical: floor,
+        warning: floor * 2,
+        priority: 2,
+        what: 'The database is running out of disk; at zero it stops accepting writes.',
+        action: 'Check that storage autoscaling has room (maxAllocatedStorageGb); find what grew (logs, tempdb, a table).',
+        notifyNoData: false,
+      },
+    ];
+  }
+  // Always On on EC2: the Datadog agent on each node reports the SQL Server integration metrics.
+  const scope = `{sqlserver_cluster:${id}}`;
+  const common = { service: id, target, evaluationDelaySeconds: 0 };
+  return [
+    {
+      ...common,
+      key: `${id}-ag-health`,
+      title: `${id}: availability group not healthy`,
+      type: 'query alert',
+      // 0 not healthy, 1 partially healthy, 2 healthy.
+      query: `max(last_5m):min:sqlserver.ao.ag_sync_health${scope} by {availability_group_name} < 1`,
+      critical: 1,
+      warning: 2,
+      priority: 1,
+      what: 'The availability group is not healthy: a failover now could lose data or not happen.',
+      action: 'Open the Always On dashboard in SSMS on the primary; check the secondary node, its disk and the network between zones. Runbook: SQL Server failover.',
+      notifyNoData: true, // the agent stops reporting when the node or SQL Server is down
+    },
+    {
+      ...common,
+      key: `${id}-sync-state`,
+      title: `${id}: a replica is not synchronizing`,
+      type: 'query alert',
+      // 0 not synchronizing, 1 synchronizing, 2 synchronized.
+      query: `max(last_10m):min:sqlserver.ao.replica_sync_state${scope} by {availability_group_name} < 1`,
+      critical: 1,
+      priority: 2,
+      what: 'A replica has stopped receiving the log: the secondary falls behind and cannot take over cleanly.',
+      action: 'Resume data movement on the secondary; check its disk (log volume) and the AG endpoint port 5022.',
+      notifyNoData: false,
+    },
+    {
+      ...common,
+      key: `${id}-secondary-lag`,
+      title: `${id}: secondary more than ${t.secondaryLagSeconds}s behind`,
+      type: 'query alert',
+      query: `max(last_10m):max:sqlserver.ao.secondary_lag_seconds${scope} by {replica_server_name} > ${t.secondaryLagSeconds}`,
+      critical: t.secondaryLagSeconds,
+      warning: t.secondaryLagSeconds / 2,
+      priority: 3,
+      what: 'The secondary lags the primary: a failover would lose or delay the latest writes.',
+      action: 'Check log send and redo queues, and the secondary\'s disk throughput.',
+      notifyNoData: false,
+    },
+  ];
+}
+
+export interface FastlyTarget {
+  readonly serviceName: string;
+}
+
+/** Fastly: 5xx ratio, cache hit ratio drop, origin latency. */
+export function fastlyMonitors(svc: FastlyTarget, t: MonitorThresholds['fastly']): MonitorSpec[] {
+  const name = svc.serviceName;
+  const scope = `{${FASTLY_SERVICE_TAG_KEY}:${name}}`;
+  const common = { service: name, target: { kind: 'fastly-service' as const, name }, evaluationDelaySeconds: 0 };
+  return [
+    {
+      ...common,
+      key: `${name}-5xx`,
+      title: `${name}: edge 5xx ratio above ${t.http5xxPercent}%`,
+      type: 'query alert',
+      query: `sum(last_5m):sum:fastly.status_5xx${scope}.as_count() / sum:fastly.requests${scope}.as_count() * 100 > ${t.http5xxPercent}`,
+      critical: t.http5xxPercent,
+      warning: t.http5xxPercent / 2,
+      priority: 1,
+      what: 'Customers get server errors from the site: origins are failing and nothing stale is left to serve.',
+      action: 'Check the backend health in Fastly and the Beanstalk 5xx monitors; roll back the last VCL or app deploy.',
+      notifyNoData: true, // a service with no requests at all is down or unrouted
+    },
+    {
+      ...common,
+      key: `${name}-hit-ratio`,
+      title: `${name}: cache hit ratio below ${t.hitRatioPercent}%`,
+      type: 'query alert',
+      query: `avg(last_30m):avg:fastly.hit_ratio${scope} * 100 < ${t.hitRatioPercent}`,
+      critical: t.hitRatioPercent,
+      warning: t.hitRatioPercent + 10,
+      priority: 3,
+      what: 'Fewer requests are served from cache: the origins take the load a TV spike would bring.',
+      action: 'Look for a VCL or app change that adds cookies, query strings or Cache-Control: private.',
+      notifyNoData: false,
+    },
+    {
+      ...common,
+      key: `${name}-origin-latency`,
+      title: `${name}: origin fetches slower than ${t.originLatencySeconds}s`,
+      type: 'query alert',
+      query: `avg(last_15m):sum:fastly.miss_time${scope} / sum:fastly.miss${scope} > ${t.originLatencySeconds}`,
+      critical: t.originLatencySeconds,
+      warning: t.originLatencySeconds / 2,
+      priority: 3,
+      what: 'Cache misses take long to fetch from the origins.',
+      action: 'Check the Beanstalk latency monitors and whether shielding is on for the slow backend.',
+      notifyNoData: false,
+    },
+  ];
+}
+
+export interface MailTarget {
+  /** The mail path's name, used as the service tag. */
+  readonly name: string;
+  readonly queueName: string;
+  readonly deadLetterQueueName: string;
+  readonly workerFunctionName: string;
+  /** SES configuration set, when the path sends through SES. */
+  readonly sesConfigurationSet?: string;
+}
+
+/** Mail: oldest queued message, dead letters, worker errors and throttles, SES reputation. */
+export function mailMonitors(m: MailTarget, t: MonitorThresholds['mail']): MonitorSpec[] {
+  const common = { service: m.name, evaluationDelaySeconds: AWS_METRIC_DELAY_SECONDS, notifyNoData: false };
+  const queue = { kind: 'queue' as const, name: m.queueName };
+  const specs: MonitorSpec[] = [
+    {
+      ...common,
+      target: queue,
+      key: `${m.name}-oldest-message`,
+      title: `${m.name}: mail waiting longer than ${t.oldestMessageSeconds / 60} min`,
+      type: 'query alert',
+      query: `max(last_10m):max:aws.sqs.approximate_age_of_oldest_message{queuename:${m.queueName.toLowerCase()}} > ${t.oldestMessageSeconds}`,
+      critical: t.oldestMessageSeconds,
+      warning: t.oldestMessageSeconds / 3,
+      priority: 2,
+      what: 'Mail is not leaving the queue: customers are not getting confirmations.',
+      action: 'Check the worker errors and throttles, and the provider status (SendGrid / SES).',
+    },
+    {
+      ...common,
+      target: { kind: 'queue', name: m.deadLetterQueueName },
+      key: `${m.name}-dead-letters`,
+      title: `${m.name}: messages in the dead-letter queue`,
+      type: 'query alert',
+      query: `max(last_5m):max:aws.sqs.approximate_number_of_messages_visible{queuename:${m.deadLetterQueueName.toLowerCase()}} > 0`,
+      critical: 0,
+      priority: 3,
+      what: 'Messages failed for good (invalid, or refused by the provider) and were set aside.',
+      action: 'Read the reason on each message; fix the sender, then redrive the queue from the SQS console.',
+    },
+    {
+      ...common,
+      target: { kind: 'function', name: m.workerFunctionName },
+      key: `${m.name}-worker-errors`,
+      title: `${m.name}: mail worker errors`,
+      type: 'query alert',
+      query: `sum(last_15m):sum:aws.lambda.errors{functionname:${m.workerFunctionName.toLowerCase()}}.as_count() > 5`,
+      critical: 5,
+      priority: 3,
+      what: 'The mail worker fails: messages are retried and may pile up.',
+      action: 'Read the worker logs (the message id is in every line).',
+    },
+    {
+      ...common,
+      target: { kind: 'function', name: m.workerFunctionName },
+      key: `${m.name}-worker-throttles`,
+      title: `${m.name}: mail worker throttled`,
+      type: 'query alert',
+      query: `sum(last_15m):sum:aws.lambda.throttles{functionname:${m.workerFunctionName.toLowerCase()}}.as_count() > 0`,
+      critical: 0,
+      priority: 4,
+      what: 'Lambda refuses to run the worker: the account or function concurrency limit is reached.',
+      action: 'Check reserved concurrency and the account limit.',
+    },
+  ];
+  if (m.sesConfigurationSet) {
+    const identity = { kind: 'mail-identity' as const, name: m.sesConfigurationSet };
+    specs.push(
+      {
+        ...common,
+        target: identity,
+        key: `${m.name}-bounce-rate`,
+        title: `${m.name}: SES bounce rate above ${t.bounceRate * 100}%`,
+        type: 'query alert',
+        query: `max(last_1h):max:aws.ses.reputation_bounce_rate{*} > ${t.bounceRate}`,
+        critical: t.bounceRate,
+        warning: t.bounceRate / 2,
+        priority: 2,
+        what: 'Too many mails bounce; at 5% AWS reviews the account and may stop it sending.',
+        action: 'Find the sender with the most bounces in the history table; stop bulk sends to unverified lists.',
+      },
+      {
+        ...common,
+        target: identity,
+        key: `${m.name}-complaint-rate`,
+        title: `${m.name}: SES complaint rate above ${t.complaintRate * 100}%`,
+        type: 'query alert',
+        query: `max(last_1h):max:aws.ses.reputation_complaint_rate{*} > ${t.complaintRate}`,
+        critical: t.complaintRate,
+        warning: t.complaintRate / 2,
+        priority: 2,
+        what: 'Recipients mark our mail as spam; at 0.1% AWS reviews the account.',
+        action: 'Check which category gets complaints; make unsubscribe work; stop the campaign.',
+      },
+    );
+  }
+  return specs;
+}

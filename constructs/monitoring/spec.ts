@@ -1,0 +1,106 @@
+/**
+ * What a monitor is, before it becomes a `datadog_monitor`: plain data a construct
+ * returns from `monitors()`, so that AccountStack decides which account gets which.
+ */
+
+/** 1 and 2 go to the immediate channel (act now); 3 to 5 to the watch channel (have a look). */
+export type Priority = 1 | 2 | 3 | 4 | 5;
+
+/** The kinds of thing the coverage check expects monitors on. */
+export type TargetKind = 'beanstalk-environment' | 'database' | 'queue' | 'fastly-service' | 'function' | 'mail-identity';
+
+export interface MonitorSpec {
+  /** Stable key, unique in the account: the construct id of the monitor. */
+  readonly key: string;
+  /** Short title; the account and priority are added to the Datadog name. */
+  readonly title: string;
+  readonly type: 'query alert' | 'service check' | 'slo alert';
+  readonly query: string;
+  readonly priority: Priority;
+  /** The alert threshold (the one in the query). */
+  readonly critical: number;
+  /** @default - no warning state */
+  readonly warning?: number;
+  /** What the alert means, for whoever reads it in Slack. */
+  readonly what: string;
+  /** What to do about it. */
+  readonly action: string;
+  /** Whether silence is a fault here (the metric stops when the thing is down). */
+  readonly notifyNoData: boolean;
+  /** Seconds to wait for late data (CloudWatch metrics arrive minutes late). @default 0 */
+  readonly evaluationDelaySeconds?: number;
+  /** Value of the `service:` tag. */
+  readonly service: string;
+  /** What the monitor watches, for the coverage check (`target:` tag). */
+  readonly target: { readonly kind: TargetKind; readonly name: string };
+}
+
+/** CloudWatch metrics reach Datadog 10-15 minutes late: evaluate AWS metrics with this delay. */
+export const AWS_METRIC_DELAY_SECONDS = 900;
+
+/** Thresholds per construct kind; every value can be overridden from account config. */
+export interface MonitorThresholds {
+  readonly beanstalk: {
+    /** Percent of requests answered 5xx (load balancer and targets). */
+    readonly http5xxPercent: number;
+    /** p95 target response time, seconds. */
+    readonly p95LatencySeconds: number;
+  };
+  readonly aurora: {
+    readonly cpuPercent: number;
+    /** Freeable memory floor, MiB. */
+    readonly freeableMemoryMb: number;
+    /** Replica lag, milliseconds. */
+    readonly replicaLagMs: number;
+    readonly connections: number;
+    /** Deadlocks in 10 minutes. */
+    readonly deadlocks: number;
+  };
+  readonly sqlServer: {
+    readonly cpuPercent: number;
+    /** Free storage floor, percent of allocated (RDS). */
+    readonly freeStoragePercent: number;
+    /** Seconds a secondary may lag the primary (Always On). */
+    readonly secondaryLagSeconds: number;
+  };
+  readonly fastly: {
+    /** Percent of edge responses that are 5xx. */
+    readonly http5xxPercent: number;
+    /** Cache hit ratio floor, percent. */
+    readonly hitRatioPercent: number;
+    /** Average time to fetch from origin on a miss, seconds. */
+    readonly originLatencySeconds: number;
+  };
+  readonly mail: {
+    /** Age of the oldest queued message, seconds. */
+    readonly oldestMessageSeconds: number;
+    /** SES bounce rate (fraction); AWS reviews an account at 0.05. */
+    readonly bounceRate: number;
+    /** SES complaint rate (fraction); AWS reviews an account at 0.001. */
+    readonly complaintRate: number;
+  };
+}
+
+/** Starting points, from the services' guidance where it exists. */
+export const DEFAULT_THRESHOLDS: MonitorThresholds = {
+  beanstalk: { http5xxPercent: 5, p95LatencySeconds: 2 },
+  aurora: { cpuPercent: 90, freeableMemoryMb: 256, replicaLagMs: 1000, connections: 1000, deadlocks: 5 },
+  sqlServer: { cpuPercent: 90, freeStoragePercent: 10, secondaryLagSeconds: 60 },
+  fastly: { http5xxPercent: 2, hitRatioPercent: 70, originLatencySeconds: 3 },
+  // Well before AWS's review thresholds (5% bounces, 0.1% complaints).
+  mail: { oldestMessageSeconds: 900, bounceRate: 0.02, complaintRate: 0.0005 },
+};
+
+export type ThresholdOverrides = { readonly [K in keyof MonitorThresholds]?: Partial<MonitorThresholds[K]> };
+
+/** Overrides layered over the defaults, kind by kind. */
+export function resolveThresholds(overrides: ThresholdOverrides = {}): MonitorThresholds {
+  const out = { ...DEFAULT_THRESHOLDS } as Record<keyof MonitorThresholds, unknown>;
+  for (const kind of Object.keys(DEFAULT_THRESHOLDS) as Array<keyof MonitorThresholds>) out[kind] = { ...DEFAULT_THRESHOLDS[kind], ...(overrides[kind] ?? {}) };
+  return out as unknown as MonitorThresholds;
+}
+
+/** Anything that can say how it should be watched. */
+export interface Monitored {
+  monitors(thresholds: MonitorThresholds): MonitorSpec[];
+}

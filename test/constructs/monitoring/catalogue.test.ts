@@ -1,0 +1,72 @@
+import { auroraMonitors, beanstalkMonitors, fastlyMonitors, mailMonitors, sqlServerMonitors } from '../../../constructs/monitoring/catalogue';
+import { DEFAULT_THRESHOLDS, MonitorSpec, resolveThresholds } from '../../../constructs/monitoring/spec';
+
+const byKey = (specs: MonitorSpec[]) => Object.fromEntries(specs.map((s) => [s.key, s]));
+
+describe('monitor catalogue', () => {
+  it('watches a Beanstalk environment: health, 5xx rate, p95 latency, instances at max', () => {
+    const m = byKey(beanstalkMonitors({ environmentName: 'web-prod', maxInstances: 12 }, DEFAULT_THRESHOLDS.beanstalk));
+    expect(Object.keys(m)).toEqual(['web-prod-health', 'web-prod-5xx', 'web-prod-latency', 'web-prod-at-max']);
+    expect(m['web-prod-health'].query).toBe('max(last_10m):max:aws.elasticbeanstalk.environment_health{environmentname:web-prod} >= 20');
+    expect(m['web-prod-health'].notifyNoData).toBe(true);
+    expect(m['web-prod-5xx'].query).toBe(
+      'sum(last_10m):(sum:aws.applicationelb.httpcode_target_5xx{elasticbeanstalk:environment-name:web-prod}.as_count() + sum:aws.applicationelb.httpcode_elb_5xx{elasticbeanstalk:environment-name:web-prod}.as_count()) / sum:aws.applicationelb.request_count{elasticbeanstalk:environment-name:web-prod}.as_count() * 100 > 5',
+    );
+    expect(m['web-prod-5xx'].notifyNoData).toBe(false);
+    expect(m['web-prod-latency'].query).toBe('avg(last_15m):avg:aws.applicationelb.target_response_time.p95{elasticbeanstalk:environment-name:web-prod} > 2');
+    expect(m['web-prod-at-max'].query).toBe('min(last_30m):avg:aws.autoscaling.group_in_service_instances{elasticbeanstalk:environment-name:web-prod} >= 12');
+    for (const s of Object.values(m)) expect(s.evaluationDelaySeconds).toBe(900);
+  });
+
+  it('watches an Aurora cluster: CPU, memory, replica lag, connections, deadlocks', () => {
+    const m = byKey(auroraMonitors({ clusterIdentifier: 'orders', engine: 'aurora-mysql' }, DEFAULT_THRESHOLDS.aurora));
+    expect(m['orders-cpu'].query).toBe('avg(last_15m):avg:aws.rds.cpuutilization{dbclusteridentifier:orders} by {dbinstanceidentifier} > 90');
+    expect(m['orders-memory'].query).toBe(`avg(last_15m):min:aws.rds.freeable_memory{dbclusteridentifier:orders} by {dbinstanceidentifier} < ${256 * 1024 * 1024}`);
+    expect(m['orders-replica-lag'].query).toBe('max(last_10m):max:aws.rds.aurora_replica_lag{dbclusteridentifier:orders} by {dbinstanceidentifier} > 1000');
+    expect(m['orders-connections'].query).toBe('avg(last_10m):max:aws.rds.database_connections{dbclusteridentifier:orders} by {dbinstanceidentifier} > 1000');
+    expect(m['orders-deadlocks'].query).toBe('sum(last_10m):sum:aws.rds.deadlocks{dbclusteridentifier:orders}.as_count() > 5');
+  });
+
+  it('watches RDS SQL Server CPU and free storage against the allocated size', () => {
+    const m = byKey(sqlServerMonitors({ name: 'core', mode: 'rds', allocatedStorageGb: 200 }, DEFAULT_THRESHOLDS.sqlServer));
+    expect(m['core-cpu'].query).toBe('avg(last_15m):avg:aws.rds.cpuutilization{dbinstanceidentifier:core} > 90');
+    expect(m['core-storage'].query).toBe(`min(last_15m):min:aws.rds.free_storage_space{dbinstanceidentifier:core} < ${20 * 1024 * 1024 * 1024}`);
+  });
+
+  it('watches Always On health, sync state and lag from the agent, paging on an unhealthy group', () => {
+    const m = byKey(sqlServerMonitors({ name: 'core', mode: 'ec2-always-on' }, DEFAULT_THRESHOLDS.sqlServer));
+    expect(m['core-ag-health']).toMatchObject({ priority: 1, notifyNoData: true, query: 'max(last_5m):min:sqlserver.ao.ag_sync_health{sqlserver_cluster:core} by {availability_group_name} < 1' });
+    expect(m['core-sync-state'].query).toBe('max(last_10m):min:sqlserver.ao.replica_sync_state{sqlserver_cluster:core} by {availability_group_name} < 1');
+    expect(m['core-secondary-lag'].query).toBe('max(last_10m):max:sqlserver.ao.secondary_lag_seconds{sqlserver_cluster:core} by {replica_server_name} > 60');
+  });
+
+  it('watches a Fastly service: 5xx ratio, hit ratio drop, origin latency', () => {
+    const m = byKey(fastlyMonitors({ serviceName: 'production-hotel' }, DEFAULT_THRESHOLDS.fastly));
+    expect(m['production-hotel-5xx'].query).toBe('sum(last_5m):sum:fastly.status_5xx{service:production-hotel}.as_count() / sum:fastly.requests{service:production-hotel}.as_count() * 100 > 2');
+    expect(m['production-hotel-hit-ratio'].query).toBe('avg(last_30m):avg:fastly.hit_ratio{service:production-hotel} * 100 < 70');
+    expect(m['production-hotel-origin-latency'].query).toBe('avg(last_15m):sum:fastly.miss_time{service:production-hotel} / sum:fastly.miss{service:production-hotel} > 3');
+  });
+
+  it('watches mail: oldest message, dead letters, worker errors and throttles, SES reputation well below AWS review', () => {
+    const m = byKey(mailMonitors({ name: 'customer-mail', queueName: 'Customer-Mail', deadLetterQueueName: 'customer-mail-dlq', workerFunctionName: 'customer-mail-worker', sesConfigurationSet: 'customer' }, DEFAULT_THRESHOLDS.mail));
+    expect(m['customer-mail-oldest-message'].query).toBe('max(last_10m):max:aws.sqs.approximate_age_of_oldest_message{queuename:customer-mail} > 900');
+    expect(m['customer-mail-dead-letters'].query).toBe('max(last_5m):max:aws.sqs.approximate_number_of_messages_visible{queuename:customer-mail-dlq} > 0');
+    expect(m['customer-mail-worker-errors'].query).toContain('aws.lambda.errors{functionname:customer-mail-worker}');
+    expect(m['customer-mail-worker-throttles'].query).toContain('aws.lambda.throttles{functionname:customer-mail-worker}');
+    expect(m['customer-mail-bounce-rate']).toMatchObject({ critical: 0.02, query: 'max(last_1h):max:aws.ses.reputation_bounce_rate{*} > 0.02' });
+    expect(m['customer-mail-complaint-rate']).toMatchObject({ critical: 0.0005 });
+    expect(m['customer-mail-bounce-rate'].critical).toBeLessThan(0.05);
+    expect(m['customer-mail-complaint-rate'].critical).toBeLessThan(0.001);
+  });
+
+  it('leaves out SES reputation monitors for a path that does not send through SES', () => {
+    expect(mailMonitors({ name: 'm', queueName: 'q', deadLetterQueueName: 'd', workerFunctionName: 'w' }, DEFAULT_THRESHOLDS.mail).map((s) => s.key)).not.toContain('m-bounce-rate');
+  });
+
+  it('takes thresholds from config over the defaults, per kind', () => {
+    const t = resolveThresholds({ beanstalk: { http5xxPercent: 10 } });
+    expect(t.beanstalk).toEqual({ http5xxPercent: 10, p95LatencySeconds: 2 });
+    expect(beanstalkMonitors({ environmentName: 'e', maxInstances: 2 }, t.beanstalk)[1].query).toMatch(/\* 100 > 10$/);
+    expect(t.aurora).toEqual(DEFAULT_THRESHOLDS.aurora);
+  });
+});

@@ -1,0 +1,46 @@
+import { production } from '../../../accounts/production';
+import { evaluate } from '../../../policies/engine';
+import { ALL_RULES } from '../../../policies/packs';
+import { Json, stackOf } from '../../../policies/rule';
+import { synthAccount, testAccount } from '../../helpers';
+
+/** The production account's stack, with every workload. */
+const json = synthAccount(testAccount({ ...production }));
+const coverage = ALL_RULES.filter((r) => r.id === 'MONITOR-COVERAGE' || r.id === 'DATADOG-MONITOR-ROUTED');
+
+/** `json` without the monitors whose `target:` tag is `target`. */
+function withoutMonitorsOf(target: string): Json {
+  const copy = JSON.parse(JSON.stringify(json));
+  for (const [name, m] of Object.entries(copy.resource.datadog_monitor as Json)) if ((m.tags as string[]).includes(`target:${target}`)) delete copy.resource.datadog_monitor[name];
+  return copy;
+}
+const violations = (j: Json) => evaluate(stackOf('production', j), coverage, []).violations.map((v) => `${v.rule.id} ${v.resource.type}`);
+
+describe('monitor coverage over the production stack', () => {
+  it('watches every Beanstalk environment, database and Fastly service, and routes every monitor', () => {
+    expect(violations(json)).toEqual([]);
+  });
+
+  it('covers what it claims: environments, clusters, Always On nodes and Fastly services are all checked', () => {
+    const checked = evaluate(stackOf('production', json), coverage, []).checks;
+    const targets = ['aws_elastic_beanstalk_environment', 'aws_rds_cluster', 'aws_instance', 'fastly_service_vcl'].map((t) => Object.keys(json.resource[t] ?? {}).length);
+    expect(targets.every((n) => n > 0)).toBe(true);
+    expect(checked).toBeGreaterThan(targets.reduce((a, b) => a + b, 0));
+  });
+
+  it.each([
+    ['a Beanstalk environment', 'hotel-partner-prod', 'aws_elastic_beanstalk_environment'],
+    ['an Aurora cluster', 'restaurant', 'aws_rds_cluster'],
+    ['the Always On cluster', 'hotel-core', 'aws_instance'],
+    ['the Fastly service', 'production-hotel', 'fastly_service_vcl'],
+  ])('fails when %s loses its monitors', (_what, target, type) => {
+    expect(violations(withoutMonitorsOf(target))).toContain(`MONITOR-COVERAGE ${type}`);
+  });
+
+  it('fails when a monitor routes nowhere', () => {
+    const copy = JSON.parse(JSON.stringify(json));
+    const first = Object.values(copy.resource.datadog_monitor as Json)[0];
+    first.message = String(first.message).replace(/@slack-[\w-]+/, '');
+    expect(violations(copy)).toEqual(['DATADOG-MONITOR-ROUTED datadog_monitor']);
+  });
+});
