@@ -2,5 +2,6 @@ import { runMain } from './stacks/synthesize';
 
 // The main job: synthesize every account (no cloud credentials, no terraform binary)
 // and print what each stack contains.
-// CI sets GITHUB_SHA; it is recorded on Fastly service versions.
-process.exitCode = runMain({ commitId: process.env.GITHUB_SHA });
+// The commit being deployed is recorded on Fastly service versions. The workflows set
+// COMMIT_ID (a step cannot override GITHUB_SHA, which on a pull request is a merge commit).
+process.exitCode = runMain({ commitId: process.env.COMMIT_ID ?? process.env.GITHUB_SHA });

@@ -13,6 +13,7 @@ import { accountSources } from '../accounts';
 import { AccountSource, layer } from '../accounts/schema';
 import { staging } from '../accounts/staging';
 import { synthesizeAccounts } from '../stacks/synthesize';
+import { renderReport } from './plan-report';
 
 const SETS = ['real', '1', '10', '50'] as const;
 
@@ -21,7 +22,9 @@ export function generatedAccounts(count: number): AccountSource[] {
   return Array.from({ length: count }, (_, i) => {
     const name = `bench-${String(i + 1).padStart(3, '0')}`;
     const accountId = String(900000000000 + i + 1);
-    return { folder: name, overrides: layer(staging, { name, accountId, state: { bucket: `bench-tfstate-${accountId}` } }) };
+    // Generated accounts have no vcl/ folder of their own: their Fastly services use Fastly's generated VCL.
+    const cdn = (staging.cdn ?? []).map(({ vclFolder: _vcl, ...service }) => service);
+    return { folder: name, overrides: layer(staging, { name, accountId, state: { bucket: `bench-tfstate-${accountId}` }, cdn }) };
   });
 }
 
@@ -79,5 +82,27 @@ function parent(): void {
   console.log(`\nOne more account costs about ${(perAccount * 1000).toFixed(1)} ms of synth and ${perAccountMb.toFixed(1)} MB of peak memory.`);
 }
 
+/** Renders the PR comment of a plan with 5,000 resource changes, as the plan report does in CI. */
+function planReportBench(): void {
+  const plan = {
+    format_version: '1.2',
+    resource_changes: Array.from({ length: 5000 }, (_, i) => ({
+      address: `aws_type_${i % 40}.r${i}`,
+      mode: 'managed',
+      type: `aws_type_${i % 40}`,
+      name: `r${i}`,
+      change: { actions: i % 10 === 0 ? ['delete', 'create'] : ['update'], before: { value: 'x'.repeat(60), n: i }, after: { value: 'y'.repeat(60), n: i + 1 }, after_unknown: {}, before_sensitive: {}, after_sensitive: {} },
+    })),
+  };
+  const started = performance.now();
+  const report = renderReport(plan, { stack: 'bench', allowDestroy: true });
+  const ms = performance.now() - started;
+  const sizes = report.comments.map((c) => c.length);
+  console.log(`\nPlan report: 5,000 changes rendered in ${ms.toFixed(0)} ms into ${report.comments.length} comments (largest ${Math.max(...sizes)} characters).`);
+}
+
 if (process.argv[2] === '--set') child(process.argv[3], Number(process.env.BENCH_START));
-else parent();
+else {
+  parent();
+  planReportBench();
+}

@@ -5,6 +5,7 @@ export interface Statement {
   readonly Effect: 'Allow' | 'Deny';
   readonly Action: string | readonly string[];
   readonly Resource?: string | readonly string[];
+  readonly NotResource?: string | readonly string[];
   readonly Principal?: Record<string, string | readonly string[]> | '*';
   readonly Condition?: Record<string, Record<string, string | readonly string[] | boolean>>;
 }

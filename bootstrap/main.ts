@@ -1,0 +1,10 @@
+import { App } from 'cdktf';
+import { loadAccounts } from '../accounts';
+import { BootstrapStack } from './bootstrap-stack';
+
+// `npm run bootstrap`: one stack per account in bootstrap.out/stacks/bootstrap-<account>,
+// applied once by an administrator (see bootstrap/README.md).
+const app = new App({ outdir: 'bootstrap.out' });
+for (const account of loadAccounts()) new BootstrapStack(app, { account, plannerPrincipalArns: [`arn:aws:iam::${account.accountId}:role/aws-reserved/sso.amazonaws.com/*/AWSReservedSSO_AdministratorAccess_*`] });
+app.synth();
+console.log('Bootstrap stacks written to bootstrap.out/stacks/bootstrap-<account>. See bootstrap/README.md.');

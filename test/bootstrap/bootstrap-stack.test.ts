@@ -1,0 +1,61 @@
+import { Testing } from 'cdktf';
+import { loadAccounts } from '../../accounts';
+import { BootstrapStack } from '../../bootstrap/bootstrap-stack';
+import { evaluate } from '../../policies/engine';
+import { rulesIn } from '../../policies/packs';
+import { stackOf } from '../../policies/rule';
+import { TerraformJson, onlyResource, resourcesOf } from '../helpers';
+
+const [production] = loadAccounts();
+const stack = new BootstrapStack(Testing.app(), { account: production, plannerPrincipalArns: ['arn:aws:iam::111111111111:role/aws-reserved/sso.amazonaws.com/*/AWSReservedSSO_AdministratorAccess_*'] });
+const json = stack.toTerraform() as TerraformJson;
+const roles = resourcesOf(json, 'aws_iam_role');
+const trustOf = (name: string) => JSON.parse(Object.values(roles).find((r) => r.name === name)!.assume_role_policy).Statement;
+
+describe('bootstrap', () => {
+  it('keeps its own state locally (it makes the bucket the others use)', () => {
+    expect(json.terraform.backend).toEqual({ local: { path: 'bootstrap-production.tfstate' } });
+    expect(json.provider.aws[0].allowed_account_ids).toEqual(['111111111111']);
+  });
+
+  it('creates the state bucket: versioned, KMS-encrypted, private, TLS-only', () => {
+    expect(onlyResource(json, 'aws_s3_bucket').bucket).toBe('example-co-tfstate-111111111111');
+    expect(onlyResource(json, 'aws_s3_bucket_versioning').versioning_configuration.status).toBe('Enabled');
+    expect(onlyResource(json, 'aws_s3_bucket_server_side_encryption_configuration').rule[0].apply_server_side_encryption_by_default).toMatchObject({ sse_algorithm: 'aws:kms' });
+    expect(onlyResource(json, 'aws_s3_bucket_public_access_block')).toMatchObject({ block_public_acls: true, block_public_policy: true, ignore_public_acls: true, restrict_public_buckets: true });
+    expect(JSON.parse(onlyResource(json, 'aws_s3_bucket_policy').policy).Statement[0]).toMatchObject({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': false } } });
+    expect(onlyResource(json, 'aws_kms_key').enable_key_rotation).toBe(true);
+  });
+
+  it('trusts GitHub OIDC', () => {
+    expect(onlyResource(json, 'aws_iam_openid_connect_provider')).toMatchObject({ url: 'https://token.actions.githubusercontent.com', client_id_list: ['sts.amazonaws.com'] });
+  });
+
+  it('lets pull requests and main (drift) plan, and the role and the named admins assume it', () => {
+    const [github, itself] = trustOf('infra-ci-plan');
+    expect(github.Condition.StringLike['token.actions.githubusercontent.com:sub']).toEqual(['repo:example-co/infrastructure:pull_request', 'repo:example-co/infrastructure:ref:refs/heads/main']);
+    expect(github.Condition.StringEquals['token.actions.githubusercontent.com:aud']).toBe('sts.amazonaws.com');
+    expect(itself.Condition.ArnLike['aws:PrincipalArn']).toEqual(['arn:aws:iam::111111111111:role/infra-ci-plan', 'arn:aws:iam::111111111111:role/aws-reserved/sso.amazonaws.com/*/AWSReservedSSO_AdministratorAccess_*']);
+  });
+
+  it('gives the plan role read-only access, state read and lock, and no data or secrets', () => {
+    const plan = Object.values(roles).find((r) => r.name === 'infra-ci-plan')!;
+    expect(plan.managed_policy_arns).toEqual(['arn:aws:iam::aws:policy/ReadOnlyAccess']);
+    const policies = Object.values(resourcesOf(json, 'aws_iam_role_policy')).map((p) => JSON.parse(p.policy).Statement).flat();
+    expect(policies.find((s) => s.Sid === 'Lock')).toMatchObject({ Action: ['s3:PutObject', 's3:DeleteObject'] });
+    expect(policies.find((s) => s.Sid === 'Lock').Resource).toMatch(/\/\*\.tflock$/);
+    expect(policies.find((s) => s.Sid === 'NoObjectsButState')).toMatchObject({ Effect: 'Deny' });
+    expect(policies.find((s) => s.Sid === 'NoSecrets').Action).toContain('secretsmanager:GetSecretValue');
+  });
+
+  it('lets only the account environment apply', () => {
+    const [github, itself] = trustOf('infra-ci-apply');
+    expect(github.Condition.StringLike['token.actions.githubusercontent.com:sub']).toEqual(['repo:example-co/infrastructure:environment:production']);
+    expect(itself.Condition.ArnLike['aws:PrincipalArn']).toEqual(['arn:aws:iam::111111111111:role/infra-ci-apply']);
+  });
+
+  it('passes the baseline policy pack', () => {
+    const report = evaluate(stackOf(stack.node.id, json), rulesIn(['baseline']), []);
+    expect(report.violations.map((v) => `${v.rule.id} ${v.resource.path}`)).toEqual([]);
+  });
+});
