@@ -4,7 +4,7 @@
  */
 import { createPublicKey, verify } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import type { LambdaFunctionURLEvent, LambdaFunctionURLResult, SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import type { LambdaFunctionURLEvent, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { HistoryStore, Status } from './history';
 
 /** SendGrid signs `timestamp + body`; older timestamps than this are replays. */
@@ -45,7 +45,7 @@ interface SendGridEvent {
 }
 
 export function createSendGridWebhook(history: HistoryStore, publicKey: string, now: () => number = () => Math.floor(Date.now() / 1000)) {
-  return async (request: LambdaFunctionURLEvent): Promise<LambdaFunctionURLResult> => {
+  return async (request: LambdaFunctionURLEvent): Promise<{ statusCode: number; body?: string }> => {
     const body = request.isBase64Encoded ? Buffer.from(request.body ?? '', 'base64').toString('utf8') : (request.body ?? '');
     const headers = Object.fromEntries(Object.entries(request.headers ?? {}).map(([k, v]) => [k.toLowerCase(), v]));
     if (!verifySendGridSignature(publicKey, headers['x-twilio-email-event-webhook-signature'], headers['x-twilio-email-event-webhook-timestamp'], body, now())) {

@@ -99,7 +99,6 @@ async function errorDetail(response: Response): Promise<string> {
 /** RFC 5322 mailbox, with an encoded-word for a non-ASCII display name (SES needs it). */
 export function mailbox(a: Address): string {
   if (!a.name) return a.email;
-  // eslint-disable-next-line no-control-regex
   const name = /^[\x20-\x7e]*$/.test(a.name) ? `"${a.name.replace(/(["\\])/g, '\\$1')}"` : `=?UTF-8?B?${Buffer.from(a.name, 'utf8').toString('base64')}?=`;
   return `${name} <${a.email}>`;
 }
