@@ -32,6 +32,7 @@ export const sharedDefaults: DeepPartial<AccountConfig> = {
   apps: [],
   databases: { aurora: [], sqlServer: [] },
   cdn: [],
+  mail: [],
   // One Fastly account serves every AWS account.
   fastly: { customerId: '4hJ7kL2mN9pQ3rS6tV' },
   monitoring: { enabled: true, slack: { workspace: 'example-co' }, runbookUrl: 'https://runbooks.example-co.jp/infrastructure' },

@@ -11,6 +11,7 @@ import type { BurnRateAlert } from '../constructs/monitoring/slo';
 import type { ThresholdOverrides } from '../constructs/monitoring/spec';
 import type { FastlyBackend, FastlyHealthCheck, FeatureRoute, PathRoute } from '../constructs/fastly/fastly-vcl-service';
 import type { ExistingNetwork, NetworkProps, SubnetRef } from '../constructs/network/network';
+import type { DnsRecord, MailPathProps, SendGridSettings, SesSettings } from '../constructs/mail/mail-path';
 import type { AlwaysOnNode, AlwaysOnSettings, RdsSqlServerSettings, SqlServerClusterProps, VolumeRole, VolumeSpec } from '../constructs/sqlserver/sqlserver-cluster';
 import type { Suppression } from '../constructs/core/suppressions';
 import { UserError } from '../constructs/core/validation';
@@ -143,6 +144,13 @@ export interface MonitoringConfig {
   readonly runbookUrl?: string;
 }
 
+/** A mail path: apps put JSON messages on its queue; it sends through SendGrid or SES. */
+export type MailConfig = Pick<MailPathProps, 'name' | 'provider' | 'sendgrid' | 'ses' | 'hostedZoneId' | 'historyRetentionDays' | 'maxConcurrency' | 'maxReceives'> &
+  Suppressible & {
+    /** Apps of this account that send through the path (they get the queue URL and the producer policy). */
+    readonly senders: readonly string[];
+  };
+
 /** Fastly account settings. */
 export interface FastlyAccountConfig {
   /** Fastly customer id: the external id of the S3 log role. */
@@ -171,6 +179,8 @@ export interface AccountConfig {
   /** Needed when a Fastly service logs to S3. @default - none */
   readonly fastly?: FastlyAccountConfig;
   readonly monitoring: MonitoringConfig;
+  /** Mail paths. */
+  readonly mail: readonly MailConfig[];
 }
 
 const NAME = /^[a-z][a-z0-9-]{0,30}[a-z0-9]$/;
@@ -398,6 +408,33 @@ const monitoringSchema = object<MonitoringConfig>({
   runbookUrl: optional(string({ pattern: /^https:\/\//, description: 'an https URL' })),
 });
 
+const mailSchema = object<MailConfig>(
+  {
+    name: string({ pattern: /^[a-z][a-z0-9-]{1,30}$/, description: 'a kebab-case name' }),
+    provider: oneOf(['sendgrid', 'ses'] as const),
+    sendgrid: optional(
+      object<SendGridSettings>({
+        eventWebhookPublicKey: text(),
+        dnsRecords: optional(arrayOf(object<DnsRecord>({ name: text(), value: text() }))),
+      }),
+    ),
+    ses: optional(object<SesSettings>({ domain: text(), mailFromSubdomain: optionalText() })),
+    hostedZoneId: optional(string({ pattern: /^Z[A-Z0-9]{8,31}$/, description: 'a Route 53 hosted zone id' })),
+    historyRetentionDays: optionalCount(1, 3650),
+    maxConcurrency: optionalCount(2, 1000),
+    maxReceives: optionalCount(3, 1000),
+    senders: arrayOf(text(), { uniqueBy: (s: string) => s }),
+    suppressions: suppressions(),
+  },
+  [(m) => ((m.provider === 'sendgrid') !== !!m.sendgrid || (m.provider === 'ses') !== !!m.ses ? [{ path: m.provider, got: undefined, expected: `the ${m.provider} settings, and no settings for the other provider` }] : [])],
+);
+
+/** Mail senders are apps of this account. */
+const mailSendersAreApps: ObjectRule<AccountConfig> = (account) => {
+  const apps = account.apps.map((a) => a.name);
+  return account.mail.flatMap((m, i) => m.senders.flatMap((s, j) => (apps.includes(s) ? [] : [{ path: `mail[${i}].senders[${j}]`, got: s, expected: `the name of an app in this account: ${apps.join(', ') || 'none'}` }])));
+};
+
 /** SLOs measure a Fastly service (its `cdn` name) or a Beanstalk environment of this account. */
 const sloServicesExist: ObjectRule<AccountConfig> = (account) => {
   const fastly = account.cdn.map((c) => c.name);
@@ -465,7 +502,8 @@ export const accountSchema: Schema<AccountConfig> = object<AccountConfig>({
   cdn: arrayOf(cdnSchema, { uniqueBy: (c: CdnServiceConfig) => c.name }),
   fastly: optional(object<FastlyAccountConfig>({ customerId: string({ pattern: /^[A-Za-z0-9]{10,32}$/, description: 'a Fastly customer id' }) })),
   monitoring: monitoringSchema,
-}, [clientsAreApps, cdnOriginsExist, fastlyCustomerForS3Logs, sloServicesExist]);
+  mail: arrayOf(mailSchema, { uniqueBy: (m: MailConfig) => m.name }),
+}, [clientsAreApps, cdnOriginsExist, fastlyCustomerForS3Logs, sloServicesExist, mailSendersAreApps]);
 
 /** What an account file exports: only what differs from the shared defaults. */
 export type AccountOverrides = DeepPartial<AccountConfig> & { readonly name: string; readonly accountId: string };

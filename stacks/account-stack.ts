@@ -1,4 +1,5 @@
 import { EbsEncryptionByDefault } from '@cdktf/provider-aws/lib/ebs-encryption-by-default';
+import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
 import { KmsAlias } from '@cdktf/provider-aws/lib/kms-alias';
 import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
@@ -14,6 +15,7 @@ import { packsFor } from '../policies/packs';
 import { PolicyValidation, enforcePolicies } from '../policies/validation';
 import { FastlyProvider } from '../constructs/fastly/bindings';
 import { FastlyVclService } from '../constructs/fastly/fastly-vcl-service';
+import { MailPath } from '../constructs/mail/mail-path';
 import { DatadogAwsIntegration } from '../constructs/monitoring/aws-integration';
 import { Monitoring } from '../constructs/monitoring/monitoring';
 import { Monitored, resolveThresholds } from '../constructs/monitoring/spec';
@@ -51,6 +53,7 @@ export class AccountStack extends TerraformStack {
   public readonly auroraClusters: readonly AuroraCluster[];
   public readonly sqlServerClusters: readonly SqlServerCluster[];
   public readonly cdnServices: readonly FastlyVclService[];
+  public readonly mailPaths: readonly MailPath[];
   /** Datadog monitors, SLOs and dashboard; undefined where monitoring is off. */
   public readonly monitoring?: Monitoring;
   /** The policy packs this account runs, and their report after synth. */
@@ -125,10 +128,23 @@ export class AccountStack extends TerraformStack {
     const { suppressions: networkSuppressions, ...network } = account.network;
     this.network = withSuppressions(new Network(this, 'network', { ...network, logsKmsKeyArn: logsKey.arn }), networkSuppressions);
 
+    // Mail paths first: the apps that send get their queue URL as an environment variable.
+    this.mailPaths = account.mail.map(({ senders: _senders, suppressions, ...mail }) =>
+      withSuppressions(
+        new MailPath(this, `mail-${mail.name}`, { ...mail, production, region: account.region, accountId: account.accountId, logsKmsKeyArn: logsKey.arn }),
+        suppressions,
+      ),
+    );
+    const mailVariables = (app: string) =>
+      Object.fromEntries(
+        account.mail.flatMap((m, i) => (m.senders.includes(app) ? [[`MAIL_QUEUE_URL_${m.name.toUpperCase().replace(/-/g, '_')}`, this.mailPaths[i].queueUrl]] : [])),
+      );
+
     this.apps = account.apps.map(({ suppressions, ...app }) =>
       withSuppressions(
         new BeanstalkApp(this, `app-${app.name}`, {
           ...app,
+          environments: app.environments.map((e) => ({ ...e, environmentVariables: { ...e.environmentVariables, ...mailVariables(app.name) } })),
           production,
           vpcId: this.network.vpcId,
           privateSubnets: this.network.privateSubnets,
@@ -136,6 +152,13 @@ export class AccountStack extends TerraformStack {
         }),
         suppressions,
       ),
+    );
+    // Senders may put messages on their mail queues, and nothing else of the path.
+    account.mail.forEach((m, i) =>
+      m.senders.forEach((sender) => {
+        const app = this.apps.find((a) => a.appName === sender)!;
+        new IamRolePolicyAttachment(this, `mail-${m.name}-sender-${sender}`, { role: app.instanceRoleName, policyArn: this.mailPaths[i].producerPolicyArn });
+      }),
     );
     const clientGroups = (names: readonly string[] = []) =>
       names.flatMap((name) => this.apps.find((a) => a.appName === name)!.environments.map((e) => e.instanceSecurityGroupId));
@@ -186,7 +209,7 @@ export class AccountStack extends TerraformStack {
       accountTags: [`account:${account.name}`, `env:${account.environment}`],
     });
     const thresholds = resolveThresholds(account.monitoring.thresholds);
-    const monitored: Monitored[] = [...this.apps, ...this.auroraClusters, ...this.sqlServerClusters, ...this.cdnServices];
+    const monitored: Monitored[] = [...this.apps, ...this.auroraClusters, ...this.sqlServerClusters, ...this.cdnServices, ...this.mailPaths];
     return new Monitoring(this, 'monitoring', {
       account: account.name,
       environment: account.environment,

@@ -105,6 +105,25 @@ export const production: AccountOverrides = {
       logging: { s3: true, datadog: true },
     },
   ],
+  // Customer mail through SendGrid; internal mail (operators, partners' reports) through SES.
+  mail: [
+    {
+      name: 'customer',
+      provider: 'sendgrid',
+      senders: ['hotel-customer', 'hotel-partner', 'restaurant'],
+      hostedZoneId: 'Z04512341ABCDEFGHIJK',
+      sendgrid: {
+        // The Event Webhook verification key (public) from SendGrid's settings.
+        eventWebhookPublicKey: 'MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAEXKW3K11rYL0Ud37XPjxEBlFCOs4jD4tW4U9wlwV5sVRlPYFlF4UdnXOJ6OrJHhA2hG26xwCB7d1gPSAPmBWJzw==',
+        dnsRecords: [
+          { name: 'em4821.example-hotel.jp', value: 'u4821093.wl094.sendgrid.net' },
+          { name: 's1._domainkey.example-hotel.jp', value: 's1.domainkey.u4821093.wl094.sendgrid.net' },
+          { name: 's2._domainkey.example-hotel.jp', value: 's2.domainkey.u4821093.wl094.sendgrid.net' },
+        ],
+      },
+    },
+    { name: 'internal', provider: 'ses', senders: ['hotel-operator'], hostedZoneId: 'Z04512341ABCDEFGHIJK', ses: { domain: 'ops.example-hotel.jp' } },
+  ],
   monitoring: {
     slack: { immediate: 'infra-production-immediate', watch: 'infra-production-watch' },
     slos: [

@@ -53,6 +53,15 @@ export const staging: AccountOverrides = {
       logging: { s3: true },
     },
   ],
+  mail: [
+    {
+      name: 'customer',
+      provider: 'sendgrid',
+      senders: ['hotel-customer', 'hotel-partner', 'restaurant'],
+      sendgrid: { eventWebhookPublicKey: 'MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAEXKW3K11rYL0Ud37XPjxEBlFCOs4jD4tW4U9wlwV5sVRlPYFlF4UdnXOJ6OrJHhA2hG26xwCB7d1gPSAPmBWJzw==' },
+    },
+    { name: 'internal', provider: 'ses', senders: ['hotel-customer'], ses: { domain: 'ops.stg.example-hotel.jp' } },
+  ],
   monitoring: {
     slack: { immediate: 'infra-staging-watch', watch: 'infra-staging-watch' },
     // Staging pages nobody: its alerts all go to the watch channel, and it runs a short SLO

@@ -5,7 +5,7 @@ import { S3BucketPublicAccessBlock } from '@cdktf/provider-aws/lib/s3-bucket-pub
 import { S3BucketServerSideEncryptionConfigurationA } from '@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration';
 import { S3BucketVersioningA } from '@cdktf/provider-aws/lib/s3-bucket-versioning';
 import { Construct } from 'constructs';
-import { policyDocument } from './iam';
+import { denyInsecureTransport, policyDocument } from './iam';
 
 export interface SecureBucketProps {
   readonly bucketName: string;
@@ -52,14 +52,7 @@ export class SecureBucket extends Construct {
     });
     new S3BucketPolicy(this, 'tls-only', {
       bucket: this.bucket.id,
-      policy: policyDocument({
-        Sid: 'DenyInsecureTransport',
-        Effect: 'Deny',
-        Principal: '*',
-        Action: 's3:*',
-        Resource: [this.bucket.arn, `${this.bucket.arn}/*`],
-        Condition: { Bool: { 'aws:SecureTransport': false } },
-      }),
+      policy: policyDocument(denyInsecureTransport('s3:*', [this.bucket.arn, `${this.bucket.arn}/*`])),
     });
   }
 }

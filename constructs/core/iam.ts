@@ -26,5 +26,10 @@ export function serviceTrust(service: string, accountId?: string): string {
   });
 }
 
+/** A resource-policy statement refusing any request not made over TLS. */
+export function denyInsecureTransport(action: string, resource: string | readonly string[]): Statement {
+  return { Sid: 'DenyInsecureTransport', Effect: 'Deny', Principal: '*', Action: action, Resource: resource, Condition: { Bool: { 'aws:SecureTransport': false } } };
+}
+
 /** The ARN of an AWS managed policy. */
 export const managedPolicy = (name: string): string => `arn:aws:iam::aws:policy/${name}`;

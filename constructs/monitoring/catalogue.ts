@@ -304,6 +304,9 @@ export interface MailTarget {
   readonly workerFunctionName: string;
   /** SES configuration set, when the path sends through SES. */
   readonly sesConfigurationSet?: string;
+  /** The queue SES events arrive on, and its dead-letter queue (SES paths). */
+  readonly sesEventsQueueName?: string;
+  readonly sesEventsDeadLetterQueueName?: string;
 }
 
 /** Mail: oldest queued message, dead letters, worker errors and throttles, SES reputation. */
@@ -361,6 +364,34 @@ export function mailMonitors(m: MailTarget, t: MonitorThresholds['mail']): Monit
       action: 'Check reserved concurrency and the account limit.',
     },
   ];
+  if (m.sesEventsQueueName && m.sesEventsDeadLetterQueueName) {
+    specs.push(
+      {
+        ...common,
+        target: { kind: 'queue', name: m.sesEventsQueueName },
+        key: `${m.name}-ses-events-waiting`,
+        title: `${m.name}: SES events not processed for 30 min`,
+        type: 'query alert',
+        query: `max(last_10m):max:aws.sqs.approximate_age_of_oldest_message{queuename:${m.sesEventsQueueName.toLowerCase()}} > 1800`,
+        critical: 1800,
+        priority: 3,
+        what: 'Bounces and complaints are not reaching the history: support sees stale statuses, and SES suppression is all that protects the sender reputation.',
+        action: 'Check the SES events function\'s errors and logs.',
+      },
+      {
+        ...common,
+        target: { kind: 'queue', name: m.sesEventsDeadLetterQueueName },
+        key: `${m.name}-ses-events-dead-letters`,
+        title: `${m.name}: SES events in the dead-letter queue`,
+        type: 'query alert',
+        query: `max(last_5m):max:aws.sqs.approximate_number_of_messages_visible{queuename:${m.sesEventsDeadLetterQueueName.toLowerCase()}} > 0`,
+        critical: 0,
+        priority: 4,
+        what: 'SES events failed to be recorded ten times and were set aside.',
+        action: 'Read one, fix the cause, redrive the queue.',
+      },
+    );
+  }
   if (m.sesConfigurationSet) {
     const identity = { kind: 'mail-identity' as const, name: m.sesConfigurationSet };
     specs.push(

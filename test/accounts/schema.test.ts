@@ -109,15 +109,26 @@ describe('account config validation', () => {
   it('refuses a database client that is not an app of the account', () => {
     const apps = [{ name: 'restaurant', solutionStackName: 'x', environments: [{ name: 'restaurant-stg', certificateArn: 'arn:aws:acm:x' }] }];
     const aurora = [{ name: 'db', engine: 'aurora-mysql', engineVersion: '8.0.mysql_aurora.3.08.0', clients: ['restaurnt'] }];
-    expect(problemsOf(source('staging', { apps, cdn: [], monitoring: { slos: [] }, databases: { aurora, sqlServer: [] } }))).toEqual([
+    expect(problemsOf(source('staging', { apps, cdn: [], mail: [], monitoring: { slos: [] }, databases: { aurora, sqlServer: [] } }))).toEqual([
       'accounts/staging: databases.aurora[0].clients[0]: got "restaurnt", expected the name of an app in this account: restaurant',
     ]);
   });
 
   it('refuses two apps with the same name', () => {
     const app = { name: 'web', solutionStackName: 'x', environments: [{ name: 'web-stg', certificateArn: 'arn:aws:acm:x' }] };
-    expect(problemsOf(source('staging', { apps: [app, app], cdn: [], databases: { aurora: [], sqlServer: [] } }))).toEqual([
+    expect(problemsOf(source('staging', { apps: [app, app], cdn: [], mail: [], databases: { aurora: [], sqlServer: [] } }))).toEqual([
       'accounts/staging: apps[1]: got "web", expected a unique value (apps[0] has it already)',
+    ]);
+  });
+
+  it('refuses a mail sender that is not an app, and a path without its provider settings', () => {
+    const mail = [{ name: 'customer', provider: 'ses', senders: ['hotel-customr'] }];
+    expect(problemsOf(source('staging', { mail }))).toEqual([
+      'accounts/staging: mail[0].ses: got nothing, expected the ses settings, and no settings for the other provider',
+    ]);
+    const withSettings = [{ ...mail[0], ses: { domain: 'x.example.jp' } }];
+    expect(problemsOf(source('staging', { mail: withSettings }))).toEqual([
+      'accounts/staging: mail[0].senders[0]: got "hotel-customr", expected the name of an app in this account: hotel-customer, hotel-partner, restaurant',
     ]);
   });
 

@@ -17,7 +17,7 @@ function withoutMonitorsOf(target: string): Json {
 const violations = (j: Json) => evaluate(stackOf('production', j), coverage, []).violations.map((v) => `${v.rule.id} ${v.resource.type}`);
 
 describe('monitor coverage over the production stack', () => {
-  it('watches every Beanstalk environment, database and Fastly service, and routes every monitor', () => {
+  it('watches every Beanstalk environment, database, queue and Fastly service, and routes every monitor', () => {
     expect(violations(json)).toEqual([]);
   });
 
@@ -33,6 +33,8 @@ describe('monitor coverage over the production stack', () => {
     ['an Aurora cluster', 'restaurant', 'aws_rds_cluster'],
     ['the Always On cluster', 'hotel-core', 'aws_instance'],
     ['the Fastly service', 'production-hotel', 'fastly_service_vcl'],
+    ['a mail queue', 'customer-mail', 'aws_sqs_queue'],
+    ['a dead-letter queue', 'internal-mail-ses-events-dlq', 'aws_sqs_queue'],
   ])('fails when %s loses its monitors', (_what, target, type) => {
     expect(violations(withoutMonitorsOf(target))).toContain(`MONITOR-COVERAGE ${type}`);
   });
