@@ -4,6 +4,14 @@ import { AccountOverrides } from '../schema';
 const certificate = 'arn:aws:acm:ap-northeast-1:111111111111:certificate/6f0c2a1e-4b7d-4e8a-9c3f-1d2e3f4a5b6c';
 const secret = (name: string) => `arn:aws:secretsmanager:ap-northeast-1:111111111111:secret:${name}`;
 
+/** The live customer site and its canary run the same way; only their size differs. */
+const hotelCustomer = {
+  certificateArn: certificate,
+  instanceTypes: ['m6i.large', 'm5.large'],
+  environmentVariables: { ASPNETCORE_ENVIRONMENT: 'Production' },
+  secrets: { ConnectionStrings__Core: secret('hotel/core-db-AbCdEf') },
+};
+
 /** Production: the hotel and restaurant booking sites customers use. */
 export const production: AccountOverrides = {
   name: 'production',
@@ -19,25 +27,9 @@ export const production: AccountOverrides = {
       solutionStackName: platforms.windowsIis,
       imageId: images.windowsMonthly,
       environments: [
-        {
-          name: 'hotel-customer-prod',
-          certificateArn: certificate,
-          instanceTypes: ['m6i.large', 'm5.large'],
-          minInstances: 3,
-          maxInstances: 12,
-          environmentVariables: { ASPNETCORE_ENVIRONMENT: 'Production' },
-          secrets: { ConnectionStrings__Core: secret('hotel/core-db-AbCdEf') },
-        },
-        {
-          // Partial releases: Fastly sends opted-in requests here (see cdn featureRoutes).
-          name: 'hotel-customer-canary',
-          certificateArn: certificate,
-          instanceTypes: ['m6i.large', 'm5.large'],
-          minInstances: 2,
-          maxInstances: 4,
-          environmentVariables: { ASPNETCORE_ENVIRONMENT: 'Production' },
-          secrets: { ConnectionStrings__Core: secret('hotel/core-db-AbCdEf') },
-        },
+        { ...hotelCustomer, name: 'hotel-customer-prod', minInstances: 3, maxInstances: 12 },
+        // Partial releases: Fastly sends opted-in requests here (see cdn featureRoutes).
+        { ...hotelCustomer, name: 'hotel-customer-canary', minInstances: 2, maxInstances: 4 },
       ],
     },
     {
