@@ -42,7 +42,8 @@ describe('MailPath: the queue path (both providers)', () => {
     expect(mapping.event_source_arn).toMatch(/aws_sqs_queue\.mail_queue_\w+\.arn/);
     const worker = byName(json, 'aws_lambda_function', 'customer-mail-worker');
     expect(worker).toMatchObject({ runtime: 'nodejs22.x', handler: 'worker.handler', architectures: ['arm64'], timeout: 30, reserved_concurrent_executions: 10 });
-    expect(worker.filename).toMatch(/^assets\/mail_worker_code_\w+\/[0-9A-F]+\/archive\.zip$/);
+    expect(worker.filename).toMatch(/^assets\/mail_worker_code_\w+\/[0-9A-F]+\/worker\.zip$/);
+    expect(worker.source_code_hash).toMatch(/^[A-Za-z0-9+/]{43}=$/); // base64 SHA-256 of the zip, as Lambda reports it
     expect(worker.environment.variables).toMatchObject({ PROVIDER: 'sendgrid', LEASE_SECONDS: '60', RETENTION_DAYS: '400' });
   });
 
