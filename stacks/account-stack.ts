@@ -39,13 +39,13 @@ export const CI_ROLE_VARIABLE = 'ci_role';
  * The AWS provider is pinned to the account (`allowed_account_ids`) and assumes the
  * account's CI role: `plan` (read-only) unless the apply job sets `-var ci_role=apply`,
  * so anyone with base credentials in the account plans with exactly CI's permissions.
- * State lives in the account's own bucket with S3-native locking. The Datadog provider
- * reads its keys from DD_API_KEY / DD_APP_KEY: no secret is in code or in the JSON.
+ * State lives in the account's own bucket with S3-native locking. The Datadog and Fastly
+ * providers (declared only where the account has their resources) read their keys from
+ * the environment: no secret is in code or in the JSON.
  */
 export class AccountStack extends TerraformStack {
   public readonly account: AccountConfig;
   public readonly awsProvider: AwsProvider;
-  public readonly datadogProvider: DatadogProvider;
   /** KMS key for every log group the stack creates. */
   public readonly logsKmsKeyArn: string;
   public readonly network: Network;
@@ -95,9 +95,6 @@ export class AccountStack extends TerraformStack {
       defaultTags: [{ tags: accountTags(account) }],
     });
 
-    this.datadogProvider = new DatadogProvider(this, 'datadog', {
-      apiUrl: `https://api.${account.datadog.site}/`,
-    });
 
     // Every EBS volume in the account and region is encrypted, including the root volumes
     // of Beanstalk instances, whose launch templates have no encryption setting.
@@ -202,6 +199,8 @@ export class AccountStack extends TerraformStack {
    * monitored contributes its catalogue monitors, with the account's thresholds.
    */
   private buildMonitoring(account: AccountConfig): Monitoring {
+    // Only accounts with Datadog resources declare the provider: no keys needed elsewhere.
+    new DatadogProvider(this, 'datadog', { apiUrl: `https://api.${account.datadog.site}/` });
     new DatadogAwsIntegration(this, 'datadog-aws', {
       accountId: account.accountId,
       region: account.region,

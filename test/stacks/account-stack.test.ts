@@ -54,6 +54,12 @@ describe('AccountStack', () => {
     expect(JSON.stringify(json)).not.toMatch(/api_key|app_key/);
   });
 
+  it('declares the Datadog provider only where the account has Datadog resources', () => {
+    const quiet = synthAccount(testAccount({ name: 'qa', accountId: '444444444444', monitoring: { enabled: false, slos: [] } }));
+    expect(quiet.provider.datadog).toBeUndefined();
+    expect(quiet.resource.datadog_monitor).toBeUndefined();
+  });
+
   it('pins provider versions', () => {
     expect(json.terraform.required_providers.aws.version).toMatch(/^6\./);
     expect(json.terraform.required_providers.datadog.version).toMatch(/^3\./);
