@@ -55,7 +55,7 @@ describe('AccountStack', () => {
   });
 
   it('declares the Datadog provider only where the account has Datadog resources', () => {
-    const quiet = synthAccount(testAccount({ name: 'qa', accountId: '444444444444', monitoring: { enabled: false, slos: [] } }));
+    const quiet = synthAccount(testAccount({ name: 'qa', accountId: '444444444444', cdn: [], monitoring: { enabled: false, slos: [] } }));
     expect(quiet.provider.datadog).toBeUndefined();
     expect(quiet.resource.datadog_monitor).toBeUndefined();
   });
