@@ -1,4 +1,5 @@
 import { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
+import { S3BucketLifecycleConfiguration } from '@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration';
 import { S3BucketOwnershipControls } from '@cdktf/provider-aws/lib/s3-bucket-ownership-controls';
 import { S3BucketPolicy } from '@cdktf/provider-aws/lib/s3-bucket-policy';
 import { S3BucketPublicAccessBlock } from '@cdktf/provider-aws/lib/s3-bucket-public-access-block';
@@ -13,12 +14,16 @@ export interface SecureBucketProps {
   readonly kmsKeyArn?: string;
   /** Let `terraform destroy` delete a non-empty bucket. @default false */
   readonly forceDestroy?: boolean;
+  /** Delete objects this many days after they are written (logs). @default - kept */
+  readonly expireAfterDays?: number;
+  /** Delete overwritten or deleted versions after this many days. @default 90 */
+  readonly noncurrentVersionDays?: number;
 }
 
 /**
  * An S3 bucket with every safety on: versioning, default encryption, all public access
- * blocked, ACLs disabled (bucket owner owns every object), and a policy refusing any
- * request not made over TLS.
+ * blocked, ACLs disabled (bucket owner owns every object), a policy refusing any request
+ * not made over TLS, and a lifecycle so old versions and unfinished uploads do not pile up.
  */
 export class SecureBucket extends Construct {
   public readonly bucket: S3Bucket;
@@ -47,6 +52,19 @@ export class SecureBucket extends Construct {
             ? { sseAlgorithm: 'aws:kms', kmsMasterKeyId: props.kmsKeyArn }
             : { sseAlgorithm: 'AES256' },
           bucketKeyEnabled: props.kmsKeyArn !== undefined,
+        },
+      ],
+    });
+    new S3BucketLifecycleConfiguration(this, 'lifecycle', {
+      bucket: this.bucket.id,
+      rule: [
+        {
+          id: 'housekeeping',
+          status: 'Enabled',
+          filter: [{ prefix: '' }],
+          noncurrentVersionExpiration: [{ noncurrentDays: props.noncurrentVersionDays ?? 90 }],
+          abortIncompleteMultipartUpload: [{ daysAfterInitiation: 7 }],
+          ...(props.expireAfterDays ? { expiration: [{ days: props.expireAfterDays }] } : {}),
         },
       ],
     });

@@ -88,6 +88,8 @@ export interface FastlyS3Logging {
   readonly bucketName: string;
   /** The bucket's region (for the S3 endpoint). */
   readonly region: string;
+  /** Days log files are kept. @default 365 */
+  readonly retentionDays?: number;
 }
 
 export interface FastlyDatadogLogging {
@@ -333,7 +335,7 @@ export class FastlyVclService extends Construct implements Monitored {
 
   /** A private, encrypted log bucket and a role only Fastly (with our customer id) may assume. */
   private s3Logging(service: string, s3: FastlyS3Logging) {
-    const bucket = new SecureBucket(this, 'logs', { bucketName: s3.bucketName });
+    const bucket = new SecureBucket(this, 'logs', { bucketName: s3.bucketName, expireAfterDays: s3.retentionDays ?? 365 });
     const role = new IamRole(this, 'log-role', {
       name: `fastly-logs-${service}`,
       assumeRolePolicy: policyDocument({

@@ -163,6 +163,16 @@ export const dataRules: PolicyRule[] = [
     check: (r, stack) => verdict(resourcesOf(stack, 'aws_s3_bucket_versioning').some((v) => refersTo(v.attributes.bucket, r) && attr(v, 'versioning_configuration.status') === 'Enabled')),
   },
   {
+    id: 'S3-LIFECYCLE',
+    pack: 'baseline',
+    info: 'S3 buckets have a lifecycle configuration.',
+    explanation: 'Without one, old versions of every overwritten object and unfinished uploads are kept, and paid for, forever.',
+    fix: 'Create buckets with the SecureBucket construct (noncurrent versions expire; logs can expire).',
+    checkov: 'CKV2_AWS_61',
+    resourceTypes: ['aws_s3_bucket'],
+    check: (r, stack) => verdict(resourcesOf(stack, 'aws_s3_bucket_lifecycle_configuration').some((l) => refersTo(l.attributes.bucket, r))),
+  },
+  {
     id: 'SQS-ENCRYPTED',
     pack: 'baseline',
     info: 'SQS queues encrypt messages at rest.',

@@ -108,6 +108,7 @@ describe('FastlyVclService', () => {
     const trust = JSON.parse(onlyResource(json, 'aws_iam_role').assume_role_policy).Statement[0];
     expect(trust).toMatchObject({ Principal: { AWS: `arn:aws:iam::${FASTLY_AWS_ACCOUNT_ID}:root` }, Condition: { StringEquals: { 'sts:ExternalId': 'cust12345678' } } });
     expect(onlyResource(json, 'aws_s3_bucket_public_access_block').block_public_policy).toBe(true);
+    expect(onlyResource(json, 'aws_s3_bucket_lifecycle_configuration').rule[0].expiration).toEqual([{ days: 365 }]);
   });
 
   it('logs to Datadog with the key from a Terraform variable', () => {

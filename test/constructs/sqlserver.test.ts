@@ -46,6 +46,10 @@ describe('SqlServerCluster: rds mode', () => {
     expect(options.option[0].option_settings[0]).toMatchObject({ name: 'IAM_ROLE_ARN' });
     expect(onlyResource(json, 'aws_s3_bucket').bucket).toBe('hotel-core-native-backups');
     expect(onlyResource(json, 'aws_s3_bucket_public_access_block')).toMatchObject({ block_public_acls: true, restrict_public_buckets: true });
+    expect(onlyResource(json, 'aws_s3_bucket_lifecycle_configuration').rule[0]).toMatchObject({
+      status: 'Enabled', noncurrent_version_expiration: [{ noncurrent_days: 90 }], abort_incomplete_multipart_upload: [{ days_after_initiation: 7 }],
+    });
+    expect(onlyResource(json, 'aws_s3_bucket_lifecycle_configuration').rule[0].expiration).toBeUndefined();
     const policy = JSON.parse(onlyResource(json, 'aws_s3_bucket_policy').policy);
     expect(policy.Statement[0]).toMatchObject({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': false } } });
   });

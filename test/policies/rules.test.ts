@@ -77,6 +77,11 @@ const cases: Record<string, { target: [string, string]; compliant: SynthStack; n
     compliant: bucket([['aws_s3_bucket_versioning', 'v', { bucket: ref('aws_s3_bucket', 'b'), versioning_configuration: { status: 'Enabled' } }]]),
     nonCompliant: bucket([['aws_s3_bucket_versioning', 'v', { bucket: ref('aws_s3_bucket', 'b'), versioning_configuration: { status: 'Suspended' } }]]),
   },
+  'S3-LIFECYCLE': {
+    target: ['aws_s3_bucket', 'b'],
+    compliant: bucket([['aws_s3_bucket_lifecycle_configuration', 'l', { bucket: ref('aws_s3_bucket', 'b'), rule: [{ id: 'x', status: 'Enabled' }] }]]),
+    nonCompliant: bucket([['aws_s3_bucket_lifecycle_configuration', 'l', { bucket: ref('aws_s3_bucket', 'other'), rule: [] }]]),
+  },
   'SQS-ENCRYPTED': { target: ['aws_sqs_queue', 'q'], compliant: stack([queue({})]), nonCompliant: stack([queue({ sqs_managed_sse_enabled: false })]) },
   'SQS-DEAD-LETTER-QUEUE': {
     target: ['aws_sqs_queue', 'dlq'],
