@@ -1,0 +1,21 @@
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+
+const root = join(__dirname, '..');
+
+/** The rule ids ESLint (with the project's config, as `npm test` runs it) reports for `code`. */
+function lint(code: string): string[] {
+  const result = spawnSync(process.execPath, [join(root, 'node_modules/eslint/bin/eslint.js'), '--stdin', '--stdin-filename', 'constructs/example.ts', '--format', 'json'], { cwd: root, input: code, encoding: 'utf8' });
+  return (JSON.parse(result.stdout) as Array<{ messages: Array<{ ruleId: string }> }>)[0].messages.map((m) => m.ruleId);
+}
+
+describe('ESLint', () => {
+  it('rejects importing a provider package from its root', () => {
+    expect(lint("import { Vpc } from '@cdktf/provider-aws';\nexport const x = Vpc;\n")).toEqual(['no-restricted-imports']);
+    expect(lint("import { Monitor } from '@cdktf/provider-datadog';\nexport const x = Monitor;\n")).toEqual(['no-restricted-imports']);
+  });
+
+  it('accepts the deep import', () => {
+    expect(lint("import { Vpc } from '@cdktf/provider-aws/lib/vpc';\nexport const x = Vpc;\n")).toEqual([]);
+  });
+});
