@@ -9,6 +9,7 @@ import { Construct } from 'constructs';
 import { AccountConfig } from '../accounts/schema';
 import { SecureBucket } from '../constructs/core/bucket';
 import { managedPolicy, policyDocument } from '../constructs/core/iam';
+import { suppress } from '../constructs/core/suppressions';
 import { accountTags } from '../stacks/account-stack';
 
 const GITHUB_OIDC = 'token.actions.githubusercontent.com';
@@ -92,12 +93,13 @@ export class BootstrapStack extends TerraformStack {
 
     // Apply: only jobs running in this account's GitHub environment (main only, reviewers
     // for production: set on the environment, see bootstrap/README.md).
-    new IamRole(this, 'apply-role', {
+    const apply = new IamRole(this, 'apply-role', {
       name: account.ci.applyRole,
       description: 'CI: terraform apply after merge, from the account environment only',
       maxSessionDuration: 3600,
       assumeRolePolicy: trust(account.ci.applyRole, [`repo:${repo}:environment:${account.name}`]),
       managedPolicyArns: [managedPolicy('AdministratorAccess')],
     });
+    suppress(apply, 'IAM-NO-ADMIN', 'terraform apply creates and changes IAM, KMS and every other service of the account; only the account GitHub environment can assume the role');
   }
 }

@@ -18,13 +18,17 @@ export interface SuppressedFinding extends Violation {
 export interface PolicyReport {
   readonly violations: readonly Violation[];
   readonly suppressed: readonly SuppressedFinding[];
-  /** Resources checked, times rules applied (for the inventory). */
+  /** Compliant verdicts: (rule, resource) pairs that were judged and passed (for the inventory). */
   readonly checks: number;
+  /** (rule, resource) pairs the rule does not apply to; not counted as passed. */
+  readonly notApplicable: number;
 }
 
 /**
- * Runs `rules` over every resource of `stack`. A finding on a resource under a
- * suppressed construct (same path or below) is reported as suppressed, not violated.
+ * Runs `rules` over every resource of `stack`, in one pass over the resources: rules are
+ * indexed by resource type first. A finding on a resource under a suppressed construct
+ * (same path or below) is reported as suppressed, not violated. Only compliant verdicts
+ * count as passed checks: not-applicable and suppressed ones do not.
  * Throws on a suppression naming no known rule or giving no reason.
  */
 export function evaluate(stack: SynthStack, rules: readonly PolicyRule[], suppressions: ReadonlyArray<Suppression & { path: string }>): PolicyReport {
@@ -37,20 +41,32 @@ export function evaluate(stack: SynthStack, rules: readonly PolicyRule[], suppre
         .join('\n')}`,
     );
   }
+  const byType = new Map<string, PolicyRule[]>();
+  const everywhere = rules.filter((r) => r.resourceTypes.includes('*'));
+  for (const rule of rules) for (const type of rule.resourceTypes) if (type !== '*') byType.set(type, [...(byType.get(type) ?? []), rule]);
+  const suppressionsByRule = new Map<string, Array<Suppression & { path: string }>>();
+  for (const s of suppressions) suppressionsByRule.set(s.rule, [...(suppressionsByRule.get(s.rule) ?? []), s]);
+
   const violations: Violation[] = [];
   const suppressed: SuppressedFinding[] = [];
   let checks = 0;
-  for (const rule of rules) {
-    const applies = (r: SynthResource) => rule.resourceTypes.includes('*') || rule.resourceTypes.includes(r.type);
-    for (const resource of stack.resources.filter(applies)) {
-      checks++;
-      if (rule.check(resource, stack) !== 'non-compliant') continue;
-      const suppression = suppressions.find((s) => s.rule === rule.id && (resource.path === s.path || resource.path.startsWith(`${s.path}/`)));
-      if (suppression) suppressed.push({ rule, stack: stack.name, resource, suppression });
-      else violations.push({ rule, stack: stack.name, resource });
+  let notApplicable = 0;
+  for (const resource of stack.resources) {
+    for (const rule of [...(byType.get(resource.type) ?? []), ...everywhere]) {
+      const result = rule.check(resource, stack);
+      if (result === 'compliant') checks++;
+      else if (result === 'not-applicable') notApplicable++;
+      else {
+        const suppression = (suppressionsByRule.get(rule.id) ?? []).find((s) => resource.path === s.path || resource.path.startsWith(`${s.path}/`));
+        if (suppression) suppressed.push({ rule, stack: stack.name, resource, suppression });
+        else violations.push({ rule, stack: stack.name, resource });
+      }
     }
   }
-  return { violations, suppressed, checks };
+  // Report in rule order, as the README lists them.
+  const order = new Map(rules.map((r, i) => [r.id, i]));
+  const byRule = (a: Violation, b: Violation) => order.get(a.rule.id)! - order.get(b.rule.id)!;
+  return { violations: violations.sort(byRule), suppressed: suppressed.sort(byRule), checks, notApplicable };
 }
 
 /** One or more resources break policy; the message lists each with its fix. */

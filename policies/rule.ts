@@ -22,6 +22,8 @@ export interface SynthStack {
   readonly name: string;
   readonly json: Json;
   readonly resources: readonly SynthResource[];
+  /** `resources` by Terraform type, built once so cross-resource rules stay linear. */
+  readonly byType: ReadonlyMap<string, readonly SynthResource[]>;
 }
 
 export type Verdict = 'compliant' | 'non-compliant' | 'not-applicable';
@@ -43,6 +45,11 @@ export interface PolicyRule {
   readonly cdkNag?: string;
   /** The matching checkov check, where one exists. */
   readonly checkov?: string;
+  /**
+   * Upstream ids this rule covers only in part, and what it leaves out, e.g.
+   * `CKV_AWS_338: only audit and flow log groups`. Listed in the README.
+   */
+  readonly partly?: string;
   /** The resource types the rule looks at. */
   readonly resourceTypes: readonly string[];
   /** The verdict on one resource of one of `resourceTypes`. */
@@ -69,9 +76,12 @@ export function refersTo(value: unknown, target: SynthResource): boolean {
 }
 
 /** Resources of `type` in the stack. */
-export function resourcesOf(stack: SynthStack, type: string): SynthResource[] {
-  return stack.resources.filter((r) => r.type === type);
+export function resourcesOf(stack: SynthStack, type: string): readonly SynthResource[] {
+  return stack.byType.get(type) ?? [];
 }
+
+/** A string with at least one non-blank character: empty strings never satisfy a rule. */
+export const filled = (v: unknown): v is string => typeof v === 'string' && v.trim() !== '';
 
 /** Flattens `{ type: { name: attributes } }` into resources, with their construct paths. */
 export function stackOf(name: string, json: Json): SynthStack {
@@ -81,5 +91,11 @@ export function stackOf(name: string, json: Json): SynthStack {
       resources.push({ type, name: resourceName, path: (attributes as Json)['//']?.metadata?.path ?? `${name}/${resourceName}`, attributes: attributes as Json });
     }
   }
-  return { name, json, resources };
+  const byType = new Map<string, SynthResource[]>();
+  for (const r of resources) {
+    const list = byType.get(r.type);
+    if (list) list.push(r);
+    else byType.set(r.type, [r]);
+  }
+  return { name, json, resources, byType };
 }

@@ -1,6 +1,6 @@
-import { PolicyRule, SynthResource, attr, verdict } from '../rule';
+import { PolicyRule, SynthResource, Verdict, attr, filled, verdict } from '../rule';
 
-/** Instances, Elastic Beanstalk environments and IAM. */
+/** Instances, Elastic Beanstalk environments and Lambda. */
 
 function setting(env: SynthResource, namespace: string, name: string): string | undefined {
   const found = ((env.attributes.setting ?? []) as Array<{ namespace: string; name: string; value: string }>).find((s) => s.namespace === namespace && s.name === name);
@@ -8,6 +8,18 @@ function setting(env: SynthResource, namespace: string, name: string): string | 
 }
 
 const EB = ['aws_elastic_beanstalk_environment'];
+
+/**
+ * Verdict of a load-balancer rule on a Beanstalk environment: a Worker-tier or
+ * single-instance environment has no load balancer, so the rule does not apply.
+ * @see https://docs.aws.amazon.com/elasticbeanstalk/latest/dg/command-options-general.html (aws:elasticbeanstalk:environment EnvironmentType)
+ */
+function onLoadBalancer(env: SynthResource, ok: () => boolean): Verdict {
+  if (attr(env, 'tier') === 'Worker' || setting(env, 'aws:elasticbeanstalk:environment', 'EnvironmentType') === 'SingleInstance') return 'not-applicable';
+  return verdict(ok());
+}
+
+const isTrue = (v: unknown) => v === true || v === 'true';
 
 export const computeRules: PolicyRule[] = [
   {
@@ -38,8 +50,10 @@ export const computeRules: PolicyRule[] = [
     checkov: 'CKV_AWS_103',
     resourceTypes: EB,
     check: (r) =>
-      verdict(
-        setting(r, 'aws:elbv2:listener:443', 'Protocol') === 'HTTPS' &&
+      onLoadBalancer(
+        r,
+        () =>
+          setting(r, 'aws:elbv2:listener:443', 'Protocol') === 'HTTPS' &&
           /^ELBSecurityPolicy-(TLS13-1-[23]|TLS-1-2|FS-1-2)/.test(setting(r, 'aws:elbv2:listener:443', 'SSLPolicy') ?? '') &&
           setting(r, 'aws:elbv2:listener:default', 'ListenerEnabled') === 'false',
       ),
@@ -51,7 +65,7 @@ export const computeRules: PolicyRule[] = [
     explanation: 'Classic load balancers lack modern TLS policies, HTTP/2 and per-path health; AWS is retiring them.',
     fix: 'Use the BeanstalkApp construct (LoadBalancerType application).',
     resourceTypes: EB,
-    check: (r) => verdict(setting(r, 'aws:elasticbeanstalk:environment', 'LoadBalancerType') === 'application'),
+    check: (r) => onLoadBalancer(r, () => setting(r, 'aws:elasticbeanstalk:environment', 'LoadBalancerType') === 'application'),
   },
   {
     id: 'EB-MANAGED-UPDATES',
@@ -88,25 +102,46 @@ export const computeRules: PolicyRule[] = [
     explanation: 'AllAtOnce takes every instance down together: a failed deploy is an outage.',
     fix: 'Use Immutable (the production default) or a rolling policy.',
     resourceTypes: EB,
-    check: (r) => verdict(setting(r, 'aws:elasticbeanstalk:command', 'DeploymentPolicy') !== 'AllAtOnce'),
+    // An absent DeploymentPolicy is AllAtOnce, the AWS default
+    // (https://docs.aws.amazon.com/elasticbeanstalk/latest/dg/command-options-general.html#command-options-general-elasticbeanstalkcommand).
+    check: (r) => verdict(['Rolling', 'RollingWithAdditionalBatch', 'Immutable', 'TrafficSplitting'].includes(setting(r, 'aws:elasticbeanstalk:command', 'DeploymentPolicy') ?? 'AllAtOnce')),
   },
   {
-    id: 'IAM-NO-WILDCARD-ACTIONS',
-    pack: 'baseline',
-    info: 'IAM policies grant no "*" or "service:*" actions.',
-    explanation: 'Wildcards grant tomorrow\'s actions too; least privilege names what is needed.',
-    fix: 'List the actions the role needs.',
-    cdkNag: 'AwsSolutions-IAM5',
-    checkov: 'CKV_AWS_290 / CKV_AWS_355',
-    resourceTypes: ['aws_iam_role_policy', 'aws_iam_policy'],
+    id: 'LB-ACCESS-LOGS',
+    pack: 'production',
+    info: 'Production load balancers (aws_lb and Beanstalk environments) write access logs to S3.',
+    explanation: 'Access logs are the record of who called what when an incident or a dispute is investigated; the internal operator console does not pass through Fastly, whose logs cover the public sites.',
+    fix: 'aws_lb: access_logs { enabled = true, bucket = ... }; Beanstalk: aws:elbv2:loadbalancer AccessLogsS3Enabled true and AccessLogsS3Bucket.',
+    cdkNag: 'AwsSolutions-ELB2',
+    checkov: 'CKV_AWS_91',
+    resourceTypes: ['aws_lb', 'aws_alb', ...EB],
     check: (r) => {
-      try {
-        const doc = JSON.parse(String(attr(r, 'policy'))) as { Statement: Array<{ Effect: string; Action: string | string[] }> };
-        const actions = doc.Statement.filter((s) => s.Effect === 'Allow').flatMap((s) => [s.Action].flat());
-        return verdict(!actions.some((a) => a === '*' || a.endsWith(':*')));
-      } catch {
-        return 'non-compliant';
-      }
+      if (r.type !== EB[0]) return verdict(isTrue(attr(r, 'access_logs.enabled')) && filled(attr(r, 'access_logs.bucket')));
+      return onLoadBalancer(r, () => setting(r, 'aws:elbv2:loadbalancer', 'AccessLogsS3Enabled') === 'true' && filled(setting(r, 'aws:elbv2:loadbalancer', 'AccessLogsS3Bucket')));
     },
+  },
+  {
+    id: 'EC2-NO-PUBLIC-IP',
+    pack: 'baseline',
+    info: 'Instances, launch templates and Beanstalk instances get no public IP address.',
+    explanation: 'Instances sit in private subnets behind load balancers and NAT; a public address puts them one security group slip from the internet.',
+    fix: 'Remove associate_public_ip_address (Beanstalk: AssociatePublicIpAddress false, the BeanstalkApp default).',
+    checkov: 'CKV_AWS_88',
+    resourceTypes: ['aws_instance', 'aws_launch_template', ...EB],
+    check: (r) => {
+      if (r.type === 'aws_instance') return verdict(!isTrue(attr(r, 'associate_public_ip_address')));
+      if (r.type === 'aws_launch_template') return verdict(!((r.attributes.network_interfaces ?? []) as Array<{ associate_public_ip_address?: unknown }>).some((n) => isTrue(n.associate_public_ip_address)));
+      return verdict(setting(r, 'aws:ec2:vpc', 'AssociatePublicIpAddress') !== 'true');
+    },
+  },
+  {
+    id: 'LAMBDA-URL-AUTH',
+    pack: 'baseline',
+    info: 'Lambda function URLs require IAM authorization; authorization_type NONE is an exception suppressed with its reason.',
+    explanation: 'A function URL with NONE is callable by anyone on the internet: the function itself must authenticate every request, and a reviewer must see why.',
+    fix: 'Set authorization_type = "AWS_IAM", or suppress LAMBDA-URL-AUTH next to the URL saying how the function authenticates callers.',
+    checkov: 'CKV_AWS_258',
+    resourceTypes: ['aws_lambda_function_url'],
+    check: (r) => verdict(attr(r, 'authorization_type') === 'AWS_IAM'),
   },
 ];

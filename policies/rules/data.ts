@@ -1,9 +1,32 @@
-import { PolicyRule, attr, refersTo, resourcesOf, verdict } from '../rule';
+import { hasCondition, hasWildcardPrincipal, statementsOf } from '../policy-document';
+import { Json, PolicyRule, SynthResource, SynthStack, attr, filled, refersTo, resourcesOf, verdict } from '../rule';
 
 /** Storage, backups and data-at-rest rules: databases, volumes, buckets, queues, tables, logs. */
 
 const DB_TYPES = ['aws_rds_cluster', 'aws_db_instance'];
 
+/** The shortest retention any log group may have. */
+export const MIN_LOG_RETENTION_DAYS = 30;
+
+/** Default-encryption algorithms S3 accepts (aws_s3_bucket_server_side_encryption_configuration). */
+const SSE_ALGORITHMS = ['AES256', 'aws:kms', 'aws:kms:dsse'];
+
+/**
+ * The bucket-level companion resources (`aws_s3_bucket_versioning`, ...) of `bucket`: they
+ * name it by reference (`${aws_s3_bucket.x.id}`) or by its literal name.
+ */
+function companionsOf(stack: SynthStack, type: string, bucket: SynthResource): SynthResource[] {
+  const name = attr(bucket, 'bucket');
+  return resourcesOf(stack, type).filter((c) => refersTo(c.attributes.bucket, bucket) || (filled(name) && c.attributes.bucket === name));
+}
+
+/** Log groups that hold audit trails: database log exports and VPC flow logs. */
+function isAuditLogGroup(group: SynthResource, stack: SynthStack): boolean {
+  return /^\/aws\/rds\//.test(String(attr(group, 'name') ?? '')) || resourcesOf(stack, 'aws_flow_log').some((f) => refersTo(f.attributes.log_destination, group));
+}
+
+/** The log types each engine family can export; Aurora MySQL must export its audit and error logs. */
+const REQUIRED_EXPORTS: ReadonlyArray<[engine: RegExp, logs: string[]]> = [[/^aurora-mysql$|^aurora$/, ['audit', 'error']]];
 export const dataRules: PolicyRule[] = [
   {
     id: 'RDS-ENCRYPTED',
@@ -34,7 +57,7 @@ export const dataRules: PolicyRule[] = [
     explanation: 'Without a final snapshot a deleted database is gone; a fixed name makes the snapshot easy to find.',
     fix: 'Do not set skip_final_snapshot; the database constructs name the snapshot <name>-final.',
     resourceTypes: DB_TYPES,
-    check: (r) => verdict(attr(r, 'skip_final_snapshot') === false && typeof attr(r, 'final_snapshot_identifier') === 'string'),
+    check: (r) => verdict(attr(r, 'skip_final_snapshot') === false && filled(attr(r, 'final_snapshot_identifier'))),
   },
   {
     id: 'RDS-BACKUP-RETENTION',
@@ -76,13 +99,32 @@ export const dataRules: PolicyRule[] = [
     pack: 'production',
     info: 'Production databases survive the loss of a zone.',
     explanation: 'An RDS instance needs Multi-AZ, and an Aurora cluster a second instance in another zone, to fail over instead of going down with its zone.',
-    fix: 'Keep rds.multiAz true, or give the Aurora cluster at least one reader.',
+    fix: 'Keep rds.multiAz true, or give the Aurora cluster at least one reader (in another zone, or with the zone left to AWS).',
     checkov: 'CKV_AWS_157',
     resourceTypes: DB_TYPES,
     check: (r, stack) => {
       if (r.type === 'aws_db_instance') return verdict(attr(r, 'multi_az') === true);
       const instances = resourcesOf(stack, 'aws_rds_cluster_instance').filter((i) => refersTo(i.attributes.cluster_identifier, r));
-      return verdict(new Set(instances.map((i) => i.attributes.availability_zone)).size >= 2);
+      if (instances.length < 2) return 'non-compliant';
+      // An instance without availability_zone is placed by RDS across the subnet group's
+      // zones; only instances all pinned to one zone cannot survive its loss.
+      const pinned = instances.map((i) => i.attributes.availability_zone);
+      return verdict(pinned.some((z) => !filled(z)) || new Set(pinned).size >= 2);
+    },
+  },
+  {
+    id: 'RDS-LOG-EXPORTS',
+    pack: 'baseline',
+    info: 'Databases export their logs to CloudWatch Logs (Aurora MySQL: at least audit and error).',
+    explanation: 'Failed logins, errors and slow queries must outlive the instance and be searchable during an incident.',
+    fix: 'Keep enabled_cloudwatch_logs_exports (the AuroraCluster and SqlServerCluster constructs set it per engine).',
+    checkov: 'CKV_AWS_324 / CKV_AWS_129',
+    partly: 'AwsSolutions-RDS16: the general log is not required (it records every statement: cost and personal data)',
+    resourceTypes: DB_TYPES,
+    check: (r) => {
+      const exports = ((attr(r, 'enabled_cloudwatch_logs_exports') ?? []) as unknown[]).filter(filled);
+      const required = REQUIRED_EXPORTS.find(([engine]) => engine.test(String(attr(r, 'engine') ?? '')))?.[1] ?? [];
+      return verdict(exports.length > 0 && required.every((l) => exports.includes(l)));
     },
   },
   {
@@ -119,12 +161,17 @@ export const dataRules: PolicyRule[] = [
   {
     id: 'S3-ENCRYPTED',
     pack: 'baseline',
-    info: 'S3 buckets have default encryption configured.',
-    explanation: 'Default encryption is the record of intent and lets a KMS key restrict who can read objects.',
+    info: 'S3 buckets have default encryption configured with an algorithm (AES256 or aws:kms).',
+    explanation: 'Default encryption is the record of intent; an empty rule encrypts nothing on purpose.',
     fix: 'Create buckets with the SecureBucket construct.',
-    checkov: 'CKV_AWS_145',
+    checkov: 'CKV_AWS_19',
     resourceTypes: ['aws_s3_bucket'],
-    check: (r, stack) => verdict(resourcesOf(stack, 'aws_s3_bucket_server_side_encryption_configuration').some((c) => refersTo(c.attributes.bucket, r))),
+    check: (r, stack) =>
+      verdict(
+        companionsOf(stack, 'aws_s3_bucket_server_side_encryption_configuration', r).some((c) =>
+          ((c.attributes.rule ?? []) as Json[]).some((rule) => SSE_ALGORITHMS.includes(String([rule.apply_server_side_encryption_by_default].flat()[0]?.sse_algorithm))),
+        ),
+      ),
   },
   {
     id: 'S3-PUBLIC-ACCESS-BLOCKED',
@@ -137,8 +184,8 @@ export const dataRules: PolicyRule[] = [
     resourceTypes: ['aws_s3_bucket'],
     check: (r, stack) =>
       verdict(
-        resourcesOf(stack, 'aws_s3_bucket_public_access_block').some(
-          (b) => refersTo(b.attributes.bucket, r) && ['block_public_acls', 'block_public_policy', 'ignore_public_acls', 'restrict_public_buckets'].every((k) => b.attributes[k] === true),
+        companionsOf(stack, 'aws_s3_bucket_public_access_block', r).some(
+          (b) => ['block_public_acls', 'block_public_policy', 'ignore_public_acls', 'restrict_public_buckets'].every((k) => b.attributes[k] === true),
         ),
       ),
   },
@@ -150,7 +197,7 @@ export const dataRules: PolicyRule[] = [
     fix: 'Create buckets with the SecureBucket construct.',
     cdkNag: 'AwsSolutions-S10',
     resourceTypes: ['aws_s3_bucket'],
-    check: (r, stack) => verdict(resourcesOf(stack, 'aws_s3_bucket_policy').some((p) => refersTo(p.attributes.bucket, r) && deniesInsecureTransport(p.attributes.policy))),
+    check: (r, stack) => verdict(companionsOf(stack, 'aws_s3_bucket_policy', r).some((p) => deniesInsecureTransport(p.attributes.policy, stack))),
   },
   {
     id: 'S3-VERSIONING',
@@ -160,17 +207,18 @@ export const dataRules: PolicyRule[] = [
     fix: 'Create buckets with the SecureBucket construct.',
     checkov: 'CKV_AWS_21',
     resourceTypes: ['aws_s3_bucket'],
-    check: (r, stack) => verdict(resourcesOf(stack, 'aws_s3_bucket_versioning').some((v) => refersTo(v.attributes.bucket, r) && attr(v, 'versioning_configuration.status') === 'Enabled')),
+    check: (r, stack) => verdict(companionsOf(stack, 'aws_s3_bucket_versioning', r).some((v) => attr(v, 'versioning_configuration.status') === 'Enabled')),
   },
   {
     id: 'S3-LIFECYCLE',
     pack: 'baseline',
-    info: 'S3 buckets have a lifecycle configuration.',
+    info: 'S3 buckets have a lifecycle configuration with at least one enabled rule.',
     explanation: 'Without one, old versions of every overwritten object and unfinished uploads are kept, and paid for, forever.',
     fix: 'Create buckets with the SecureBucket construct (noncurrent versions expire; logs can expire).',
     checkov: 'CKV2_AWS_61',
     resourceTypes: ['aws_s3_bucket'],
-    check: (r, stack) => verdict(resourcesOf(stack, 'aws_s3_bucket_lifecycle_configuration').some((l) => refersTo(l.attributes.bucket, r))),
+    check: (r, stack) =>
+      verdict(companionsOf(stack, 'aws_s3_bucket_lifecycle_configuration', r).some((l) => ((l.attributes.rule ?? []) as Array<{ status?: string }>).some((rule) => rule.status === 'Enabled'))),
   },
   {
     id: 'SQS-ENCRYPTED',
@@ -181,7 +229,7 @@ export const dataRules: PolicyRule[] = [
     cdkNag: 'AwsSolutions-SQS2',
     checkov: 'CKV_AWS_27',
     resourceTypes: ['aws_sqs_queue'],
-    check: (r) => verdict(typeof attr(r, 'kms_master_key_id') === 'string' || attr(r, 'sqs_managed_sse_enabled') === true),
+    check: (r) => verdict(filled(attr(r, 'kms_master_key_id')) || attr(r, 'sqs_managed_sse_enabled') === true),
   },
   {
     id: 'SQS-DEAD-LETTER-QUEUE',
@@ -191,8 +239,11 @@ export const dataRules: PolicyRule[] = [
     fix: 'Give the queue a redrive_policy to a dead-letter queue.',
     cdkNag: 'AwsSolutions-SQS3',
     resourceTypes: ['aws_sqs_queue'],
-    check: (r, stack) =>
-      verdict(attr(r, 'redrive_policy') !== undefined || resourcesOf(stack, 'aws_sqs_queue').some((q) => q !== r && refersTo(q.attributes.redrive_policy, r))),
+    check: (r, stack) => {
+      const redrive = resourcesOf(stack, 'aws_sqs_queue_redrive_policy').find((p) => refersTo(p.attributes.queue_url, r))?.attributes.redrive_policy ?? attr(r, 'redrive_policy');
+      const isDeadLetterQueue = [...resourcesOf(stack, 'aws_sqs_queue'), ...resourcesOf(stack, 'aws_sqs_queue_redrive_policy')].some((q) => q !== r && refersTo(q.attributes.redrive_policy, r));
+      return verdict(isDeadLetterQueue || deadLetterTarget(redrive));
+    },
   },
   {
     id: 'SQS-TLS-ONLY',
@@ -202,17 +253,44 @@ export const dataRules: PolicyRule[] = [
     fix: 'Add an aws_sqs_queue_policy denying aws:SecureTransport = false.',
     cdkNag: 'AwsSolutions-SQS4',
     resourceTypes: ['aws_sqs_queue'],
-    check: (r, stack) => verdict(resourcesOf(stack, 'aws_sqs_queue_policy').some((p) => refersTo(p.attributes.queue_url, r) && deniesInsecureTransport(p.attributes.policy))),
+    check: (r, stack) => verdict(resourcesOf(stack, 'aws_sqs_queue_policy').some((p) => refersTo(p.attributes.queue_url, r) && deniesInsecureTransport(p.attributes.policy, stack))),
+  },
+  {
+    id: 'RESOURCE-POLICY-NOT-PUBLIC',
+    pack: 'baseline',
+    info: 'SQS, SNS, KMS key and S3 bucket policies allow the "*" principal only under a condition.',
+    explanation: 'A resource policy allowing "*" without a condition lets any AWS account read, send to, or use the resource.',
+    fix: 'Name the service or account in Principal, or add a condition (aws:SourceArn, aws:SourceAccount, aws:PrincipalOrgID).',
+    checkov: 'CKV_AWS_33 / CKV_AWS_168 / CKV_AWS_169 / CKV_AWS_387',
+    partly: 'CKV_AWS_70: a "*" principal under a condition is accepted',
+    resourceTypes: ['aws_sqs_queue_policy', 'aws_sqs_queue', 'aws_sns_topic_policy', 'aws_sns_topic', 'aws_kms_key', 'aws_kms_key_policy', 'aws_s3_bucket_policy'],
+    check: (r, stack) => {
+      const policy = r.attributes.policy;
+      if (policy === undefined || policy === null) return 'not-applicable';
+      const statements = statementsOf(policy, stack);
+      if (statements === undefined) return 'not-applicable';
+      return verdict(!statements.some((s) => s.effect === 'Allow' && hasWildcardPrincipal(s) && !hasCondition(s)));
+    },
+  },
+  {
+    id: 'SNS-ENCRYPTED',
+    pack: 'baseline',
+    info: 'SNS topics encrypt messages with a KMS key.',
+    explanation: 'Topics carry mail delivery events with recipient addresses.',
+    fix: 'Set kms_master_key_id (the mail path uses its own key).',
+    checkov: 'CKV_AWS_26',
+    resourceTypes: ['aws_sns_topic'],
+    check: (r) => verdict(filled(attr(r, 'kms_master_key_id'))),
   },
   {
     id: 'DYNAMODB-ENCRYPTED',
     pack: 'baseline',
-    info: 'DynamoDB tables are encrypted with a KMS key.',
-    explanation: 'The mail history holds who was sent what; a KMS key makes access auditable and revocable.',
-    fix: 'Set server_side_encryption { enabled = true } (with a KMS key).',
+    info: 'DynamoDB tables are encrypted with a customer managed KMS key.',
+    explanation: 'The mail history holds who was sent what; a customer managed key makes access auditable and revocable.',
+    fix: 'Set server_side_encryption { enabled = true, kms_key_arn = <the key> }.',
     checkov: 'CKV_AWS_119',
     resourceTypes: ['aws_dynamodb_table'],
-    check: (r) => verdict(attr(r, 'server_side_encryption.enabled') === true),
+    check: (r) => verdict(attr(r, 'server_side_encryption.enabled') === true && filled(attr(r, 'server_side_encryption.kms_key_arn'))),
   },
   {
     id: 'DYNAMODB-PITR',
@@ -237,12 +315,22 @@ export const dataRules: PolicyRule[] = [
   {
     id: 'LOGS-RETENTION',
     pack: 'baseline',
-    info: 'Log groups have a retention period.',
-    explanation: 'Logs kept forever cost without end; logs kept by accident too briefly are missing when needed.',
-    fix: 'Set retention_in_days (the constructs do).',
+    info: `Log groups keep their logs for a set period of ${MIN_LOG_RETENTION_DAYS} days or more.`,
+    explanation: 'Logs kept forever cost without end; logs kept a day or a week are gone before anyone asks about an incident.',
+    fix: `Set retention_in_days to ${MIN_LOG_RETENTION_DAYS} or more (the constructs do).`,
     checkov: 'CKV_AWS_66',
     resourceTypes: ['aws_cloudwatch_log_group'],
-    check: (r) => verdict(Number(attr(r, 'retention_in_days') ?? 0) > 0),
+    check: (r) => verdict(Number(attr(r, 'retention_in_days') ?? 0) >= MIN_LOG_RETENTION_DAYS),
+  },
+  {
+    id: 'LOGS-AUDIT-RETENTION',
+    pack: 'production',
+    info: 'Production audit log groups (database log exports, VPC flow logs) keep their logs for at least 365 days.',
+    explanation: 'Who logged in, what was refused and who talked to what are asked about months later, by auditors and after breaches found late.',
+    fix: 'Set retention_in_days to 365 or more on database and flow log groups.',
+    partly: 'CKV_AWS_338: only audit log groups; application and Lambda logs keep 90 days by design (cost, and they hold personal data)',
+    resourceTypes: ['aws_cloudwatch_log_group'],
+    check: (r, stack) => (isAuditLogGroup(r, stack) ? verdict(Number(attr(r, 'retention_in_days') ?? 0) >= 365) : 'not-applicable'),
   },
   {
     id: 'LOGS-ENCRYPTED',
@@ -252,7 +340,7 @@ export const dataRules: PolicyRule[] = [
     fix: 'Pass the account logs key (AccountStack.logsKmsKeyArn) as kms_key_id.',
     checkov: 'CKV_AWS_158',
     resourceTypes: ['aws_cloudwatch_log_group'],
-    check: (r) => verdict(typeof attr(r, 'kms_key_id') === 'string'),
+    check: (r) => verdict(filled(attr(r, 'kms_key_id'))),
   },
   {
     id: 'KMS-ROTATION',
@@ -267,11 +355,19 @@ export const dataRules: PolicyRule[] = [
 ];
 
 /** Whether a policy document denies requests made without TLS. */
-export function deniesInsecureTransport(policy: unknown): boolean {
+export function deniesInsecureTransport(policy: unknown, stack: SynthStack): boolean {
+  return (statementsOf(policy, stack) ?? []).some((s) => s.effect === 'Deny' && (s.condition.Bool?.['aws:SecureTransport'] ?? []).includes('false'));
+}
+
+/** Whether an SQS redrive policy names a dead-letter queue (`null`, `""` or `{}` do not). */
+function deadLetterTarget(redrive: unknown): boolean {
+  if (typeof redrive === 'object' && redrive !== null) return filled((redrive as { deadLetterTargetArn?: unknown }).deadLetterTargetArn);
+  if (!filled(redrive)) return false;
   try {
-    const doc = JSON.parse(String(policy)) as { Statement?: Array<{ Effect?: string; Condition?: { Bool?: Record<string, unknown> } }> };
-    return (doc.Statement ?? []).some((s) => s.Effect === 'Deny' && String(s.Condition?.Bool?.['aws:SecureTransport']) === 'false');
+    return filled((JSON.parse(redrive) as { deadLetterTargetArn?: unknown }).deadLetterTargetArn);
   } catch {
-    return false;
+    // `${jsonencode(...)}` cannot be read at synth time: it must at least name the target.
+    return redrive.includes('deadLetterTargetArn');
   }
 }
+

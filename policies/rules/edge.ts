@@ -1,4 +1,4 @@
-import { PolicyRule, SynthResource, attr, resourcesOf, verdict } from '../rule';
+import { PolicyRule, SynthResource, SynthStack, Verdict, attr, refersTo, resourcesOf, verdict } from '../rule';
 
 /** Fastly, SES, Datadog and tagging. */
 
@@ -7,15 +7,19 @@ interface Backend {
   use_ssl?: boolean;
   ssl_check_cert?: boolean;
   ssl_cert_hostname?: string;
+  min_tls_version?: string;
 }
 
-/** The name a monitor's `target:` tag uses for a resource that must be watched. */
+/** The name a monitor's `target:` tag (and its query) uses for a resource that must be watched. */
 function monitorTarget(r: SynthResource): string | undefined {
   switch (r.type) {
     case 'aws_elastic_beanstalk_environment':
     case 'aws_sqs_queue':
+    case 'aws_dynamodb_table':
     case 'fastly_service_vcl':
       return attr(r, 'name') as string | undefined;
+    case 'aws_lambda_function':
+      return attr(r, 'function_name') as string | undefined;
     case 'aws_rds_cluster':
       return attr(r, 'cluster_identifier') as string | undefined;
     case 'aws_db_instance':
@@ -26,6 +30,45 @@ function monitorTarget(r: SynthResource): string | undefined {
       return undefined;
   }
 }
+
+interface Monitor {
+  tags: string[];
+  query: string;
+}
+
+/**
+ * The signals a resource's monitors must cover, as metric names their queries must use.
+ * Each inner list is one signal (any of its metrics will do). Queues: the age of the oldest
+ * message; dead-letter queues also their depth, and their age too, because SQS deletes a
+ * message when the retention period ends (a dead letter nobody reads is lost mail).
+ */
+function requiredSignals(r: SynthResource, stack: SynthStack): string[][] {
+  switch (r.type) {
+    case 'aws_sqs_queue': {
+      const isDeadLetterQueue = resourcesOf(stack, 'aws_sqs_queue').some((q) => q !== r && refersTo(q.attributes.redrive_policy, r));
+      return isDeadLetterQueue ? [['aws.sqs.approximate_number_of_messages_visible'], ['aws.sqs.approximate_age_of_oldest_message']] : [['aws.sqs.approximate_age_of_oldest_message']];
+    }
+    case 'aws_lambda_function':
+      return [['aws.lambda.errors']];
+    case 'aws_dynamodb_table':
+      return [['aws.dynamodb.']];
+    default:
+      return [[]];
+  }
+}
+
+const monitorsCache = new WeakMap<SynthStack, Monitor[]>();
+function monitorsOf(stack: SynthStack): Monitor[] {
+  let monitors = monitorsCache.get(stack);
+  if (!monitors) {
+    monitors = resourcesOf(stack, 'datadog_monitor').map((m) => ({ tags: ((m.attributes.tags ?? []) as unknown[]).map(String), query: String(m.attributes.query ?? '') }));
+    monitorsCache.set(stack, monitors);
+  }
+  return monitors;
+}
+
+/** Whether a query filters on `value` as a whole tag value (`{queuename:orders}` but not `orders-dlq`). */
+const queryWatches = (query: string, value: string) => new RegExp(`:${value.toLowerCase().replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?=[},\\s)]|$)`).test(query.toLowerCase());
 
 /** The tags every AWS resource carries (through the provider's default_tags). */
 export const REQUIRED_TAGS = ['Environment', 'Account', 'Team', 'CostCenter', 'ManagedBy', 'Repository'];
@@ -50,6 +93,15 @@ export const edgeRules: PolicyRule[] = [
     check: (r) => verdict(((r.attributes.backend ?? []) as Backend[]).every((b) => b.use_ssl === true)),
   },
   {
+    id: 'FASTLY-BACKEND-MIN-TLS',
+    pack: 'baseline',
+    info: 'Fastly backends that use TLS refuse versions older than TLS 1.2 (min_tls_version).',
+    explanation: 'Without a minimum, Fastly may negotiate TLS 1.0 or 1.1 with a misconfigured origin; both are broken and retired.',
+    fix: 'Use FastlyVclService backends (they set min_tls_version "1.2").',
+    resourceTypes: ['fastly_service_vcl'],
+    check: (r) => verdict(((r.attributes.backend ?? []) as Backend[]).filter((b) => b.use_ssl).every((b) => ['1.2', '1.3'].includes(String(b.min_tls_version)))),
+  },
+  {
     id: 'FASTLY-NO-FORCE-DESTROY',
     pack: 'production',
     info: 'Production Fastly services have force_destroy off.',
@@ -70,27 +122,31 @@ export const edgeRules: PolicyRule[] = [
   {
     id: 'DATADOG-MONITOR-ROUTED',
     pack: 'baseline',
-    info: 'Every Datadog monitor has a priority and notifies a Slack channel.',
-    explanation: 'An alert nobody receives is noise in the UI; priority decides the channel.',
-    fix: 'Build monitors with the monitoring catalogue, which sets priority and the channel handle.',
+    info: 'Every Datadog monitor has a priority and notifies a Slack channel; every SLO has a routed burn-rate monitor.',
+    explanation: 'An alert nobody receives is noise in the UI; priority decides the channel. An SLO without a burn-rate alert spends its error budget silently.',
+    fix: 'Build monitors and SLOs with the monitoring catalogue, which sets priority, the channel handle and the burn-rate alerts.',
     resourceTypes: ['datadog_monitor', 'datadog_service_level_objective'],
-    check: (r) => {
-      if (r.type === 'datadog_service_level_objective') return 'not-applicable';
-      const priority = Number(attr(r, 'priority'));
-      return verdict(priority >= 1 && priority <= 5 && /@slack-[\w-]+/.test(String(attr(r, 'message') ?? '')));
+    check: (r, stack) => {
+      const routed = (m: SynthResource) => {
+        const priority = Number(attr(m, 'priority'));
+        return priority >= 1 && priority <= 5 && /@slack-[\w-]+/.test(String(attr(m, 'message') ?? ''));
+      };
+      if (r.type === 'datadog_monitor') return verdict(routed(r));
+      return verdict(resourcesOf(stack, 'datadog_monitor').some((m) => attr(m, 'type') === 'slo alert' && refersTo(attr(m, 'query'), r) && routed(m)));
     },
   },
   {
     id: 'MONITOR-COVERAGE',
     pack: 'production',
-    info: 'Every Beanstalk environment, database, queue and Fastly service has a Datadog monitor.',
-    explanation: 'Something that can fail without anyone being told will, at night.',
+    info: 'Every Beanstalk environment, database, queue (dead-letter queues: depth and age), Lambda function (errors), DynamoDB table and Fastly service has a Datadog monitor tagged and querying it.',
+    explanation: 'Something that can fail without anyone being told will, at night; a monitor tagged for a resource but querying another watches nothing.',
     fix: 'Give the construct a monitors() method (see constructs/monitoring) and keep monitoring enabled for the account.',
-    resourceTypes: ['aws_elastic_beanstalk_environment', 'aws_rds_cluster', 'aws_db_instance', 'aws_instance', 'aws_sqs_queue', 'fastly_service_vcl'],
-    check: (r, stack) => {
+    resourceTypes: ['aws_elastic_beanstalk_environment', 'aws_rds_cluster', 'aws_db_instance', 'aws_instance', 'aws_sqs_queue', 'aws_lambda_function', 'aws_dynamodb_table', 'fastly_service_vcl'],
+    check: (r, stack): Verdict => {
       const target = monitorTarget(r);
       if (target === undefined) return 'not-applicable';
-      return verdict(resourcesOf(stack, 'datadog_monitor').some((m) => ((m.attributes.tags ?? []) as string[]).includes(`target:${target}`)));
+      const watching = monitorsOf(stack).filter((m) => m.tags.includes(`target:${target}`) && queryWatches(m.query, target));
+      return verdict(requiredSignals(r, stack).every((metrics) => watching.some((m) => metrics.length === 0 || metrics.some((metric) => m.query.includes(metric)))));
     },
   },
   {
@@ -101,10 +157,33 @@ export const edgeRules: PolicyRule[] = [
     fix: 'Keep the account tags in accounts/; do not blank a required tag on a resource.',
     resourceTypes: ['*'],
     check: (r, stack) => {
-      if (!r.type.startsWith('aws_')) return 'not-applicable';
+      if (!r.type.startsWith('aws_') || !taggable(r.type)) return 'not-applicable';
       const defaults = (stack.json.provider?.aws?.[0]?.default_tags?.[0]?.tags ?? {}) as Record<string, string>;
       const own = (r.attributes.tags ?? {}) as Record<string, string>;
       return verdict(REQUIRED_TAGS.every((t) => (own[t] ?? defaults[t] ?? '') !== ''));
     },
   },
 ];
+
+const taggableCache = new Map<string, boolean>();
+/**
+ * Whether the AWS provider gives `type` a `tags` argument (default_tags reach only those):
+ * read from the generated binding, which declares `tags` exactly when the provider schema has it.
+ */
+function taggable(type: string): boolean {
+  let known = taggableCache.get(type);
+  if (known === undefined) {
+    known = false;
+    try {
+      // Deep path of this one resource (the package root would load all of them).
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const module = require(`@cdktf/provider-aws/lib/${type.slice('aws_'.length).replace(/_/g, '-')}`) as Record<string, { tfResourceType?: string; prototype?: object }>;
+      const binding = Object.values(module).find((c) => c?.tfResourceType === type);
+      known = binding?.prototype !== undefined && 'tags' in binding.prototype;
+    } catch {
+      known = false;
+    }
+    taggableCache.set(type, known);
+  }
+  return known;
+}
