@@ -25,11 +25,11 @@ export const computeRules: PolicyRule[] = [
   {
     id: 'EC2-IMDSV2',
     pack: 'baseline',
-    info: 'EC2 instances require IMDSv2 session tokens.',
+    info: 'EC2 instances and launch templates require IMDSv2 session tokens.',
     explanation: 'IMDSv1 lets a server-side request forgery read the instance role credentials.',
     fix: 'Set metadata_options { http_tokens = "required" } (the SqlServerCluster nodes do).',
     checkov: 'CKV_AWS_79',
-    resourceTypes: ['aws_instance'],
+    resourceTypes: ['aws_instance', 'aws_launch_template'],
     check: (r) => verdict(attr(r, 'metadata_options.http_tokens') === 'required'),
   },
   {
@@ -47,7 +47,7 @@ export const computeRules: PolicyRule[] = [
     info: 'Beanstalk load balancers listen with HTTPS on 443 under a TLS 1.2+ policy, and not with plain HTTP.',
     explanation: 'Traffic from Fastly to the origin crosses the internet; old TLS versions are broken.',
     fix: 'Give the environment certificateArn and keep the default sslPolicy.',
-    checkov: 'CKV_AWS_103',
+    partly: 'CKV_AWS_2 / CKV_AWS_103: the same checks on the Beanstalk listener settings; there is no aws_lb_listener in this repository',
     resourceTypes: EB,
     check: (r) =>
       onLoadBalancer(

@@ -46,7 +46,7 @@ export const dataRules: PolicyRule[] = [
     explanation: 'A plan that replaces or destroys a production database must fail at AWS, not delete the data.',
     fix: 'Remove deletionProtection: false from the database config.',
     cdkNag: 'AwsSolutions-RDS10',
-    checkov: 'CKV_AWS_139 / CKV_AWS_293',
+    partly: 'CKV_AWS_139 / CKV_AWS_293: production accounts only (staging and sandbox databases may be deleted)',
     resourceTypes: DB_TYPES,
     check: (r) => verdict(attr(r, 'deletion_protection') === true),
   },
@@ -65,7 +65,7 @@ export const dataRules: PolicyRule[] = [
     info: 'Production databases keep automated backups for at least 7 days.',
     explanation: 'Point-in-time recovery reaches back only as far as the retention; a week covers a bad release found after a weekend.',
     fix: 'Set backupRetentionDays to 7 or more (the production default is 14).',
-    checkov: 'CKV_AWS_133',
+    partly: 'CKV_AWS_133: production accounts only, where it asks 7 days or more',
     resourceTypes: DB_TYPES,
     check: (r) => verdict(Number(attr(r, 'backup_retention_period') ?? 0) >= 7),
   },
@@ -140,13 +140,18 @@ export const dataRules: PolicyRule[] = [
   {
     id: 'EBS-ENCRYPTED',
     pack: 'baseline',
-    info: 'EBS volumes and instance root volumes are encrypted.',
+    info: 'EBS volumes and the root and attached volumes of instances are encrypted.',
     explanation: 'Volumes hold database files and their snapshots can be shared by mistake; encrypted ones are useless outside the account.',
     fix: 'Use the constructs (they encrypt every volume); for an aws_instance set root_block_device.encrypted.',
     cdkNag: 'AwsSolutions-EC26',
     checkov: 'CKV_AWS_3 / CKV_AWS_8',
     resourceTypes: ['aws_ebs_volume', 'aws_instance'],
-    check: (r) => verdict(r.type === 'aws_ebs_volume' ? attr(r, 'encrypted') === true : attr(r, 'root_block_device.encrypted') === true),
+    check: (r) =>
+      verdict(
+        r.type === 'aws_ebs_volume'
+          ? attr(r, 'encrypted') === true
+          : attr(r, 'root_block_device.encrypted') === true && ((r.attributes.ebs_block_device ?? []) as Array<{ encrypted?: unknown }>).every((d) => d.encrypted === true),
+      ),
   },
   {
     id: 'EBS-DEFAULT-ENCRYPTION',

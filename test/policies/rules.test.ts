@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ALL_RULES } from '../../policies/packs';
+import { NOT_COVERED } from '../../policies/upstream';
 import { Json, SynthStack, Verdict, stackOf } from '../../policies/rule';
 
 /** A stack from `[type, name, attributes]` triples, with the account's default tags. */
@@ -412,6 +413,16 @@ describe('policies/README.md', () => {
     expect(row).toBeDefined();
     expect(row).toContain(`| ${rule.pack} |`);
     expect(row).toContain(rule.info);
-    expect(row).toContain(`| ${rule.cdkNag ?? '-'} | ${rule.checkov ?? '-'} |`);
+    expect(row).toContain(`| ${rule.cdkNag ?? '-'} | ${rule.checkov ?? '-'} | ${(rule.partly ?? '-').replace(/\|/g, '\\|')} |`);
+  });
+
+  it.each(NOT_COVERED.map((n) => [n.ids, n.reason] as const))('says %s is deliberately not covered, and why', (ids, reason) => {
+    expect(readme).toContain(`- ${ids}: ${reason}`);
+  });
+
+  it('does not list an upstream id both as covered and as deliberately not covered', () => {
+    const covered = ALL_RULES.flatMap((r) => [r.cdkNag, r.checkov].filter((x): x is string => x !== undefined).flatMap((x) => x.split(' / ')));
+    const skipped = NOT_COVERED.flatMap((n) => n.ids.split(' / '));
+    expect(skipped.filter((id) => covered.includes(id))).toEqual([]);
   });
 });
