@@ -128,7 +128,7 @@ export class MailPath extends Construct implements Monitored {
     new KmsAlias(this, 'key-alias', { name: `alias/${base}`, targetKeyId: key.keyId });
 
     this.deadLetterQueue = new SqsQueue(this, 'dlq', { name: `${base}-dlq`, sqsManagedSseEnabled: true, messageRetentionSeconds: 14 * 86400 });
-    suppress(this.deadLetterQueue, 'MONITOR-COVERAGE', 'only the depth is watched; an age monitor (dead letters expire after 14 days) belongs in the mail monitor catalogue (issue 13)');
+    suppress(this.deadLetterQueue, 'MONITOR-SIGNALS', 'only the depth is watched; an age monitor (dead letters expire after 14 days) belongs in the mail monitor catalogue (issue 13)');
     this.queue = new SqsQueue(this, 'queue', {
       name: base,
       sqsManagedSseEnabled: true,
@@ -158,7 +158,7 @@ export class MailPath extends Construct implements Monitored {
       serverSideEncryption: { enabled: true, kmsKeyArn: key.arn },
       deletionProtectionEnabled: production,
     });
-    suppress(this.historyTable, 'MONITOR-COVERAGE', 'no DynamoDB monitor (throttles, system errors) yet: it belongs in the mail monitor catalogue (issue 13)');
+    suppress(this.historyTable, 'MONITOR-SIGNALS', 'no DynamoDB monitor (throttles, system errors) yet: it belongs in the mail monitor catalogue (issue 13)');
 
     const tableAccess: Statement = { Sid: 'History', Effect: 'Allow', Action: ['dynamodb:UpdateItem', 'dynamodb:GetItem'], Resource: this.historyTable.arn };
     const keyAccess: Statement = { Sid: 'Key', Effect: 'Allow', Action: ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey'], Resource: key.arn };
@@ -192,7 +192,7 @@ export class MailPath extends Construct implements Monitored {
       const url = new LambdaFunctionUrl(this, 'sendgrid-webhook-url', { functionName: webhook.function.functionName, authorizationType: 'NONE' });
       suppress(url, 'LAMBDA-URL-AUTH', "SendGrid's Event Webhook cannot sign with SigV4; the function rejects any request without SendGrid's ECDSA signature");
       this.webhookUrl = url.functionUrl;
-      suppress(webhook, 'MONITOR-COVERAGE', 'no errors monitor for the webhook function yet: it belongs in the mail monitor catalogue (issue 13)');
+      suppress(webhook, 'MONITOR-SIGNALS', 'no errors monitor for the webhook function yet: it belongs in the mail monitor catalogue (issue 13)');
       props.sendgrid!.dnsRecords?.forEach(
         (r, i) => new Route53Record(this, `sendgrid-dns-${i}`, { zoneId: props.hostedZoneId!, name: r.name, type: 'CNAME', ttl: 3600, records: [r.value] }),
       );
@@ -222,7 +222,7 @@ export class MailPath extends Construct implements Monitored {
         timeoutSeconds: 30,
         reservedConcurrency: 5,
       });
-      suppress(events, 'MONITOR-COVERAGE', 'no errors monitor for the SES events function yet: it belongs in the mail monitor catalogue (issue 13)');
+      suppress(events, 'MONITOR-SIGNALS', 'no errors monitor for the SES events function yet: it belongs in the mail monitor catalogue (issue 13)');
       new LambdaEventSourceMapping(this, 'ses-events-source', {
         eventSourceArn: this.sesDomain.eventsQueue.arn,
         functionName: events.function.arn,

@@ -69,7 +69,7 @@ export class SesDomain extends Construct {
       }),
     });
     const dlq = new SqsQueue(this, 'events-dlq', { name: `${props.name}-ses-events-dlq`, sqsManagedSseEnabled: true, messageRetentionSeconds: 14 * 86400 });
-    suppress(dlq, 'MONITOR-COVERAGE', 'only the depth is watched; an age monitor (dead letters expire after 14 days) belongs in the mail monitor catalogue (issue 13)');
+    suppress(dlq, 'MONITOR-SIGNALS', 'only the depth is watched; an age monitor (dead letters expire after 14 days) belongs in the mail monitor catalogue (issue 13)');
     this.eventsQueue = new SqsQueue(this, 'events-queue', {
       name: `${props.name}-ses-events`,
       sqsManagedSseEnabled: true,

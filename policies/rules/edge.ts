@@ -36,25 +36,31 @@ interface Monitor {
   query: string;
 }
 
+const isDeadLetterQueue = (r: SynthResource, stack: SynthStack) => resourcesOf(stack, 'aws_sqs_queue').some((q) => q !== r && refersTo(q.attributes.redrive_policy, r));
+
 /**
- * The signals a resource's monitors must cover, as metric names their queries must use.
- * Each inner list is one signal (any of its metrics will do). Queues: the age of the oldest
- * message; dead-letter queues also their depth, and their age too, because SQS deletes a
- * message when the retention period ends (a dead letter nobody reads is lost mail).
+ * The metric a resource's monitor must query to count for MONITOR-COVERAGE (any metric for
+ * environments, databases and services): a queue is watched by the age of its oldest
+ * message, a dead-letter queue by its depth.
  */
-function requiredSignals(r: SynthResource, stack: SynthStack): string[][] {
-  switch (r.type) {
-    case 'aws_sqs_queue': {
-      const isDeadLetterQueue = resourcesOf(stack, 'aws_sqs_queue').some((q) => q !== r && refersTo(q.attributes.redrive_policy, r));
-      return isDeadLetterQueue ? [['aws.sqs.approximate_number_of_messages_visible'], ['aws.sqs.approximate_age_of_oldest_message']] : [['aws.sqs.approximate_age_of_oldest_message']];
-    }
-    case 'aws_lambda_function':
-      return [['aws.lambda.errors']];
-    case 'aws_dynamodb_table':
-      return [['aws.dynamodb.']];
-    default:
-      return [[]];
-  }
+function coverageMetric(r: SynthResource, stack: SynthStack): string {
+  if (r.type !== 'aws_sqs_queue') return '';
+  return isDeadLetterQueue(r, stack) ? 'aws.sqs.approximate_number_of_messages_visible' : 'aws.sqs.approximate_age_of_oldest_message';
+}
+
+/**
+ * The signal MONITOR-SIGNALS asks of a resource, as a metric prefix: a dead-letter queue's
+ * age too, because SQS deletes a message when the retention period ends (a dead letter
+ * nobody reads is lost mail); a Lambda function's errors; any DynamoDB metric of a table.
+ */
+function requiredSignal(r: SynthResource, stack: SynthStack): string | undefined {
+  if (r.type === 'aws_sqs_queue') return isDeadLetterQueue(r, stack) ? 'aws.sqs.approximate_age_of_oldest_message' : undefined;
+  return r.type === 'aws_lambda_function' ? 'aws.lambda.errors' : r.type === 'aws_dynamodb_table' ? 'aws.dynamodb.' : undefined;
+}
+
+/** Whether a monitor tagged for `target` queries `metric` on it. */
+function watched(stack: SynthStack, target: string, metric: string): boolean {
+  return monitorsOf(stack).some((m) => m.tags.includes(`target:${target}`) && queryWatches(m.query, target) && m.query.includes(metric));
 }
 
 const monitorsCache = new WeakMap<SynthStack, Monitor[]>();
@@ -138,15 +144,26 @@ export const edgeRules: PolicyRule[] = [
   {
     id: 'MONITOR-COVERAGE',
     pack: 'production',
-    info: 'Every Beanstalk environment, database, queue (dead-letter queues: depth and age), Lambda function (errors), DynamoDB table and Fastly service has a Datadog monitor tagged and querying it.',
+    info: 'Every Beanstalk environment, database, queue (age of the oldest message; dead-letter queues: depth) and Fastly service has a Datadog monitor tagged for it and querying it.',
     explanation: 'Something that can fail without anyone being told will, at night; a monitor tagged for a resource but querying another watches nothing.',
     fix: 'Give the construct a monitors() method (see constructs/monitoring) and keep monitoring enabled for the account.',
-    resourceTypes: ['aws_elastic_beanstalk_environment', 'aws_rds_cluster', 'aws_db_instance', 'aws_instance', 'aws_sqs_queue', 'aws_lambda_function', 'aws_dynamodb_table', 'fastly_service_vcl'],
+    resourceTypes: ['aws_elastic_beanstalk_environment', 'aws_rds_cluster', 'aws_db_instance', 'aws_instance', 'aws_sqs_queue', 'fastly_service_vcl'],
     check: (r, stack): Verdict => {
       const target = monitorTarget(r);
-      if (target === undefined) return 'not-applicable';
-      const watching = monitorsOf(stack).filter((m) => m.tags.includes(`target:${target}`) && queryWatches(m.query, target));
-      return verdict(requiredSignals(r, stack).every((metrics) => watching.some((m) => metrics.length === 0 || metrics.some((metric) => m.query.includes(metric)))));
+      return target === undefined ? 'not-applicable' : verdict(watched(stack, target, coverageMetric(r, stack)));
+    },
+  },
+  {
+    id: 'MONITOR-SIGNALS',
+    pack: 'production',
+    info: 'Lambda functions have an errors monitor, DynamoDB tables a DynamoDB monitor, and dead-letter queues an age monitor.',
+    explanation: 'A failing worker, a throttled history table, or dead letters about to expire fail quietly: nothing else pages for them.',
+    fix: 'Add the monitors to the construct\'s monitors() (see constructs/monitoring/catalogue.ts).',
+    resourceTypes: ['aws_sqs_queue', 'aws_lambda_function', 'aws_dynamodb_table'],
+    check: (r, stack): Verdict => {
+      const target = monitorTarget(r);
+      const metric = requiredSignal(r, stack);
+      return target === undefined || metric === undefined ? 'not-applicable' : verdict(watched(stack, target, metric));
     },
   },
   {

@@ -35,6 +35,30 @@ describe('policy engine', () => {
     expect(errorOf(() => evaluate(unencrypted, [encryptionRule], [{ rule: 'RDS-ENCRYPTED', reason: 'ok', path: 'prod/x' }]))).toContain('rule RDS-ENCRYPTED needs a reason of 10 characters or more, got "ok"');
   });
 
+  it('counts only compliant verdicts as passed checks: not-applicable and suppressed findings are not passes', () => {
+    const s = stackOf('prod', {
+      resource: {
+        aws_rds_cluster: {
+          ok: { storage_encrypted: true, '//': { metadata: { path: 'prod/ok' } } },
+          bad: { storage_encrypted: false, '//': { metadata: { path: 'prod/bad' } } },
+        },
+        aws_iam_role: { r: { assume_role_policy: '${jsonencode({})}' } },
+      },
+    });
+    const trustRule = ALL_RULES.find((r) => r.id === 'IAM-TRUST-NOT-PUBLIC')!;
+    const report = evaluate(s, [encryptionRule, trustRule], [{ rule: 'RDS-ENCRYPTED', reason: 'legacy snapshot, re-encrypting next quarter', path: 'prod/bad' }]);
+    expect([report.checks, report.notApplicable, report.suppressed.length, report.violations.length]).toEqual([1, 1, 1, 0]);
+  });
+
+  it('judges each resource once per rule that applies to its type, in one pass', () => {
+    const calls: string[] = [];
+    const counting = ALL_RULES.map((r) => ({ ...r, check: (res: Parameters<typeof r.check>[0], st: Parameters<typeof r.check>[1]) => (calls.push(`${r.id} ${res.type}.${res.name}`), r.check(res, st)) }));
+    const s = stackOf('prod', { resource: { aws_rds_cluster: { a: {}, b: {} }, aws_sqs_queue: { q: {} }, aws_route_table_association: { x: {} } } });
+    evaluate(s, counting, []);
+    const expected = s.resources.flatMap((res) => ALL_RULES.filter((r) => r.resourceTypes.includes('*') || r.resourceTypes.includes(res.type)).map((r) => `${r.id} ${res.type}.${res.name}`));
+    expect(calls.sort()).toEqual(expected.sort());
+  });
+
   it('runs the production pack only in production', () => {
     expect(rulesIn(packsFor('staging')).some((r) => r.pack === 'production')).toBe(false);
     expect(rulesIn(packsFor('production')).some((r) => r.id === 'RDS-DELETION-PROTECTION')).toBe(true);

@@ -246,6 +246,11 @@ const cases: Record<string, { target: [string, string]; compliant: SynthStack; n
     compliant: stack([['aws_sesv2_configuration_set', 'c', { delivery_options: [{ tls_policy: 'REQUIRE' }] }]]),
     nonCompliant: stack([['aws_sesv2_configuration_set', 'c', { delivery_options: [{ tls_policy: 'OPTIONAL' }] }]]),
   },
+  'MONITOR-SIGNALS': {
+    target: ['aws_lambda_function', 'f'],
+    compliant: stack([['aws_lambda_function', 'f', { function_name: 'w' }], monitor('m', ['target:w'], 'sum(last_15m):sum:aws.lambda.errors{functionname:w}.as_count() > 5')]),
+    nonCompliant: stack([['aws_lambda_function', 'f', { function_name: 'w' }], monitor('m', ['target:w'], 'sum(last_15m):sum:aws.lambda.throttles{functionname:w}.as_count() > 0')]),
+  },
   'FASTLY-BACKEND-MIN-TLS': {
     target: ['fastly_service_vcl', 's'],
     compliant: stack([['fastly_service_vcl', 's', { backend: [backend({ min_tls_version: '1.2' }), backend({ name: 'plain', use_ssl: false })] }]]),
@@ -362,10 +367,10 @@ const classes: Array<[string, string, SynthStack, [string, string], Verdict]> = 
   // Fastly.
   ['a TLS backend with no minimum version', 'FASTLY-BACKEND-MIN-TLS', stack([['fastly_service_vcl', 's', { backend: [backend({})] }]]), ['fastly_service_vcl', 's'], 'non-compliant'],
   // Coverage: Lambda, DynamoDB, dead-letter age, monitors that watch what they are tagged for.
-  ['a Lambda function whose monitors were removed', 'MONITOR-COVERAGE', stack([['aws_lambda_function', 'f', { function_name: 'mail-worker' }], monitor('m', ['target:mail'], 'max(last_10m):max:aws.sqs.approximate_age_of_oldest_message{queuename:mail} > 900')]), ['aws_lambda_function', 'f'], 'non-compliant'],
-  ['a Lambda function with an errors monitor', 'MONITOR-COVERAGE', stack([['aws_lambda_function', 'f', { function_name: 'mail-worker' }], monitor('m', ['target:mail-worker'], 'sum(last_15m):sum:aws.lambda.errors{functionname:mail-worker}.as_count() > 5')]), ['aws_lambda_function', 'f'], 'compliant'],
-  ['a DynamoDB table without monitors', 'MONITOR-COVERAGE', stack([['aws_dynamodb_table', 't', { name: 'history' }]]), ['aws_dynamodb_table', 't'], 'non-compliant'],
-  ['a DynamoDB table with a throttling monitor', 'MONITOR-COVERAGE', stack([['aws_dynamodb_table', 't', { name: 'history' }], monitor('m', ['target:history'], 'sum(last_5m):sum:aws.dynamodb.write_throttle_events{tablename:history}.as_count() > 0')]), ['aws_dynamodb_table', 't'], 'compliant'],
+  ['a Lambda function whose monitors were removed', 'MONITOR-SIGNALS', stack([['aws_lambda_function', 'f', { function_name: 'mail-worker' }], monitor('m', ['target:mail'], 'max(last_10m):max:aws.sqs.approximate_age_of_oldest_message{queuename:mail} > 900')]), ['aws_lambda_function', 'f'], 'non-compliant'],
+  ['a Lambda function with an errors monitor', 'MONITOR-SIGNALS', stack([['aws_lambda_function', 'f', { function_name: 'mail-worker' }], monitor('m', ['target:mail-worker'], 'sum(last_15m):sum:aws.lambda.errors{functionname:mail-worker}.as_count() > 5')]), ['aws_lambda_function', 'f'], 'compliant'],
+  ['a DynamoDB table without monitors', 'MONITOR-SIGNALS', stack([['aws_dynamodb_table', 't', { name: 'history' }]]), ['aws_dynamodb_table', 't'], 'non-compliant'],
+  ['a DynamoDB table with a throttling monitor', 'MONITOR-SIGNALS', stack([['aws_dynamodb_table', 't', { name: 'history' }], monitor('m', ['target:history'], 'sum(last_5m):sum:aws.dynamodb.write_throttle_events{tablename:history}.as_count() > 0')]), ['aws_dynamodb_table', 't'], 'compliant'],
   ...(() => {
     const queues: Array<[string, string, Json]> = [
       ['aws_sqs_queue', 'dlq', { name: 'mail-dlq' }],
@@ -374,8 +379,10 @@ const classes: Array<[string, string, SynthStack, [string, string], Verdict]> = 
     const depth = monitor('depth', ['target:mail-dlq'], 'max(last_5m):max:aws.sqs.approximate_number_of_messages_visible{queuename:mail-dlq} > 0');
     const age = monitor('age', ['target:mail-dlq'], 'max(last_1h):max:aws.sqs.approximate_age_of_oldest_message{queuename:mail-dlq} > 864000');
     return [
-      ['a dead-letter queue watched for depth only, not age', 'MONITOR-COVERAGE', stack([...queues, depth]), ['aws_sqs_queue', 'dlq'], 'non-compliant'],
-      ['a dead-letter queue watched for depth and age', 'MONITOR-COVERAGE', stack([...queues, depth, age]), ['aws_sqs_queue', 'dlq'], 'compliant'],
+      ['a dead-letter queue watched for depth only, not age', 'MONITOR-SIGNALS', stack([...queues, depth]), ['aws_sqs_queue', 'dlq'], 'non-compliant'],
+      ['a dead-letter queue watched for depth and age', 'MONITOR-SIGNALS', stack([...queues, depth, age]), ['aws_sqs_queue', 'dlq'], 'compliant'],
+      ['a dead-letter queue watched for age only, not depth', 'MONITOR-COVERAGE', stack([...queues, age]), ['aws_sqs_queue', 'dlq'], 'non-compliant'],
+      ['a main queue is asked no dead-letter signal', 'MONITOR-SIGNALS', stack([...queues]), ['aws_sqs_queue', 'q'], 'not-applicable'],
     ] as Array<[string, string, SynthStack, [string, string], Verdict]>;
   })(),
   ['one monitor tagged for the queue but querying another', 'MONITOR-COVERAGE', stack([['aws_sqs_queue', 'q', { name: 'mail' }], monitor('m', ['target:mail'], 'max(last_10m):max:aws.sqs.approximate_age_of_oldest_message{queuename:mail-dlq} > 900')]), ['aws_sqs_queue', 'q'], 'non-compliant'],
