@@ -28,11 +28,13 @@ export interface Schema<T> {
 // Field names whose values must never be echoed back in an error message.
 const SECRET_FIELD = /(password|secret|token|api_?key|private_?key|credential)/i;
 
-/** Formats a value for an error message; never prints a secret field's value. */
+/**
+ * Formats a value for an error message; never prints the value of a secret field or of
+ * anything under one (`secrets.DATABASE_URL` is a secret whatever its key says).
+ */
 export function show(value: unknown, path = ''): string {
   if (value === undefined) return 'nothing';
-  const field = path.split('.').pop() ?? '';
-  if (SECRET_FIELD.test(field)) return '<redacted>';
+  if (path.split(/[.[\]]/).some((segment) => SECRET_FIELD.test(segment))) return '<redacted>';
   if (typeof value === 'string') return JSON.stringify(value);
   if (Array.isArray(value)) return `an array of ${value.length}`;
   if (value === null) return 'null';

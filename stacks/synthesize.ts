@@ -57,7 +57,7 @@ export function synthesizeAccounts(options: SynthesizeOptions = {}): SynthesizeR
       if (violations.length > 0) throw new PolicyViolationError(violations);
       throw error;
     }
-    const secrets = scanDirectory(staging);
+    const secrets = scanDirectory(staging, Object.fromEntries(accounts.map((a) => [a.name, a])));
     if (secrets.length > 0) throw new SecretFoundError(secrets);
     const stacks = built.map((s) => inventory(s, join(staging, 'stacks', s.account.name, 'cdk.tf.json')));
     swapInto(staging, outdir);

@@ -193,7 +193,9 @@ describe('BeanstalkApp: validation', () => {
     expect(message).toContain('privateSubnets: got ["subnet-1"], expected subnets in at least 2 availability zones');
   });
 
-  it('refuses a bad secret reference', () => {
-    expect(refused({ secrets: { DB: 'plaintext' } })).toContain('secrets.DB: got "plaintext", expected a Secrets Manager secret or SSM parameter ARN');
+  it('refuses a bad secret reference without echoing it (it may be the secret itself)', () => {
+    const message = refused({ secrets: { DB: 'plaintext' } });
+    expect(message).toContain('secrets.DB: got "<hidden>", expected a Secrets Manager secret or SSM parameter ARN');
+    expect(message).not.toContain('plaintext');
   });
 });

@@ -112,9 +112,21 @@ describe('npm start with the policy packs', () => {
     const sources = accountSources.map((s) => (s.folder === 'production' ? { ...s, overrides: layer(s.overrides, { apps }) } : s));
     const { code, error } = run(sources);
     expect(code).toBe(1);
-    expect(error).toMatch(/stacks\/production\/cdk\.tf\.json: resource\.aws_elastic_beanstalk_environment\.[\w-]+\.setting\.\d+\.value: AWS access key id/);
+    // The account config field first, then where it was synthesized to.
+    expect(error).toMatch(/account production: apps\[0\]\.environments\[0\]\.environmentVariables\.LEGACY_ID\b.*: AWS access key id \(synthesized into stacks\/production\/cdk\.tf\.json: resource\.aws_elastic_beanstalk_environment\.[\w-]+\.setting\.\d+\.value\)/);
     expect(error).not.toContain('AKIAABCDEFGHIJKLMNOP');
     expect(readFileSync(join(outdir, 'previous'), 'utf8')).toBe('kept');
+  });
+
+  it('refuses a secret given where a secret ARN belongs, naming the field and never printing the value', () => {
+    const apps = production.apps!.map((app, i) =>
+      i === 3 ? { ...app, environments: app.environments!.map((e) => ({ ...e, secrets: { DATABASE_URL: 'postgres://app:s3cr3t-Passw0rd@db.internal/restaurant' } })) } : app,
+    );
+    const sources = accountSources.map((s) => (s.folder === 'production' ? { ...s, overrides: layer(s.overrides, { apps }) } : s));
+    const { code, error } = run(sources);
+    expect(code).toBe(1);
+    expect(error).toContain('environments[restaurant-prod].secrets.DATABASE_URL');
+    expect(error).not.toContain('s3cr3t-Passw0rd');
   });
 
   it('reports violations of every account in one run', () => {
