@@ -142,6 +142,8 @@ export const computeRules: PolicyRule[] = [
     fix: 'Set authorization_type = "AWS_IAM", or suppress LAMBDA-URL-AUTH next to the URL saying how the function authenticates callers.',
     checkov: 'CKV_AWS_258',
     resourceTypes: ['aws_lambda_function_url'],
+    // hashicorp/terraform-provider-aws internal/service/lambda/function_url.go: with NONE the
+    // provider also adds a lambda:InvokeFunctionUrl permission for principal "*".
     check: (r) => verdict(attr(r, 'authorization_type') === 'AWS_IAM'),
   },
 ];

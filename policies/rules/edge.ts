@@ -105,6 +105,8 @@ export const edgeRules: PolicyRule[] = [
     explanation: 'Without a minimum, Fastly may negotiate TLS 1.0 or 1.1 with a misconfigured origin; both are broken and retired.',
     fix: 'Use FastlyVclService backends (they set min_tls_version "1.2").',
     resourceTypes: ['fastly_service_vcl'],
+    // fastly/terraform-provider-fastly fastly/block_fastly_service_backend.go: min_tls_version
+    // defaults to "" (no minimum), so an absent value fails.
     check: (r) => verdict(((r.attributes.backend ?? []) as Backend[]).filter((b) => b.use_ssl).every((b) => ['1.2', '1.3'].includes(String(b.min_tls_version)))),
   },
   {

@@ -59,6 +59,14 @@ describe('policy engine', () => {
     expect(calls.sort()).toEqual(expected.sort());
   });
 
+  it('accepts a function URL with authorization NONE only as a suppression with its reason (CKV_AWS_258)', () => {
+    const url = stackOf('prod', { resource: { aws_lambda_function_url: { u: { authorization_type: 'NONE', '//': { metadata: { path: 'prod/mail/url' } } } } } });
+    const rule = ALL_RULES.find((r) => r.id === 'LAMBDA-URL-AUTH')!;
+    expect(evaluate(url, [rule], []).violations).toHaveLength(1);
+    const report = evaluate(url, [rule], [{ rule: 'LAMBDA-URL-AUTH', reason: 'the function checks the caller signature', path: 'prod/mail/url' }]);
+    expect([report.violations.length, report.suppressed.map((s) => s.suppression.reason)]).toEqual([0, ['the function checks the caller signature']]);
+  });
+
   it('runs the production pack only in production', () => {
     expect(rulesIn(packsFor('staging')).some((r) => r.pack === 'production')).toBe(false);
     expect(rulesIn(packsFor('production')).some((r) => r.id === 'RDS-DELETION-PROTECTION')).toBe(true);
