@@ -101,7 +101,7 @@ export const networkRules: PolicyRule[] = [
       if (!appliesTo(r, 'ingress')) return 'not-applicable';
       const open = openings(r, 'ingress').filter((o) => o.cidrs.some((c) => ANYWHERE.includes(c)));
       if (open.length === 0) return 'compliant';
-      const webOnly = open.every((o) => o.protocol === 'tcp' && o.from === o.to && (o.from === 80 || o.from === 443));
+      const webOnly = open.every((o) => (o.protocol === 'tcp' || o.protocol === '6') && o.from === o.to && (o.from === 80 || o.from === 443));
       const group = r.type === 'aws_security_group' ? `\${aws_security_group.${r.name}.id}` : attr(r, 'security_group_id');
       return verdict(webOnly && isLoadBalancerGroup(group, stack));
     },
