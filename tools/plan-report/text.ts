@@ -51,6 +51,7 @@ export const fenced = visible;
 export function cut(text: string, max: number): string {
   if (text.length <= max) return text;
   if (max <= 0) return '';
+  if (plainBoundary(text, max)) return text.slice(0, max);
   // Only the few characters before the cut can hold the grapheme it would split.
   const from = Math.max(0, max - 64);
   let end = from;
@@ -68,12 +69,20 @@ export function cutEnd(text: string, max: number): string {
   if (text.length <= max) return text;
   if (max <= 0) return '';
   const start = text.length - max;
+  if (plainBoundary(text, start)) return text.slice(start);
   const from = Math.max(0, start - 64);
   for (const { index } of segmenter().segment(text.slice(from, start + 64))) {
     if (from + index >= start) return text.slice(from + index);
   }
   return '';
 }
+
+/**
+ * Between two characters below U+0300 (Latin, no combining marks, joiners, variation
+ * selectors or surrogates) there is always a grapheme boundary (CR LF aside, and plan
+ * text is made `visible` first): the common case needs no segmenter, which is slow.
+ */
+const plainBoundary = (text: string, at: number) => text.charCodeAt(at - 1) < 0x300 && text.charCodeAt(at) < 0x300 && text.charCodeAt(at - 1) !== 13;
 
 const isHighSurrogate = (unit: number) => unit >= 0xd800 && unit <= 0xdbff;
 

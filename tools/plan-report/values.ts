@@ -102,7 +102,10 @@ export function attributeChanges(change: ChangeValues, replacePaths: readonly Pa
     const name = formatPath(path);
     if (side === 'both') {
       if (JSON.stringify(b) === JSON.stringify(a) && !anyMarked(au) && anyMarked(bs) === anyMarked(as)) return;
-      out.push({ path: name, before: show(b ?? null, bs, undefined), after: show(a ?? null, as, au), forcesReplacement: forces(name) });
+      // A value sensitive on either side is masked on both: a value becoming sensitive
+      // must not show its old form, nor one ceasing to be sensitive its old secret.
+      const masked = anyMarked(bs) || anyMarked(as);
+      out.push({ path: name, before: show(b ?? null, masked, undefined), after: show(a ?? null, masked, au), forcesReplacement: forces(name) });
     } else if (side === 'after') {
       if (isEmpty(a) && !anyMarked(au)) return;
       out.push({ path: name, after: show(a, as, au), forcesReplacement: false });
