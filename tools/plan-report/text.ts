@@ -13,10 +13,15 @@
 // eslint-disable-next-line no-control-regex
 const INVISIBLE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]/g;
 
+// eslint-disable-next-line no-control-regex
+const NEEDS_ESCAPE = /[\u0000-\u001f\u007f-\u009f\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]/;
+
 const hex4 = (c: string) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
 
 /** One line of plain text: newlines, tabs and invisible or reordering characters made visible. */
 export function visible(text: string): string {
+  // Most plan text has nothing to escape: one test instead of three replacements.
+  if (!NEEDS_ESCAPE.test(text)) return text;
   return text.replace(/\r\n|\r|\n/g, '\\n').replace(/\t/g, '\\t').replace(INVISIBLE, hex4);
 }
 
