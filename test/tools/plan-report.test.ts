@@ -70,7 +70,7 @@ describe('plan report: refusing what is not a finished plan', () => {
     expect(errorOf(() => parsePlan('{not json', 'plan.json'))).toMatch(/^plan\.json: not JSON \(.*\); expected the output of "terraform show -json <planfile>"$/);
     expect(errorOf(() => parsePlan('[]', 'plan.json'))).toBe('plan.json: expected a JSON object, got an array');
     expect(errorOf(() => parsePlan('{"resource_changes": []}', 'plan.json'))).toBe('plan.json: no "format_version": this is not "terraform show -json" output');
-    expect(errorOf(() => parsePlan('{"format_version": "2.0"}', 'plan.json'))).toBe('plan.json: "format_version" "2.0" is not supported; this report reads format 1.x');
+    expect(errorOf(() => parsePlan('{"format_version": "2.0"}', 'plan.json'))).toBe('plan.json: "format_version" "2.0" is not supported; this report reads formats 0.x and 1.x');
   });
 
   it('refuses a state, whether raw or shown as JSON, instead of reporting "no changes"', () => {
@@ -218,6 +218,33 @@ describe('plan report: values', () => {
     expect(text).toContain('+     token = (sensitive)');
     expect(text).toContain('    url: "a" -> "b"');
     expect(text).not.toContain('token-value');
+  });
+
+  // Format 0.1 (Terraform 0.12-0.14) has no before_sensitive / after_sensitive nor output
+  // sensitivity (jsonplan added them in format 0.2): what cannot be known safe is masked.
+  it('masks everything in a plan without sensitivity markers, and keeps Terraform 0.12\'s unchanged outputs out', () => {
+    const report = renderPlan(load('plan-format-0.1.json'), { stack: 's' });
+    const text = report.comments[0];
+    expect(text).not.toMatch(/plain-old-password|plain-new-password|plain-output-password/);
+    expect(text).toContain('    (all attributes): (sensitive) -> (sensitive)');
+    expect(text).toContain('+     db_password = (sensitive)');
+    expect(text).toContain('+     queue = "https://sqs.eu-west-1.amazonaws.com/111111111111/mail"');
+    expect(text).toContain('<details><summary>Outputs (2)</summary>');
+  });
+
+  it('lists the actions the apply will invoke (Terraform 1.14 action_invocations)', () => {
+    const text = body(plan([], {
+      action_invocations: [
+        { address: 'action.aws_lambda_invoke.warm', type: 'aws_lambda_invoke', name: 'warm', lifecycle_action_trigger: { triggering_resource_address: 'aws_lambda_function.api', action_trigger_event: 'AfterCreate' } },
+        { address: 'action.aws_lambda_invoke.now', type: 'aws_lambda_invoke', name: 'now', invoke_action_trigger: {} },
+      ],
+    }));
+    expect(text).toContain('2 actions to invoke.');
+    expect(text).toContain('» action.aws_lambda_invoke.warm (after create of aws_lambda_function.api)\n» action.aws_lambda_invoke.now\n');
+  });
+
+  it('says a plan is incomplete when Terraform did not plan everything, even with nothing deferred', () => {
+    expect(body(plan([['aws_vpc', ['update']]], { complete: false }))).toContain('**This plan is incomplete**: Terraform did not plan every resource (for example with -target).');
   });
 
   it('shows drift, deferred changes and failed checks, and says when the plan is incomplete', () => {

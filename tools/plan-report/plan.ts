@@ -51,6 +51,13 @@ export interface DeferredChange {
   readonly reason: string;
 }
 
+/** An action (Terraform 1.14 `action` blocks) the apply will invoke: a side effect, not a resource. */
+export interface ActionInvocation {
+  readonly address: string;
+  /** What triggers it, e.g. "after create of aws_lambda_function.x"; undefined when invoked directly. */
+  readonly trigger?: string;
+}
+
 export interface Diagnostic {
   readonly severity: 'error' | 'warning';
   readonly summary: string;
@@ -67,6 +74,7 @@ export interface Plan {
   readonly drift: readonly Change[];
   readonly outputs: readonly OutputChange[];
   readonly deferred: readonly DeferredChange[];
+  readonly actions: readonly ActionInvocation[];
   /** False when applying this plan leaves work for another plan (`complete: false`). */
   readonly complete: boolean;
   /** Failed `check` blocks and conditions, and Terraform's diagnostics when given. */
@@ -116,13 +124,15 @@ export function parsePlan(text: string, source = 'plan'): Json {
     throw new PlanFormatError(`${source}: this is a Terraform state file (it has "lineage"/"serial"), not a plan; expected the output of "terraform show -json <planfile>"`);
   }
   if (typeof p.format_version !== 'string') throw new PlanFormatError(`${source}: no "format_version": this is not "terraform show -json" output`);
-  if (!p.format_version.startsWith('1.')) throw new PlanFormatError(`${source}: "format_version" ${JSON.stringify(p.format_version)} is not supported; this report reads format 1.x`);
+  // Major versions 0 (Terraform 0.12-0.15) and 1 share the fields read here; a new major
+  // version is incompatible by the format's own rule.
+  if (!/^[01]\./.test(p.format_version)) throw new PlanFormatError(`${source}: "format_version" ${JSON.stringify(p.format_version)} is not supported; this report reads formats 0.x and 1.x`);
   // `terraform show -json` of a state has "values" and none of a plan's fields
   // (a plan always has "planned_values", even when empty).
   if ('values' in p && !('planned_values' in p) && !('resource_changes' in p)) {
     throw new PlanFormatError(`${source}: this is a state ("terraform show -json" without a plan file: it has "values" and no "planned_values"), not a plan; run "terraform show -json <planfile>"`);
   }
-  for (const field of ['resource_changes', 'resource_drift', 'deferred_changes', 'checks', 'diagnostics'] as const) {
+  for (const field of ['resource_changes', 'resource_drift', 'deferred_changes', 'action_invocations', 'checks', 'diagnostics'] as const) {
     if (p[field] !== undefined && !Array.isArray(p[field])) throw new PlanFormatError(`${source}: "${field}" must be an array, got ${typeof p[field]}`);
   }
   if (p.output_changes !== undefined && (typeof p.output_changes !== 'object' || p.output_changes === null || Array.isArray(p.output_changes))) {
@@ -268,7 +278,18 @@ export function readPlan(p: Json, stateful: Readonly<Record<string, string>>, ex
   const outputs = Object.entries((p.output_changes ?? {}) as Record<string, Json>).flatMap(([name, oc]) => {
     const action = actionOf(oc?.actions, `output ${name}`);
     if (action === 'no-op') return [];
-    return [{ name, action, attribute: wholeOutput(oc, action) }];
+    // Terraform 0.12 plans list every output as "create" on every run: one whose value is
+    // already in the prior state does not change.
+    const prior = ((((p.prior_state ?? {}) as Json).values ?? {}) as Json).outputs as Record<string, Json> | undefined;
+    if (action === 'create' && prior?.[name] && !anyMarked(oc.after_unknown) && JSON.stringify(prior[name].value) === JSON.stringify(oc.after)) return [];
+    return [{ name, action, attribute: wholeOutput(oc, action, outputSensitive(p, name, oc)) }];
+  });
+  const actions = all('action_invocations').map((a, i): ActionInvocation => {
+    if (typeof a.address !== 'string') throw new PlanFormatError(`action_invocations[${i}]: expected an "address"`);
+    const lifecycle = (a.lifecycle_action_trigger ?? {}) as Json;
+    const event = typeof lifecycle.action_trigger_event === 'string' ? lifecycle.action_trigger_event.replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase() : undefined;
+    const resource = typeof lifecycle.triggering_resource_address === 'string' ? lifecycle.triggering_resource_address : undefined;
+    return { address: a.address, trigger: resource ? `${event ?? 'on a change'} of ${resource}` : undefined };
   });
   return {
     terraformVersion: typeof p.terraform_version === 'string' ? p.terraform_version : undefined,
@@ -276,18 +297,31 @@ export function readPlan(p: Json, stateful: Readonly<Record<string, string>>, ex
     drift,
     outputs: outputs.sort((a, b) => (a.name < b.name ? -1 : 1)),
     deferred,
+    actions,
     // Plans before Terraform 1.8 have no "complete": they were always complete.
+    // False also for a -target plan (plans.Plan.Complete).
     complete: p.complete !== false && deferred.length === 0,
     diagnostics,
   };
 }
 
 /**
+ * Whether an output is sensitive. Plans of format 0.x have no sensitivity in
+ * `output_changes`; then the planned values, prior state or configuration say it, and an
+ * output none of them describes is treated as sensitive.
+ */
+function outputSensitive(p: Json, name: string, oc: Json): boolean {
+  if (oc.before_sensitive !== undefined || oc.after_sensitive !== undefined) return anyMarked(oc.before_sensitive) || anyMarked(oc.after_sensitive);
+  const at = (...path: string[]) => path.reduce<unknown>((o, k) => (typeof o === 'object' && o !== null ? (o as Json)[k] : undefined), p);
+  const flags = [at('planned_values', 'outputs', name, 'sensitive'), at('prior_state', 'values', 'outputs', name, 'sensitive'), at('configuration', 'root_module', 'outputs', name, 'sensitive')];
+  return flags.includes(true) || !flags.includes(false);
+}
+
+/**
  * An output is shown as one value, masked when the output is sensitive: output
  * sensitivity is one boolean for the whole value (jsonplan MarshalOutputChanges).
  */
-function wholeOutput(oc: Json, action: Action): AttributeChange {
-  const sensitive = anyMarked(oc.before_sensitive) || anyMarked(oc.after_sensitive);
+function wholeOutput(oc: Json, action: Action, sensitive: boolean): AttributeChange {
   const shown = (value: unknown, unknown: boolean) =>
     sensitive ? ({ kind: 'sensitive' } as const) : unknown ? ({ kind: 'unknown' } as const) : ({ kind: 'value', text: JSON.stringify(value ?? null), value } as const);
   return {

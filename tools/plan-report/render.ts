@@ -312,15 +312,20 @@ export function renderReport(plan: Plan, options: ReportOptions): Report {
   const counts = countChanges(changes);
   const destructive = changes.filter((c) => c.statefulReason !== undefined && isDestroying(c.action));
   const blocked = destructive.length > 0 && !options.allowDestroy;
-  const nothing = changes.length === 0 && plan.outputs.length === 0 && plan.deferred.length === 0;
+  const nothing = changes.length === 0 && plan.outputs.length === 0 && plan.deferred.length === 0 && plan.actions.length === 0;
   const labels: Label[] = nothing ? ['plan:no-changes'] : ['plan:changes', ...(changes.some((c) => c.action === 'delete' || c.action === 'replace') ? (['plan:destroy'] as const) : [])];
 
   const icon = nothing ? '✅' : blocked ? '⛔' : destructive.length ? '⚠️' : '📝';
   const head = [`### ${icon} Plan for ${code(options.stack)}${options.commit ? ` at ${code(options.commit.slice(0, 12))}` : ''}`, ''];
   if (nothing) head.push(plan.drift.length ? '**No changes to apply.** The configuration already matches what is deployed.' : '**No changes.** Infrastructure matches the configuration.');
-  else head.push(countLine(counts) + (plan.outputs.length ? ` ${plural(plan.outputs.length, 'output')} changed.` : ''));
+  else {
+    head.push(countLine(counts) + (plan.outputs.length ? ` ${plural(plan.outputs.length, 'output')} changed.` : '') + (plan.actions.length ? ` ${plural(plan.actions.length, 'action')} to invoke.` : ''));
+  }
   if (plan.drift.length) head.push('', `${plural(plan.drift.length, 'resource')} changed outside Terraform since the last apply (see below).`);
-  if (!plan.complete) head.push('', `> [!WARNING]\n> **This plan is incomplete**: ${plural(plan.deferred.length, 'change')} deferred. After it is applied, another plan is needed to finish.`);
+  if (!plan.complete) {
+    const why = plan.deferred.length ? `${plural(plan.deferred.length, 'change')} deferred` : 'Terraform did not plan every resource (for example with -target)';
+    head.push('', `> [!WARNING]\n> **This plan is incomplete**: ${why}. After it is applied, another plan is needed to finish.`);
+  }
   if (planUrl) head.push('', `Full plan: [workflow run](${planUrl})`);
   const header = head.join('\n');
 
@@ -356,6 +361,9 @@ export function renderReport(plan: Plan, options: ReportOptions): Report {
   const ranked = [...byType.entries()].map(([type, cs]) => ({ type, cs, rank: rank(cs) }));
   ranked.sort((a, b) => a.rank - b.rank || (a.type < b.type ? -1 : a.type > b.type ? 1 : 0));
   for (const { type, cs } of ranked) blocks.push(typeSection(type, cs));
+  if (plan.actions.length) {
+    blocks.push(foldedDiff(`Actions to invoke (${plan.actions.length})`, plan.actions.map((a) => `» ${fenced(a.address)}${a.trigger ? ` (${fenced(a.trigger)})` : ''}`)));
+  }
   if (plan.outputs.length) {
     blocks.push(foldedDiff(`Outputs (${plan.outputs.length})`, flat(plan.outputs, (o) => attributeLines({ ...o.attribute, path: o.name }, SYMBOL[o.action]))));
   }

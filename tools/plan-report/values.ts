@@ -116,11 +116,15 @@ export function attributeChanges(change: ChangeValues, replacePaths: readonly Pa
   };
   const root = side === 'after' ? { b: undefined, a: change.after } : side === 'before' ? { b: change.before, a: undefined } : { b: change.before, a: change.after };
   // An object that is sensitive as a whole shows as one masked line.
-  if (change.before_sensitive === true || change.after_sensitive === true) {
+  // Plans of format 0.1 (Terraform 0.12-0.14) carry no sensitivity markers at all, so a
+  // side with a value and no marker may hold anything: it is masked as a whole.
+  const beforeSensitive = change.before_sensitive ?? (change.before === undefined || change.before === null ? undefined : true);
+  const afterSensitive = change.after_sensitive ?? (change.after === undefined || change.after === null ? undefined : true);
+  if (beforeSensitive === true || afterSensitive === true) {
     const before = side === 'after' ? undefined : ({ kind: 'sensitive' } as const);
     const after = side === 'before' ? undefined : ({ kind: 'sensitive' } as const);
     return [{ path: '(all attributes)', before, after, forcesReplacement: forced.length > 0 }];
   }
-  walk([], root.b ?? (side === 'both' ? {} : undefined), root.a ?? (side === 'both' ? {} : undefined), change.before_sensitive, change.after_sensitive, change.after_unknown);
+  walk([], root.b ?? (side === 'both' ? {} : undefined), root.a ?? (side === 'both' ? {} : undefined), beforeSensitive, afterSensitive, change.after_unknown);
   return out.sort((x, y) => (x.path < y.path ? -1 : x.path > y.path ? 1 : 0));
 }
