@@ -18,7 +18,7 @@
  * --diagnostics takes the log of `terraform plan -json` to show Terraform's warnings.
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { Diagnostic, PlanErroredError, PlanFormatError, diagnosticsFromLog, parsePlan, readPlan } from './plan-report/plan';
 import { Report, ReportOptions, renderRefusal, renderReport } from './plan-report/render';
 import { STATEFUL_TYPES, statefulFiles, statefulTypes } from './plan-report/stateful';
@@ -71,6 +71,11 @@ export function main(args: string[], log: (s: string) => void = console.log, err
   if (!planFile || !stack || !out) {
     error(USAGE);
     writeLabels(['plan:error']);
+    return 1;
+  }
+  // Every file in --out is posted as a comment: the labels must live elsewhere.
+  if (labelsOut && resolve(dirname(labelsOut)) === resolve(out)) {
+    error(`--labels-out ${labelsOut}: must not be in --out ${out}, whose every file is posted as a comment`);
     return 1;
   }
   const options = { stack, allowDestroy: parsed.has('--allow-destroy'), commit: one('--commit'), planUrl: one('--plan-url') };

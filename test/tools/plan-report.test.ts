@@ -53,8 +53,8 @@ describe('plan report: counts and actions', () => {
       ['aws_lambda_function', ['delete', 'create'], {}, { action_reason: 'replace_by_triggers' }],
       ['aws_sqs_queue', ['delete'], {}, { action_reason: 'delete_because_each_key', deposed: '00000001' }],
     ]));
-    expect(text).toContain('  aws_s3_bucket.r0 (no change; moved from aws_s3_bucket.old)');
-    expect(text).toContain('  aws_iam_role.r1 (no change; imported from ID "ci-plan")');
+    expect(text).toContain('→ aws_s3_bucket.r0 (no change; moved from aws_s3_bucket.old)');
+    expect(text).toContain('→ aws_iam_role.r1 (no change; imported from ID "ci-plan")');
     expect(text).toContain('! aws_instance.r2 (replace; because it is tainted (a create or apply failed midway))');
     expect(text).toContain('! aws_lambda_function.r3 (replace; because replace_triggered_by fired)');
     expect(text).toContain('- aws_sqs_queue.r4 (delete; deposed object 00000001; because its for_each key is gone)');
@@ -280,6 +280,19 @@ describe('plan report: escaping', () => {
     expect(text).toContain('- aws_sqs_queue.q["`</code><img src=x onerror=alert(1)> @octocat #1 **bold**\\n```\\n[x](http://e)\\u202egnp.exe"] (delete)');
   });
 
+  it('never lets a bare fence in an address, a moved address or a reason close the block', () => {
+    const fence = body({
+      format_version: '1.2',
+      planned_values: {},
+      resource_changes: [
+        { address: '```', previous_address: '```', mode: 'managed', type: 'aws_s3_bucket', name: 'b', change: { actions: ['no-op'], before: {}, after: {}, after_unknown: {}, before_sensitive: {}, after_sensitive: {} } },
+        { address: 'aws_s3_bucket.c', action_reason: '```\n<img src=x> @octocat', mode: 'managed', type: 'aws_s3_bucket', name: 'c', change: { actions: ['delete'], before: {}, after: null, after_unknown: {}, before_sensitive: {}, after_sensitive: false } },
+      ],
+    });
+    expect(fence.split('\n').filter((l) => /^\s{0,3}```/.test(l))).toEqual(['```diff', '```']);
+    expect(fence).toContain('(delete, because &#96;&#96;&#96;&#92;n&lt;img src=x&gt; &#64;octocat): <code>');
+  });
+
   it('neutralises right-to-left override characters everywhere', () => {
     expect(text).not.toContain('\u202e');
     expect(text).toContain('"x\\u202ey"');
@@ -366,11 +379,11 @@ describe('plan report CLI', () => {
 
   it('labels a plan without changes plan:no-changes, and one without destroys only plan:changes', () => {
     writeFileSync(join(dir, 'none.json'), JSON.stringify(plan([['aws_vpc', ['no-op']], ['aws_subnet', ['read']]])));
-    expect(run(['--plan', join(dir, 'none.json'), '--stack', 's', '--out', dir, '--labels-out', join(dir, 'labels')]).code).toBe(0);
+    expect(run(['--plan', join(dir, 'none.json'), '--stack', 's', '--out', join(dir, 'out'), '--labels-out', join(dir, 'labels')]).code).toBe(0);
     expect(labels()).toBe('plan:no-changes\n');
-    expect(readFileSync(join(dir, 'comment-1.md'), 'utf8')).toContain('**No changes.**');
+    expect(readFileSync(join(dir, 'out', 'comment-1.md'), 'utf8')).toContain('**No changes.**');
     writeFileSync(join(dir, 'up.json'), JSON.stringify(plan([['aws_vpc', ['update']]])));
-    expect(run(['--plan', join(dir, 'up.json'), '--stack', 's', '--out', dir, '--labels-out', join(dir, 'labels')]).code).toBe(0);
+    expect(run(['--plan', join(dir, 'up.json'), '--stack', 's', '--out', join(dir, 'out'), '--labels-out', join(dir, 'labels')]).code).toBe(0);
     expect(labels()).toBe('plan:changes\n');
   });
 
@@ -382,11 +395,17 @@ describe('plan report CLI', () => {
       expect(readFileSync(join(dir, file, 'comment-1.md'), 'utf8')).toMatch(/^<!-- cdktf-plan stack=s part=1 -->\n### ❌ Plan for <code>s<\/code> failed/);
     }
     writeFileSync(join(dir, 'bad.json'), '{"format_version": 1');
-    const bad = run(['--plan', join(dir, 'bad.json'), '--stack', 's', '--out', dir, '--labels-out', join(dir, 'labels')]);
+    const bad = run(['--plan', join(dir, 'bad.json'), '--stack', 's', '--out', join(dir, 'out'), '--labels-out', join(dir, 'labels')]);
     expect(bad.code).toBe(1);
     expect(bad.err).toContain('bad.json: not JSON');
     expect(run(['--plan', 'x']).code).toBe(1);
     expect(run(['--plan', 'x', '--stack', 's', '--out', dir, '--bogus']).err).toMatch(/^unknown argument "--bogus"/);
+  });
+
+  it('refuses a labels file inside --out, since every file there is posted as a comment', () => {
+    const r = run(['--plan', join(fixtures, 'plan-mixed.json'), '--stack', 's', '--out', dir, '--labels-out', join(dir, 'labels.txt')]);
+    expect(r.code).toBe(1);
+    expect(r.err).toBe(`--labels-out ${join(dir, 'labels.txt')}: must not be in --out ${dir}, whose every file is posted as a comment`);
   });
 
   it('puts Terraform\'s errors from --diagnostics in the refusal comment', () => {

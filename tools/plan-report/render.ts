@@ -4,7 +4,7 @@
  * lines and closed and reopened across comments, so no fence or quote is left open.
  */
 import { Action, Change, Diagnostic, Plan } from './plan';
-import { code, cut, fenced, shorten, visible, window } from './text';
+import { code, cut, fenced, plain, shorten, visible, window } from './text';
 import { AttributeChange, Shown } from './values';
 
 /** GitHub refuses comment bodies longer than this many characters. */
@@ -120,7 +120,11 @@ function describe(c: Change): string {
   return parts.join('; ');
 }
 
-const SYMBOL: Record<Action, string> = { create: '+', update: '~', delete: '-', replace: '!', 'create-forget': '!', forget: '.', read: ' ', 'no-op': ' ' };
+/**
+ * The first character of a resource's line in the diff block: `+`/`-` colour the line,
+ * and none is a space, so plan text never starts a line (where it could close the fence).
+ */
+const SYMBOL: Record<Action, string> = { create: '+', update: '~', delete: '-', replace: '!', 'create-forget': '!', forget: '.', read: '→', 'no-op': '→' };
 
 function shown(s: Shown | undefined): string {
   if (s === undefined) return 'null';
@@ -202,7 +206,7 @@ function foldedDiff(summary: string, items: Iterable<string>): Block {
 
 function typeSection(type: string, cs: Change[]): Block {
   const n = new Map<string, number>();
-  for (const c of cs) n.set(SYMBOL[c.action].trim() || '→', (n.get(SYMBOL[c.action].trim() || '→') ?? 0) + 1);
+  for (const c of cs) n.set(SYMBOL[c.action], (n.get(SYMBOL[c.action]) ?? 0) + 1);
   const summary = [...n].map(([s, k]) => `${s}${k}`).join(' ');
   return foldedDiff(`${code(type)} (${summary})`, flat(cs, changeLines));
 }
@@ -338,7 +342,7 @@ export function renderReport(plan: Plan, options: ReportOptions): Report {
       reopen: '> [!CAUTION]\n> **Stateful resources destroyed or replaced (continued):**',
       lines: destructive.map((d) => {
         const forced = d.replacePaths.length ? `, forced by ${d.replacePaths.map(code).join(', ')}` : '';
-        const reason = d.reason !== undefined ? `, because ${d.reason}` : '';
+        const reason = d.reason !== undefined ? `, because ${plain(d.reason)}` : '';
         const kind = d.action === 'create-forget' ? 'replace, old one kept unmanaged' : d.action;
         return `> - ${code(d.address)} (${kind}${forced}${reason}): ${code(d.statefulReason!)}`;
       }),

@@ -38,7 +38,12 @@ const HTML_ENTITIES: Record<string, string> = {
  * the text would end it and let the rest render as Markdown.
  */
 export function code(text: string): string {
-  return `<code>${visible(text).replace(/[&<>"'`@#*_[\]|\\]/g, (c) => HTML_ENTITIES[c])}</code>`;
+  return `<code>${plain(text)}</code>`;
+}
+
+/** Plan text as literal prose in Markdown or HTML: every special character as an entity. */
+export function plain(text: string): string {
+  return visible(text).replace(/[&<>"'`@#*_[\]|\\]/g, (c) => HTML_ENTITIES[c]);
 }
 
 /**
