@@ -7,7 +7,11 @@ import { Action, Change, Diagnostic, Plan } from './plan';
 import { code, cut, fenced, plain, shorten, visible, window } from './text';
 import { AttributeChange, Shown } from './values';
 
-/** GitHub refuses comment bodies longer than this many characters. */
+/**
+ * GitHub refuses comment bodies longer than this many characters ("Body is too long
+ * (maximum is 65536 characters)"). Lengths here are UTF-16 units, never fewer than
+ * characters, so the check errs on the safe side.
+ */
 export const GITHUB_COMMENT_LIMIT = 65536;
 /** At most this many comments per stack; past it the report points to the full plan. */
 export const MAX_COMMENTS = 5;
@@ -284,7 +288,10 @@ function emptyCounts(): Counts {
   return { create: 0, update: 0, replace: 0, delete: 0, forget: 0, move: 0, import: 0 };
 }
 
-/** Counts as Terraform's own summary line counts them: create-and-forget is one create and one forget. */
+/**
+ * Counts as Terraform counts them: create-then-forget is one create and one forget
+ * (hashicorp/terraform, ComponentInstanceChange.CountNewAction in internal/stacks).
+ */
 export function countChanges(changes: readonly Change[]): Counts {
   const counts = emptyCounts();
   for (const c of changes) {
