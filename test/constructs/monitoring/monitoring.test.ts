@@ -1,4 +1,4 @@
-import { DatadogAwsIntegration } from '../../../constructs/monitoring/aws-integration';
+import { DATADOG_STANDARD_ACTIONS, DATADOG_WRITE_ACTIONS_LEFT_OUT, DatadogAwsIntegration } from '../../../constructs/monitoring/aws-integration';
 import { Monitoring, MonitoringProps, SloSpec, graphQuery } from '../../../constructs/monitoring/monitoring';
 import { defaultBurnRateAlerts, maxBurnRate } from '../../../constructs/monitoring/slo';
 import { MonitorSpec } from '../../../constructs/monitoring/spec';
@@ -136,9 +136,13 @@ describe('DatadogAwsIntegration', () => {
     expect(trust.Condition.StringEquals['sts:ExternalId']).toMatch(/datadog_integration_aws_external_id\..*\.id/);
   });
 
-  it('grants read actions only', () => {
+  it("grants Datadog's standard integration policy minus the log-forwarding write actions", () => {
     const actions: string[] = JSON.parse(onlyResource(json, 'aws_iam_role_policy').policy).Statement[0].Action;
-    expect(actions.every((a) => /:(Get|List|Describe)/.test(a))).toBe(true);
+    expect(actions).toContain('autoscaling:Describe*'); // covers autoscaling:DescribeTags
+    expect(actions).toContain('tag:GetResources');
+    expect(DATADOG_STANDARD_ACTIONS.filter((a) => !actions.includes(a))).toEqual([...DATADOG_WRITE_ACTIONS_LEFT_OUT]);
+    expect(actions.filter((a) => !DATADOG_STANDARD_ACTIONS.includes(a))).toEqual([]);
+    expect(actions.every((a) => /:(Get|List|Describe|BatchGet|LookupEvents|FilterLogEvents|TestMetricFilter|ViewBudget|GET)/.test(a))).toBe(true);
   });
 
   it('registers the account for its region with the role', () => {
