@@ -10,11 +10,15 @@ describe('monitor catalogue', () => {
     expect(m['web-prod-health'].query).toBe('max(last_10m):max:aws.elasticbeanstalk.environment_health{environmentname:web-prod} >= 20');
     expect(m['web-prod-health'].notifyNoData).toBe(true);
     expect(m['web-prod-5xx'].query).toBe(
-      'sum(last_10m):(sum:aws.applicationelb.httpcode_target_5xx{elasticbeanstalk:environment-name:web-prod}.as_count() + sum:aws.applicationelb.httpcode_elb_5xx{elasticbeanstalk:environment-name:web-prod}.as_count()) / sum:aws.applicationelb.request_count{elasticbeanstalk:environment-name:web-prod}.as_count() * 100 > 5',
+      'sum(last_10m):(sum:aws.applicationelb.httpcode_target_5xx{elasticbeanstalk:environment-name:web-prod}.as_count() + sum:aws.applicationelb.httpcode_elb_5xx{elasticbeanstalk:environment-name:web-prod}.as_count()) / (' +
+        ['httpcode_target_2xx', 'httpcode_target_3xx', 'httpcode_target_4xx', 'httpcode_elb_3xx', 'httpcode_elb_4xx', 'httpcode_target_5xx', 'httpcode_elb_5xx']
+          .map((c) => `sum:aws.applicationelb.${c}{elasticbeanstalk:environment-name:web-prod}.as_count()`)
+          .join(' + ') +
+        ') * 100 > 5',
     );
     expect(m['web-prod-5xx'].notifyNoData).toBe(false);
     expect(m['web-prod-latency'].query).toBe('avg(last_15m):avg:aws.applicationelb.target_response_time.p95{elasticbeanstalk:environment-name:web-prod} > 2');
-    expect(m['web-prod-at-max'].query).toBe('min(last_30m):avg:aws.autoscaling.group_in_service_instances{elasticbeanstalk:environment-name:web-prod} >= 12');
+    expect(m['web-prod-at-max'].query).toBe('min(last_30m):count_not_null(avg:aws.ec2.cpuutilization{elasticbeanstalk:environment-name:web-prod} by {instance_id}) >= 12');
     for (const s of Object.values(m)) expect(s.evaluationDelaySeconds).toBe(900);
   });
 
@@ -24,7 +28,7 @@ describe('monitor catalogue', () => {
     expect(m['orders-memory'].query).toBe(`avg(last_15m):min:aws.rds.freeable_memory{dbclusteridentifier:orders} by {dbinstanceidentifier} < ${256 * 1024 * 1024}`);
     expect(m['orders-replica-lag'].query).toBe('max(last_10m):max:aws.rds.aurora_replica_lag{dbclusteridentifier:orders} by {dbinstanceidentifier} > 1000');
     expect(m['orders-connections'].query).toBe('avg(last_10m):max:aws.rds.database_connections{dbclusteridentifier:orders} by {dbinstanceidentifier} > 1000');
-    expect(m['orders-deadlocks'].query).toBe('sum(last_10m):sum:aws.rds.deadlocks{dbclusteridentifier:orders}.as_count() > 5');
+    expect(m['orders-deadlocks'].query).toBe('avg(last_10m):avg:aws.rds.deadlocks{dbclusteridentifier:orders} by {dbinstanceidentifier} * 600 > 5');
   });
 
   it('watches RDS SQL Server CPU and free storage against the allocated size', () => {
@@ -40,11 +44,17 @@ describe('monitor catalogue', () => {
     expect(m['core-secondary-lag'].query).toBe('max(last_10m):max:sqlserver.ao.secondary_lag_seconds{sqlserver_cluster:core} by {replica_server_name} > 60');
   });
 
-  it('watches a Fastly service: 5xx ratio, hit ratio drop, origin latency', () => {
+  it('watches a Fastly service: 5xx ratio guarded by traffic, no traffic, hit ratio from counts, origin latency', () => {
     const m = byKey(fastlyMonitors({ serviceName: 'production-hotel' }, DEFAULT_THRESHOLDS.fastly));
-    expect(m['production-hotel-5xx'].query).toBe('sum(last_5m):sum:fastly.status_5xx{service:production-hotel}.as_count() / sum:fastly.requests{service:production-hotel}.as_count() * 100 > 2');
-    expect(m['production-hotel-hit-ratio'].query).toBe('avg(last_30m):avg:fastly.hit_ratio{service:production-hotel} * 100 < 70');
-    expect(m['production-hotel-origin-latency'].query).toBe('avg(last_15m):sum:fastly.miss_time{service:production-hotel} / sum:fastly.miss{service:production-hotel} > 3');
+    const sum = (metric: string, seconds: number) => `sum:fastly.${metric}{service:production-hotel}.rollup(sum, ${seconds})`;
+    expect(m['production-hotel-5xx']).toMatchObject({
+      priority: 1,
+      notifyNoData: false,
+      query: `max(last_5m):default_zero(${sum('status_5xx', 300)}) / clamp_min(${sum('requests', 300)}, 600) * 100 > 2`,
+    });
+    expect(m['production-hotel-no-traffic']).toMatchObject({ priority: 2, notifyNoData: true, query: `sum(last_15m):${sum('requests', 300)} < 1` });
+    expect(m['production-hotel-hit-ratio'].query).toBe(`avg(last_30m):${sum('hits', 1800)} / (${sum('hits', 1800)} + default_zero(${sum('miss', 1800)})) * 100 < 70`);
+    expect(m['production-hotel-origin-latency'].query).toBe(`avg(last_15m):${sum('miss_time', 900)} / ${sum('miss', 900)} > 3`);
   });
 
   it('watches mail: oldest message, dead letters, worker errors and throttles, SES reputation well below AWS review', () => {
