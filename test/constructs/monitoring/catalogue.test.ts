@@ -80,3 +80,72 @@ describe('monitor catalogue', () => {
     expect(t.aurora).toEqual(DEFAULT_THRESHOLDS.aurora);
   });
 });
+
+/**
+ * The unit each metric is reported in, from the vendor's metric list, and the unit the
+ * monitor's threshold is therefore in. Sources: Datadog's integration metric lists
+ * (docs.datadoghq.com/integrations/amazon_elb, amazon_rds, amazon_elasticbeanstalk,
+ * amazon_sqs, amazon_lambda, amazon_ses, amazon_ec2; sqlserver and fastly metadata.csv in
+ * DataDog/integrations-core) and CloudWatch's metric docs for the same metrics.
+ */
+const UNITS: Record<string, { documented: string; threshold: string }> = {
+  'aws.elasticbeanstalk.environment_health': { documented: 'status code 0/1/5/10/15/20/25', threshold: 'enhanced health status code (0 OK, 15 Warning, 20 Degraded, 25 Severe)' },
+  'aws.applicationelb.httpcode_target_5xx': { documented: 'count of responses', threshold: 'percent' },
+  'aws.applicationelb.target_response_time.p95': { documented: 'seconds', threshold: 'seconds' },
+  'aws.ec2.cpuutilization': { documented: 'percent, one series per instance (counted)', threshold: 'instances' },
+  'aws.rds.cpuutilization': { documented: 'percent', threshold: 'percent' },
+  'aws.rds.freeable_memory': { documented: 'bytes', threshold: 'bytes' },
+  'aws.rds.aurora_replica_lag': { documented: 'milliseconds', threshold: 'milliseconds' },
+  'aws.rds.database_connections': { documented: 'connections', threshold: 'connections' },
+  // CloudWatch Deadlocks: "The average number of deadlocks in the database per second" (Count/Second).
+  'aws.rds.deadlocks': { documented: 'deadlocks per second (average)', threshold: 'deadlocks per 10 minutes' },
+  'aws.rds.free_storage_space': { documented: 'bytes', threshold: 'bytes' },
+  'sqlserver.ao.ag_sync_health': { documented: '0 not healthy, 1 partially healthy, 2 healthy', threshold: 'synchronization health (0 not healthy, 1 partially healthy, 2 healthy)' },
+  'sqlserver.ao.replica_sync_state': { documented: '0 not synchronizing, 1 synchronizing, 2 synchronized', threshold: 'synchronization state (0 not synchronizing, 1 synchronizing, 2 synchronized)' },
+  'sqlserver.ao.secondary_lag_seconds': { documented: 'second', threshold: 'seconds' },
+  'fastly.status_5xx': { documented: 'response per minute (gauge)', threshold: 'percent' },
+  'fastly.requests': { documented: 'request per minute (gauge)', threshold: 'requests in 15 minutes' },
+  'fastly.hits': { documented: 'request (gauge)', threshold: 'percent' },
+  'fastly.miss_time': { documented: 'second (total per interval)', threshold: 'seconds' },
+  'aws.sqs.approximate_age_of_oldest_message': { documented: 'seconds', threshold: 'seconds' },
+  'aws.sqs.approximate_number_of_messages_visible': { documented: 'messages', threshold: 'messages' },
+  'aws.lambda.errors': { documented: 'count', threshold: 'errors in 15 minutes' },
+  'aws.lambda.throttles': { documented: 'count', threshold: 'throttles in 15 minutes' },
+  'aws.ses.reputation_bounce_rate': { documented: 'fraction', threshold: 'fraction' },
+  'aws.ses.reputation_complaint_rate': { documented: 'fraction', threshold: 'fraction' },
+};
+
+describe('threshold units', () => {
+  const t = DEFAULT_THRESHOLDS;
+  const all: MonitorSpec[] = [
+    ...beanstalkMonitors({ environmentName: 'web', maxInstances: 4 }, t.beanstalk),
+    ...auroraMonitors({ clusterIdentifier: 'orders', engine: 'aurora-mysql' }, t.aurora),
+    ...sqlServerMonitors({ name: 'core', mode: 'rds', allocatedStorageGb: 100 }, t.sqlServer),
+    ...sqlServerMonitors({ name: 'ag', mode: 'ec2-always-on' }, t.sqlServer),
+    ...fastlyMonitors({ serviceName: 'web' }, t.fastly),
+    ...mailMonitors({ name: 'm', queueName: 'q', deadLetterQueueName: 'd', workerFunctionName: 'w', sesConfigurationSet: 's', sesEventsQueueName: 'e', sesEventsDeadLetterQueueName: 'ed' }, t.mail),
+  ];
+  const firstMetric = (q: string) => /((?:aws|fastly|sqlserver)\.[a-z0-9_.]+?)(?:\{|\.rollup)/.exec(q)![1];
+
+  it.each(all.map((m) => [m.key, m] as const))('%s: the threshold unit follows from the documented metric unit', (_key, m) => {
+    const unit = UNITS[firstMetric(m.query)];
+    expect(unit).toBeDefined(); // a new metric needs its documented unit in UNITS
+    expect(m.unit).toBe(unit.threshold);
+  });
+
+  it('counts deadlocks in 10 minutes from the per-second average: 6 deadlocks in 10 minutes fire a threshold of 5', () => {
+    const m = auroraMonitors({ clusterIdentifier: 'orders', engine: 'aurora-mysql' }, t.aurora).find((s) => s.key === 'orders-deadlocks')!;
+    const perSecond = 6 / 600; // what CloudWatch reports for every 1-minute point
+    // The query's arithmetic: the window's average per-second value times its factor.
+    const factor = Number(/\* (\d+) >/.exec(m.query)![1]);
+    expect(perSecond * factor).toBeGreaterThan(m.critical);
+    // Summing the ten 1-minute points (the old query) sees 0.1 deadlock: it could never fire.
+    expect(perSecond * 10).toBeLessThan(m.critical);
+  });
+
+  it('keeps percent thresholds on a 0-100 scale and fractions on 0-1', () => {
+    // A percent threshold compares either a metric documented in percent or a ratio times 100.
+    for (const m of all.filter((s) => s.unit === 'percent')) expect(UNITS[firstMetric(m.query)].documented === 'percent' || /\* 100 [<>]/.test(m.query)).toBe(true);
+    for (const m of all.filter((s) => s.unit === 'fraction')) expect(m.critical).toBeLessThan(1);
+  });
+});
