@@ -57,8 +57,13 @@ export const DATADOG_WRITE_ACTIONS_LEFT_OUT: readonly string[] = [
 
 const READ_ACTIONS = DATADOG_STANDARD_ACTIONS.filter((a) => !DATADOG_WRITE_ACTIONS_LEFT_OUT.includes(a));
 
-/** CloudWatch namespaces collected: only what the constructs create, to keep the bill down. */
-const NAMESPACES = ['AWS/ApplicationELB', 'AWS/ElasticBeanstalk', 'AWS/AutoScaling', 'AWS/EC2', 'AWS/EBS', 'AWS/RDS', 'AWS/SQS', 'AWS/Lambda', 'AWS/SES', 'AWS/DynamoDB', 'AWS/FSx', 'AWS/NATGateway'];
+/**
+ * CloudWatch namespaces collected: only what the constructs create, to keep the bill down.
+ * No AWS/AutoScaling: Beanstalk's Auto Scaling groups publish no group metrics (collection
+ * is off, and the aws:autoscaling:asg options have no setting for it:
+ * docs.aws.amazon.com/elasticbeanstalk/latest/dg/command-options-general.html), so it would be empty.
+ */
+const NAMESPACES = ['AWS/ApplicationELB', 'AWS/ElasticBeanstalk', 'AWS/EC2', 'AWS/EBS', 'AWS/RDS', 'AWS/SQS', 'AWS/Lambda', 'AWS/SES', 'AWS/DynamoDB', 'AWS/FSx', 'AWS/NATGateway'];
 
 export interface DatadogAwsIntegrationProps {
   readonly accountId: string;

@@ -101,8 +101,8 @@ export function beanstalkMonitors(env: BeanstalkTarget, t: MonitorThresholds['be
       key: `${name}-at-max`,
       title: `${name}: running at its instance ceiling (${env.maxInstances})`,
       type: 'query alert',
-      // Beanstalk creates the Auto Scaling group and offers no option to enable its group
-      // metrics (aws.autoscaling.group_* stay empty), so count the environment's instances
+      // Beanstalk creates the Auto Scaling group and its options (aws:autoscaling:asg) cannot
+      // enable group metrics (aws.autoscaling.group_* stay empty), so count the environment's instances
       // that report EC2 metrics instead: Beanstalk tags its instances with the environment
       // name, and Datadog puts EC2 tags on aws.ec2.* (ec2:DescribeInstances is in its policy).
       query: `min(last_30m):count_not_null(avg:aws.ec2.cpuutilization${scope} by {instance_id}) >= ${env.maxInstances}`,

@@ -27,8 +27,12 @@ export interface DatadogFastlyIntegrationProps {
   readonly tags?: readonly string[];
 }
 
-/** Datadog's tag normalization, which the provider's `tags` validator requires (lower-case, no spaces). */
-const NORMALIZED_TAG = /^[a-z][a-z0-9_:./-]*$/;
+/**
+ * A tag Datadog's normalization leaves unchanged, which the provider's `tags` validator
+ * requires (validators.TagsSetIsNormalized, utils.NormalizeTag): starts with a-z or `:`,
+ * then a-z, 0-9, `:`, `.`, `/`, `-`, and single underscores between them; at most 200 characters.
+ */
+const NORMALIZED_TAG = /^(?=.{1,200}$)[a-z:](?:[a-z0-9:./-]|_(?=[a-z0-9:./-]))*$/;
 
 /**
  * Registers Fastly services with Datadog's Fastly integration: Datadog collects `fastly.*`
@@ -51,7 +55,7 @@ export class DatadogFastlyIntegration extends Construct {
       ...props.services.flatMap((s, i) =>
         tagsFor(s.name)
           .filter((t) => !NORMALIZED_TAG.test(t))
-          .map((t): Rule => [true, `services[${i}] tag`, t, 'a normalized Datadog tag: lower-case, starting with a letter, no spaces']),
+          .map((t): Rule => [true, `services[${i}] tag`, t, 'a normalized Datadog tag: lower-case a-z, 0-9, `:`, `.`, `/`, `-` and single `_`, starting with a letter or `:`']),
       ),
     ]);
 

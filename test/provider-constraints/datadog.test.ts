@@ -59,8 +59,23 @@ function awsAccountProblems(r: TerraformJson): string[] {
   return out;
 }
 
-/** Datadog's tag normalization (datadog/internal/utils NormalizeTag, used by validators/tags_set_is_nomalized.go): lower-case, no spaces. */
-const normalizedTag = (t: string) => t === t.toLowerCase() && !/\s/.test(t) && /^[a-z]/.test(t);
+/**
+ * datadog/internal/validators/tags_set_is_nomalized.go refuses a tag that
+ * datadog/internal/utils/tags.go NormalizeTag would change. For ASCII tags NormalizeTag keeps
+ * a tag of at most 200 characters that starts with a-z or ':', continues with a-z, 0-9,
+ * ':', '.', '/', '-', and has an underscore only before one of those.
+ */
+function normalizedTag(t: string): boolean {
+  const valid = (c: string) => /[a-z0-9:./-]/.test(c);
+  if (t.length === 0) return true;
+  if (t.length > 200 || !/[a-z:]/.test(t[0])) return false;
+  for (let i = 1; i < t.length; i++) {
+    if (valid(t[i])) continue;
+    if (t[i] === '_' && i + 1 < t.length && valid(t[i + 1])) i++;
+    else return false;
+  }
+  return true;
+}
 
 /**
  * datadog/fwprovider/resource_datadog_integration_fastly_account.go: `name` and `api_key`
@@ -180,6 +195,26 @@ describe(`Datadog resources the accounts synthesize meet ${SOURCE}'s validators`
   );
 });
 
+/** The CloudWatch namespace behind each Datadog AWS metric prefix (Datadog's AWS integration docs). */
+const NAMESPACE_OF: Record<string, string> = {
+  applicationelb: 'AWS/ApplicationELB', elasticbeanstalk: 'AWS/ElasticBeanstalk', ec2: 'AWS/EC2', rds: 'AWS/RDS', sqs: 'AWS/SQS', lambda: 'AWS/Lambda', ses: 'AWS/SES', autoscaling: 'AWS/AutoScaling',
+};
+
+describe('only metrics that will exist', () => {
+  it.each(stacks.map((s) => [s.account.name, s.json] as const))('%s: every AWS metric a monitor or SLO reads is in a namespace the integration collects', (_name, json) => {
+    const collected: string[] = Object.values(resourcesOf(json, 'datadog_integration_aws_account'))[0].metrics_config.namespace_filters.include_only;
+    const queries = [
+      ...Object.values(resourcesOf(json, 'datadog_monitor')).map((m) => m.query as string),
+      ...Object.values(resourcesOf(json, 'datadog_service_level_objective')).map((s) => JSON.stringify(s.query ?? s.sli_specification)),
+    ];
+    const prefixes = [...new Set(queries.flatMap((q) => [...q.matchAll(/\baws\.([a-z0-9]+)\./g)].map((m) => m[1])))];
+    expect(prefixes.length).toBeGreaterThan(3);
+    for (const p of prefixes) expect(collected).toContain(NAMESPACE_OF[p] ?? `a known namespace for aws.${p}`);
+    // Beanstalk's Auto Scaling groups publish no group metrics: nothing may read them.
+    expect(queries.filter((q) => q.includes('aws.autoscaling.'))).toEqual([]);
+  });
+});
+
 describe('the rules catch what they describe', () => {
   const aws = () => {
     const json = synthConstructs((stack) => new DatadogAwsIntegration(stack, 'dd', { accountId: '111111111111', region: 'ap-northeast-1', site: 'ap1.datadoghq.com' }));
@@ -210,6 +245,8 @@ describe('the rules catch what they describe', () => {
     const json = build(variable(true));
     Object.values(resourcesOf(json, 'datadog_integration_fastly_service'))[0].tags.push('Env:Prod');
     expect(fastlyProblems(json)).toEqual([expect.stringContaining('tag Env:Prod is not normalized')]);
+    expect(['env:prod', 'a_b', 'service:production-hotel'].every(normalizedTag)).toBe(true);
+    expect(['a__b', 'a_', '1abc', 'a b'].some(normalizedTag)).toBe(false);
   });
 
   it('DatadogFastlyIntegration refuses unnormalized tags itself, naming the tag', () => {
