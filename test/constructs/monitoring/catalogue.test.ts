@@ -149,3 +149,21 @@ describe('threshold units', () => {
     for (const m of all.filter((s) => s.unit === 'fraction')) expect(m.critical).toBeLessThan(1);
   });
 });
+
+describe('P1 minimum-traffic guard', () => {
+  const m = fastlyMonitors({ serviceName: 'web' }, DEFAULT_THRESHOLDS.fastly).find((s) => s.key === 'web-5xx')!;
+  // The query's arithmetic for one 5-minute bucket: errors / clamp_min(requests, floor) * 100.
+  const floor = Number(/clamp_min\(.*, (\d+)\)/.exec(m.query)![1]);
+  const evaluate = (errors: number, requests: number) => (errors / Math.max(requests, floor)) * 100;
+
+  it('pages at P1 with a request floor equal to fastly.minimumRequests', () => {
+    expect(m.priority).toBe(1);
+    expect(floor).toBe(DEFAULT_THRESHOLDS.fastly.minimumRequests);
+  });
+
+  it('does not page for 6 errors in 20 requests at night, and pages for 30 in 1000', () => {
+    expect(evaluate(6, 20)).toBeLessThan(m.critical);
+    expect((6 / 20) * 100).toBeGreaterThan(m.critical); // what the unguarded ratio would say
+    expect(evaluate(30, 1000)).toBeGreaterThan(m.critical);
+  });
+});
