@@ -181,6 +181,20 @@ describe(`Datadog resources the accounts synthesize meet ${SOURCE}'s validators`
     for (const type of ['datadog_integration_aws_account', 'datadog_monitor', 'datadog_dashboard_json']) expect(Object.keys(resourcesOf(json, type)).length).toBeGreaterThan(0);
   });
 
+  // datadog/fwprovider/resource_datadog_integration_aws_external_id.go: only a computed `id`;
+  // docs/resources/integration_aws_external_id.md: a new external id expires unless an AWS
+  // account integration uses it within 48 hours, so it is used in the same apply.
+  it.each(stacks.map((s) => [s.account.name, s.json] as const))('%s: the external id is used by the account integration and the role trust of the same stack', (_name, json) => {
+    const ids = Object.keys(resourcesOf(json, 'datadog_integration_aws_external_id'));
+    expect(ids).toHaveLength(1);
+    expect(Object.keys(Object.values(resourcesOf(json, 'datadog_integration_aws_external_id'))[0]).filter((k) => k !== '//')).toEqual([]);
+    const ref = `\${datadog_integration_aws_external_id.${ids[0]}.id}`;
+    const account = Object.values(resourcesOf(json, 'datadog_integration_aws_account'))[0];
+    expect(account.auth_config.aws_auth_config_role.external_id).toBe(ref);
+    const trusts = Object.values(resourcesOf(json, 'aws_iam_role')).map((r) => r.assume_role_policy as string).filter((p) => p.includes(ref));
+    expect(trusts).toHaveLength(1);
+  });
+
   it.each(stacks.filter((s) => s.account.cdn.length > 0).map((s) => [s.account.name, s] as const))(
     '%s: registers every fastly_service_vcl of the stack with the Fastly integration, by the resource\'s id',
     (_name, { account, json }) => {
