@@ -110,7 +110,7 @@ function monitorProblems(id: string, m: TerraformJson): string[] {
   const out: string[] = [];
   for (const f of ['name', 'message', 'query', 'type']) if (!set(m[f])) out.push(`${id}: ${f} missing`);
   if (!MONITOR_TYPES.includes(m.type)) out.push(`${id}: type ${m.type}`);
-  if (set(m.priority) && !/^[1-5]$/.test(m.priority)) out.push(`${id}: priority ${m.priority}`);
+  if (set(m.priority) && !/^[1-5]$/.test(String(m.priority))) out.push(`${id}: priority ${m.priority}`);
   const thresholds = block(m.monitor_thresholds) ?? {};
   for (const [k, v] of Object.entries(thresholds)) if (set(v) && !(typeof v === 'string' && Number.isFinite(Number(v)))) out.push(`${id}: monitor_thresholds.${k} ${v} is not a float string`);
   for (const s of m.renotify_statuses ?? []) if (!['alert', 'warn', 'no data'].includes(s)) out.push(`${id}: renotify_statuses ${s}`);
