@@ -104,8 +104,9 @@ export function beanstalkMonitors(env: BeanstalkTarget, t: MonitorThresholds['be
       // Beanstalk creates the Auto Scaling group and its options (aws:autoscaling:asg) cannot
       // enable group metrics (aws.autoscaling.group_* stay empty), so count the environment's instances
       // that report EC2 metrics instead: Beanstalk tags its instances with the environment
-      // name, and Datadog puts EC2 tags on aws.ec2.* (ec2:DescribeInstances is in its policy).
-      query: `min(last_30m):count_not_null(avg:aws.ec2.cpuutilization${scope} by {instance_id}) >= ${env.maxInstances}`,
+      // name, and Datadog puts EC2 tags on aws.ec2.* (ec2:DescribeInstances is in its policy);
+      // each instance is a Datadog host, so one series per `host` is one instance.
+      query: `min(last_30m):count_not_null(avg:aws.ec2.cpuutilization${scope} by {host}) >= ${env.maxInstances}`,
       critical: env.maxInstances,
       unit: 'instances',
       priority: 3,

@@ -18,7 +18,7 @@ describe('monitor catalogue', () => {
     );
     expect(m['web-prod-5xx'].notifyNoData).toBe(false);
     expect(m['web-prod-latency'].query).toBe('avg(last_15m):avg:aws.applicationelb.target_response_time.p95{elasticbeanstalk:environment-name:web-prod} > 2');
-    expect(m['web-prod-at-max'].query).toBe('min(last_30m):count_not_null(avg:aws.ec2.cpuutilization{elasticbeanstalk:environment-name:web-prod} by {instance_id}) >= 12');
+    expect(m['web-prod-at-max'].query).toBe('min(last_30m):count_not_null(avg:aws.ec2.cpuutilization{elasticbeanstalk:environment-name:web-prod} by {host}) >= 12');
     for (const s of Object.values(m)) expect(s.evaluationDelaySeconds).toBe(900);
   });
 
