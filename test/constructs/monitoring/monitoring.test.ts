@@ -190,6 +190,10 @@ describe('DatadogAwsIntegration', () => {
     expect(actions.every((a) => /:(Get|List|Describe|BatchGet|LookupEvents|FilterLogEvents|TestMetricFilter|ViewBudget|GET)/.test(a))).toBe(true);
   });
 
+  it('keeps the inline policy under IAM\'s 10,240-character limit for a role\'s inline policies (IAM quotas, docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html)', () => {
+    expect(onlyResource(json, 'aws_iam_role_policy').policy.replace(/\s/g, '').length).toBeLessThan(10240);
+  });
+
   it('registers the account for its region with the role', () => {
     expect(onlyResource(json, 'datadog_integration_aws_account')).toMatchObject({
       aws_account_id: '111111111111', aws_partition: 'aws', aws_regions: { include_only: ['ap-northeast-1'] },
