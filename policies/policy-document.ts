@@ -86,3 +86,13 @@ export function hasWildcardPrincipal(s: Statement): boolean {
 
 /** Whether the statement has at least one condition key. */
 export const hasCondition = (s: Statement): boolean => Object.values(s.condition).some((keys) => Object.keys(keys).length > 0);
+
+/**
+ * Condition keys that narrow a "*" principal to known accounts, resources, organizations or
+ * networks (what checkov's policyuniverse / cloudsplaining treat as not internet-accessible).
+ * `aws:SecureTransport` is not one: it restricts how, not who.
+ */
+const RESTRICTING_KEYS = /^(aws:(SourceArn|SourceAccount|SourceOwner|PrincipalOrgID|PrincipalOrgPaths|PrincipalAccount|PrincipalArn|SourceVpc|SourceVpce|SourceIp|SourceOrgID|ResourceAccount)|kms:(CallerAccount|ViaService)|sts:ExternalId)$/i;
+
+/** Whether a condition of the statement names who or where: an account, ARN, organization or network. */
+export const hasRestrictingCondition = (s: Statement): boolean => Object.values(s.condition).some((keys) => Object.keys(keys).some((k) => RESTRICTING_KEYS.test(k)));

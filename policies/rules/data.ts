@@ -1,4 +1,4 @@
-import { hasCondition, hasWildcardPrincipal, statementsOf } from '../policy-document';
+import { hasRestrictingCondition, hasWildcardPrincipal, statementsOf } from '../policy-document';
 import { Json, PolicyRule, SynthResource, SynthStack, attr, filled, refersTo, resourcesOf, verdict } from '../rule';
 
 /** Storage, backups and data-at-rest rules: databases, volumes, buckets, queues, tables, logs. */
@@ -263,18 +263,18 @@ export const dataRules: PolicyRule[] = [
   {
     id: 'RESOURCE-POLICY-NOT-PUBLIC',
     pack: 'baseline',
-    info: 'SQS, SNS, KMS key and S3 bucket policies allow the "*" principal only under a condition.',
+    info: 'SQS, SNS, KMS key and S3 bucket policies allow the "*" principal only under a condition naming an account, ARN, organization or network.',
     explanation: 'A resource policy allowing "*" without a condition lets any AWS account read, send to, or use the resource.',
     fix: 'Name the service or account in Principal, or add a condition (aws:SourceArn, aws:SourceAccount, aws:PrincipalOrgID).',
     checkov: 'CKV_AWS_33 / CKV_AWS_168 / CKV_AWS_169 / CKV_AWS_387',
-    partly: 'CKV_AWS_70: a "*" principal under a condition is accepted',
+    partly: 'CKV_AWS_70: a "*" principal under such a condition is accepted',
     resourceTypes: ['aws_sqs_queue_policy', 'aws_sqs_queue', 'aws_sns_topic_policy', 'aws_sns_topic', 'aws_kms_key', 'aws_kms_key_policy', 'aws_s3_bucket_policy'],
     check: (r, stack) => {
       const policy = r.attributes.policy;
       if (policy === undefined || policy === null) return 'not-applicable';
       const statements = statementsOf(policy, stack);
       if (statements === undefined) return 'not-applicable';
-      return verdict(!statements.some((s) => s.effect === 'Allow' && hasWildcardPrincipal(s) && !hasCondition(s)));
+      return verdict(!statements.some((s) => s.effect === 'Allow' && hasWildcardPrincipal(s) && !hasRestrictingCondition(s)));
     },
   },
   {

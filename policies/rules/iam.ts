@@ -1,4 +1,4 @@
-import { Statement, actionMatches, hasCondition, hasWildcardPrincipal, statementsOf } from '../policy-document';
+import { Statement, actionMatches, hasCondition, hasRestrictingCondition, hasWildcardPrincipal, statementsOf } from '../policy-document';
 import { PolicyRule, SynthResource, SynthStack, Verdict, attr, verdict } from '../rule';
 
 /** IAM: identity policies, managed-policy attachments and role trust policies. */
@@ -97,14 +97,14 @@ export const iamRules: PolicyRule[] = [
   {
     id: 'IAM-TRUST-NOT-PUBLIC',
     pack: 'baseline',
-    info: 'No role trust policy allows the "*" principal without a condition.',
+    info: 'No role trust policy allows the "*" principal, unless a condition names the accounts, organization or roles (aws:PrincipalOrgID, ...).',
     explanation: 'A role anyone can assume hands its permissions to every AWS account in the world.',
     fix: 'Name the service, account or role that assumes it (Principal), or restrict with a condition such as aws:PrincipalOrgID.',
-    checkov: 'CKV_AWS_60',
+    partly: 'CKV_AWS_60: a "*" principal restricted by aws:PrincipalOrgID or a similar condition is accepted; checkov fails any "*"',
     resourceTypes: ['aws_iam_role'],
     check: (r, stack) => {
       const allows = trustAllows(r, stack);
-      return allows === undefined ? 'not-applicable' : verdict(!allows.some((s) => hasWildcardPrincipal(s) && !hasCondition(s)));
+      return allows === undefined ? 'not-applicable' : verdict(!allows.some((s) => hasWildcardPrincipal(s) && !hasRestrictingCondition(s)));
     },
   },
   {
