@@ -135,9 +135,9 @@ export class Network extends Construct {
             tags: { Name: `${id}-${tier}-${zone}`, Tier: tier },
           }),
       );
-    const publicSubnets = subnetsOf('public', 0);
-    const privateSubnets = subnetsOf('private', 4);
-    const isolatedSubnets = subnetsOf('isolated', 8);
+    const publicSubnets = subnetsOf('public', SUBNET_SLOTS.public);
+    const privateSubnets = subnetsOf('private', SUBNET_SLOTS.private);
+    const isolatedSubnets = subnetsOf('isolated', SUBNET_SLOTS.isolated);
     const refs = (subnets: Subnet[]) => subnets.map((s, i) => ({ id: s.id, availabilityZone: zones[i] }));
     this.publicSubnets = refs(publicSubnets);
     this.privateSubnets = refs(privateSubnets);
@@ -191,6 +191,12 @@ export class Network extends Construct {
     });
   }
 }
+
+/**
+ * Where each tier's subnets start: the `slot + zone index`-th /+4 block of the VPC range.
+ * Exported so the account loader can tell which subnet a fixed IP address falls into.
+ */
+export const SUBNET_SLOTS = { public: 0, private: 4, isolated: 8 } as const;
 
 /** Parses "a.b.c.d/n"; undefined when it is not a valid IPv4 CIDR with its host bits clear. */
 export function parseCidr(cidr: string): { base: number; prefix: number } | undefined {
