@@ -571,7 +571,11 @@ export function formatProblem(p: AccountProblem): string {
 }
 
 export class AccountConfigError extends UserError {
-  constructor(public readonly problems: readonly AccountProblem[]) {
+  constructor(
+    public readonly problems: readonly AccountProblem[],
+    /** The accounts with no problem, so their stacks can still be checked in the same run. @default [] */
+    public readonly validAccounts: readonly AccountConfig[] = [],
+  ) {
     super(
       `${problems.length} problem${problems.length === 1 ? '' : 's'} in account config:\n` +
         problems.map((p) => `  ${formatProblem(p)}`).join('\n'),
@@ -606,7 +610,7 @@ export function resolveAccounts(sources: readonly AccountSource[], defaults: unk
     if (config) resolved.push(config);
   }
   problems.push(...duplicates(resolved, 'name'), ...duplicates(resolved, 'accountId'), ...crossAccountProblems(resolved));
-  if (problems.length > 0) throw new AccountConfigError(problems);
+  if (problems.length > 0) throw new AccountConfigError(problems, resolved.filter((a) => !problems.some((p) => p.account === a.name)));
   return resolved;
 }
 

@@ -1,12 +1,13 @@
-import { existsSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { App } from 'cdktf';
-import { AccountConfig, AccountSource } from '../accounts/schema';
+import { AccountConfig, AccountConfigError, AccountSource } from '../accounts/schema';
 import { loadAccounts } from '../accounts';
 import { UserError } from '../constructs/core/validation';
 import { PolicyViolationError, SuppressedFinding } from '../policies/engine';
 import { SecretFoundError, scanDirectory } from '../policies/secret-scan';
 import { AccountStack } from './account-stack';
+import { OutputDir } from './output-dir';
 
 export interface SynthesizeOptions {
   /** The accounts to synthesize. @default - every account in `accounts/index.ts` */
@@ -34,21 +35,56 @@ export interface SynthesizeResult {
   readonly stacks: readonly StackInventory[];
 }
 
+/** Everything that stops a run, from every account: config problems, construct refusals, policy violations. */
+export class SynthesisRefusedError extends UserError {
+  constructor(public readonly errors: readonly UserError[]) {
+    super(errors.map((e) => e.message).join('\n\n'));
+    this.name = 'SynthesisRefusedError';
+  }
+}
+
 /**
  * Validates every account, builds one stack per account and synthesizes them.
  *
- * Nothing is half-written: the stacks are synthesized into a sibling directory, which
- * replaces `outdir` only when everything succeeded. Any failure (bad config, a construct
- * refusing its props, a policy violation) throws and leaves the previous `outdir` as it was.
+ * Every problem of every account is reported in one run: config problems (fields, rules,
+ * across accounts), then for each account whose config is valid its construct refusals,
+ * and the policy violations of the stacks that were built. Nothing is written unless all
+ * accounts pass.
+ *
+ * Nothing is half-written: stacks are synthesized into a new generation directory that
+ * `outdir` (a link) is switched to with one rename, under a lock (see {@link OutputDir}).
+ * Any refusal leaves `outdir` byte for byte as it was.
  */
 export function synthesizeAccounts(options: SynthesizeOptions = {}): SynthesizeResult {
-  const outdir = resolve(options.outdir ?? 'cdktf.out');
-  const accounts = loadAccounts(options.sources); // throws before anything is built
-  const staging = `${outdir}.next-${process.pid}`;
-  rmSync(staging, { recursive: true, force: true });
+  const output = new OutputDir(resolve(options.outdir ?? 'cdktf.out'));
+  const errors: UserError[] = [];
+  let accounts: readonly AccountConfig[];
   try {
-    const app = new App({ outdir: staging });
-    const built = accounts.map((account) => new AccountStack(app, { account, commitId: options.commitId }));
+    accounts = loadAccounts(options.sources);
+  } catch (error) {
+    if (!(error instanceof AccountConfigError)) throw error;
+    errors.push(error);
+    accounts = error.validAccounts;
+  }
+  return output.replace((dir) => {
+    const app = new App({ outdir: dir });
+    // A stack whose construct refused its props is taken out of the app, so the other
+    // accounts still build and get checked in the same run.
+    const built: AccountStack[] = [];
+    for (const account of accounts) {
+      try {
+        built.push(new AccountStack(app, { account, commitId: options.commitId }));
+      } catch (error) {
+        if (!(error instanceof UserError)) throw error;
+        errors.push(error);
+        app.node.tryRemoveChild(account.name);
+      }
+    }
+    if (errors.length > 0) {
+      const violations = built.flatMap((s) => (s.policy.report ?? s.policy.run()).violations);
+      if (violations.length > 0) errors.push(new PolicyViolationError(violations));
+      throw errors.length === 1 ? errors[0] : new SynthesisRefusedError(errors);
+    }
     try {
       app.synth(); // runs the policy packs (a validation on every stack) before writing
     } catch (error) {
@@ -57,14 +93,11 @@ export function synthesizeAccounts(options: SynthesizeOptions = {}): SynthesizeR
       if (violations.length > 0) throw new PolicyViolationError(violations);
       throw error;
     }
-    const secrets = scanDirectory(staging);
+    const secrets = scanDirectory(dir);
     if (secrets.length > 0) throw new SecretFoundError(secrets);
-    const stacks = built.map((s) => inventory(s, join(staging, 'stacks', s.account.name, 'cdk.tf.json')));
-    swapInto(staging, outdir);
-    return { outdir, stacks };
-  } finally {
-    rmSync(staging, { recursive: true, force: true });
-  }
+    const stacks = built.map((s) => inventory(s, join(dir, 'stacks', s.account.name, 'cdk.tf.json')));
+    return { outdir: output.path, stacks };
+  });
 }
 
 function inventory(stack: AccountStack, file: string): StackInventory {
@@ -76,14 +109,6 @@ function inventory(stack: AccountStack, file: string): StackInventory {
     .sort(([a], [b]) => a.localeCompare(b));
   const totalResources = resourcesByType.reduce((sum, [, n]) => sum + n, 0);
   return { account, resourcesByType, totalResources, suppressed: report.suppressed, policyChecks: report.checks };
-}
-
-/** Replaces `target` with `source` by two renames, so a reader never sees a half-written tree. */
-function swapInto(source: string, target: string): void {
-  const old = `${target}.old-${process.pid}`;
-  if (existsSync(target)) renameSync(target, old);
-  renameSync(source, target);
-  rmSync(old, { recursive: true, force: true });
 }
 
 /** The inventory `npm start` prints: per stack, resources by type and in total. */
@@ -122,7 +147,8 @@ export function runMain(options: SynthesizeOptions = {}, out: Printer = console)
     out.log(`\nDone in ${(Number(process.hrtime.bigint() - started) / 1e9).toFixed(2)} s.`);
     return 0;
   } catch (error) {
-    
+    // True of every error synthesizeAccounts throws: the only step that changes the output
+    // is the final rename of the link, and nothing after it can throw.
     const text = error instanceof UserError ? error.message : error instanceof Error ? (error.stack ?? error.message) : String(error);
     out.error(`${text}\n\nNothing was written: ${options.outdir ?? 'cdktf.out'} is as it was.`);
     return 1;
