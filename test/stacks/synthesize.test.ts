@@ -1,11 +1,12 @@
-import { mkdtempSync, readFileSync, readdirSync, writeFileSync, mkdirSync, rmSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { accountSources } from '../../accounts';
 import { AccountSource, layer } from '../../accounts/schema';
 import { formatInventory, runMain, synthesizeAccounts } from '../../stacks/synthesize';
 
-/** An output directory that already holds a previous synth, marked by a sentinel file. */
+/** An output directory that already holds a previous synth (the plain-directory layout of earlier versions), marked by a sentinel file. */
 function previousOutput(): { outdir: string; sentinel: string } {
   const root = mkdtempSync(join(tmpdir(), 'synth-'));
   const outdir = join(root, 'cdktf.out');
@@ -15,14 +16,31 @@ function previousOutput(): { outdir: string; sentinel: string } {
   return { outdir, sentinel };
 }
 
+/** Every file under `dir` (following links) with its content: equal trees are byte-identical. */
+function tree(dir: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  const walk = (d: string, prefix: string) => {
+    for (const entry of readdirSync(d).sort()) {
+      const full = join(d, entry);
+      if (statSync(full).isDirectory()) walk(full, `${prefix}${entry}/`);
+      else out[`${prefix}${entry}`] = readFileSync(full, 'utf8');
+    }
+  };
+  walk(dir, '');
+  return out;
+}
+
 function capture() {
   const lines = { log: [] as string[], error: [] as string[] };
   return { lines, printer: { log: (t: string) => lines.log.push(t), error: (t: string) => lines.error.push(t) } };
 }
 
-const broken: AccountSource[] = accountSources.map((s) =>
-  s.folder === 'staging' ? { ...s, overrides: layer(s.overrides, { accountId: '123', regoin: 'x' }) } : s,
-);
+/** The accounts of accounts/index.ts with `changes` layered into the one in `folder`. */
+const changed = (folder: string, changes: Record<string, unknown>): AccountSource[] =>
+  accountSources.map((s) => (s.folder === folder ? { ...s, overrides: layer(s.overrides, changes) } : s));
+
+const folders = accountSources.map((s) => s.folder);
+const broken = changed(folders[1], { accountId: '123', regoin: 'x' });
 
 describe('synthesizeAccounts', () => {
   let outdir: string;
@@ -30,43 +48,143 @@ describe('synthesizeAccounts', () => {
   beforeEach(() => ({ outdir, sentinel } = previousOutput()));
   afterEach(() => rmSync(join(outdir, '..'), { recursive: true, force: true }));
 
-  it('replaces the previous output with one stack per account', () => {
+  it('replaces the previous output with one stack per account, behind a link to a generation directory', () => {
     const result = synthesizeAccounts({ outdir });
-    expect(result.stacks.map((s) => s.account.name)).toEqual(['production', 'staging', 'sandbox']);
-    expect(readdirSync(join(outdir, 'stacks')).sort()).toEqual(['production', 'sandbox', 'staging']);
-    expect(readdirSync(join(outdir, '..'))).toEqual(['cdktf.out']); // no temp dirs left behind
+    expect(result.stacks.map((s) => s.account.name)).toEqual(folders);
+    expect(readdirSync(join(outdir, 'stacks')).sort()).toEqual([...folders].sort());
+    expect(lstatSync(outdir).isSymbolicLink()).toBe(true);
+    // Only the link and the one generation it points at remain: no lock, no temporaries.
+    expect(readdirSync(join(outdir, '..')).sort()).toEqual(['cdktf.out', 'cdktf.out.generations']);
+    expect(readdirSync(`${outdir}.generations`)).toEqual([basename(readlinkSync(outdir))]);
   });
 
-  it('exits 1 on bad config, lists every problem and leaves the output untouched', () => {
+  it('exits 1 on bad config, lists every problem and leaves the output byte-identical', () => {
+    const before = tree(outdir);
     const { lines, printer } = capture();
     expect(runMain({ outdir, sources: broken }, printer)).toBe(1);
     const message = lines.error.join('\n');
-    expect(message).toContain('accounts/staging: accountId: got "123", expected a 12-digit AWS account id as a string');
-    expect(message).toContain('accounts/staging: regoin: got "x", expected no such key (did you mean "region"?)');
-    expect(message).toContain('is as it was');
+    expect(message).toContain(`accounts/${folders[1]}: accountId: got "123", expected a 12-digit AWS account id as a string`);
+    expect(message).toContain(`accounts/${folders[1]}: regoin: got "x", expected no such key (did you mean "region"?)`);
+    expect(message).toContain('Nothing was written');
+    expect(tree(outdir)).toEqual(before);
     expect(readFileSync(sentinel, 'utf8')).toBe('{"previous": true}');
-    expect(readdirSync(join(outdir, 'stacks'))).toEqual(['old']);
-    expect(readdirSync(join(outdir, '..'))).toEqual(['cdktf.out']);
   });
 
   it('exits 1 when a construct refuses its props, naming the construct, prop and value', () => {
-    const tooSmall = accountSources.map((s) =>
-      s.folder === 'staging'
-        ? { ...s, overrides: layer(s.overrides, { databases: { aurora: [{ name: 'restaurant', engine: 'aurora-postgresql', engineVersion: '16.6', serverlessV2: { minCapacity: 8, maxCapacity: 2 } }] } }) }
-        : s,
-    );
+    const tooSmall = changed('staging', { databases: { aurora: [{ name: 'restaurant', engine: 'aurora-postgresql', engineVersion: '16.6', serverlessV2: { minCapacity: 8, maxCapacity: 2 } }] } });
+    const before = tree(outdir);
     const { lines, printer } = capture();
     expect(runMain({ outdir, sources: tooSmall }, printer)).toBe(1);
     expect(lines.error.join('\n')).toContain('AuroraCluster staging/aurora-restaurant: serverlessV2.maxCapacity: got 2, expected at least serverlessV2.minCapacity (8)');
-    expect(readFileSync(sentinel, 'utf8')).toBe('{"previous": true}');
+    expect(tree(outdir)).toEqual(before);
   });
 
-  it('exits 0 and prints the inventory of every stack', () => {
+  it('reports config problems, construct refusals and cross-account problems of every account in one run', () => {
+    const sources = accountSources.map((s) => {
+      if (s.folder === 'staging') return { ...s, overrides: layer(s.overrides, { tags: { team: '' } }) }; // a field problem
+      if (s.folder === 'production') return { ...s, overrides: layer(s.overrides, { network: { flowLogRetentionDays: 2 } }) }; // a construct refusal
+      return { ...s, overrides: layer(s.overrides, { network: { cidrBlock: '10.10.0.0/16' } }) }; // overlaps production
+    });
+    const before = tree(outdir);
+    const { lines, printer } = capture();
+    expect(runMain({ outdir, sources }, printer)).toBe(1);
+    const message = lines.error.join('\n');
+    expect(message).toContain('accounts/staging: tags.team: got "", expected a non-empty string');
+    expect(message).toContain('accounts/sandbox: network.cidrBlock: got "10.10.0.0/16", expected a range that overlaps no other account\'s VPC (accounts/production has 10.10.0.0/16)');
+    expect(message).toContain('Network production/network: flowLogRetentionDays: got 2');
+    expect(tree(outdir)).toEqual(before);
+  });
+
+  it('exits 0 and prints the inventory of every stack, without claiming nothing was written', () => {
     const { lines, printer } = capture();
     expect(runMain({ outdir }, printer)).toBe(0);
     const text = lines.log.join('\n');
-    expect(text).toMatch(/^Synthesized 3 stacks, \d+ resources, into /);
-    for (const name of ['production', 'staging', 'sandbox']) expect(text).toMatch(new RegExp(`^${name}  \\(account \\d{12}`, 'm'));
+    expect(text).toMatch(/^Synthesized \d+ stacks, \d+ resources, into /);
+    for (const name of folders) expect(text).toMatch(new RegExp(`^${name}  \\(account \\d{12}`, 'm'));
+    expect([...lines.log, ...lines.error].join('\n')).not.toContain('Nothing was written');
+  });
+});
+
+describe('the output switch under a lock', () => {
+  // The smallest account keeps these runs fast; the switch does not depend on content.
+  const sources = accountSources.filter((s) => s.folder === 'sandbox');
+  let outdir: string;
+  beforeEach(() => {
+    outdir = join(mkdtempSync(join(tmpdir(), 'switch-')), 'cdktf.out');
+    synthesizeAccounts({ outdir, sources });
+  });
+  afterEach(() => {
+    jest.restoreAllMocks();
+    rmSync(join(outdir, '..'), { recursive: true, force: true });
+  });
+
+  it('refuses to run while another live run holds the lock, leaving the output byte-identical', () => {
+    const before = tree(outdir);
+    writeFileSync(join(`${outdir}.generations`, 'lock'), `${process.ppid}\n`); // a live process: jest's parent
+    const { lines, printer } = capture();
+    expect(runMain({ outdir, sources }, printer)).toBe(1);
+    expect(lines.error.join('\n')).toContain(`cdktf.out is being written by another run (pid ${process.ppid})`);
+    expect(tree(outdir)).toEqual(before);
+  });
+
+  it('takes over a stale lock whose process is gone, and removes leftovers of killed runs', () => {
+    const dead = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))']).stdout.toString(); // exited: its pid is free
+    writeFileSync(join(`${outdir}.generations`, 'lock'), `${dead}\n`);
+    mkdirSync(join(`${outdir}.generations`, 'building-4242', 'stacks'), { recursive: true });
+    mkdirSync(join(`${outdir}.generations`, 'g-1-4242'));
+    mkdirSync(`${outdir}.next-4242`);
+    mkdirSync(`${outdir}.old-4242`);
+    synthesizeAccounts({ outdir, sources });
+    expect(readdirSync(join(outdir, '..')).sort()).toEqual(['cdktf.out', 'cdktf.out.generations']);
+    expect(readdirSync(`${outdir}.generations`)).toEqual([basename(readlinkSync(outdir))]);
+  });
+
+  // A crash is simulated by throwing at the n-th change to the file system and refusing
+  // every later change (a killed process runs no cleanup). Every n up to the last change
+  // of a successful run is tried: the output must then be the old one or the new one,
+  // never missing or mixed, and the next run must succeed and leave no leftovers.
+  it('survives a crash at every step of a run: the output is always the old or the new one', () => {
+    const fs = jest.requireActual<typeof import('node:fs')>('node:fs');
+    const mutators = ['mkdirSync', 'writeFileSync', 'writeSync', 'openSync', 'renameSync', 'symlinkSync', 'rmSync'] as const;
+    const crashAt = (n: number | undefined): number => {
+      let count = 0;
+      let crashed = false;
+      for (const name of mutators) {
+        const original = fs[name] as (...args: unknown[]) => unknown;
+        jest.spyOn(fs, name).mockImplementation(((...args: unknown[]) => {
+          if (crashed || (n !== undefined && ++count === n)) {
+            crashed = true;
+            throw new Error('simulated crash');
+          }
+          if (n === undefined) count++;
+          return original(...args);
+        }) as never);
+      }
+      try {
+        synthesizeAccounts({ outdir, sources: changed('sandbox', { tags: { costCenter: 'CC-9999' } }).filter((s) => s.folder === 'sandbox') });
+      } catch (error) {
+        if (!crashed) throw error;
+      } finally {
+        jest.restoreAllMocks();
+      }
+      return count;
+    };
+    const old = tree(outdir);
+    const steps = crashAt(undefined);
+    const fresh = tree(outdir);
+    expect(fresh).not.toEqual(old);
+    synthesizeAccounts({ outdir, sources }); // back to the old output
+    const seen = new Set<string>();
+    for (let n = 1; n <= steps; n++) {
+      crashAt(n);
+      const after = tree(outdir);
+      expect([old, fresh]).toContainEqual(after);
+      seen.add(JSON.stringify(after) === JSON.stringify(old) ? 'old' : 'new');
+      synthesizeAccounts({ outdir, sources }); // the next run recovers and cleans up
+      expect(tree(outdir)).toEqual(old);
+      expect(readdirSync(`${outdir}.generations`)).toEqual([basename(readlinkSync(outdir))]);
+    }
+    expect([...seen].sort()).toEqual(['new', 'old']); // crashes both before and after the switch were tried
   });
 });
 
