@@ -5,6 +5,7 @@
  * Hand-written rather than a schema library so that every message has exactly the shape
  * `<field.path>: got <value>, expected <what>` that the account loader prints.
  */
+import { isSecretPath } from '../constructs/core/validation';
 import { looksLikeSecret } from '../policies/secret-scan';
 
 /** One thing wrong with a config value. */
@@ -26,9 +27,6 @@ export interface Schema<T> {
   check(value: unknown, path: string, problems: Problem[]): T | undefined;
 }
 
-// Field names whose values must never be echoed back in an error message. Any segment of
-// the path counts: every entry of a `secrets` map is a secret's field, whatever its key.
-const SECRET_FIELD = /(password|secret|token|api_?key|private_?key|credential)/i;
 
 /**
  * Formats a value for an error message. Never prints the value of a secret-looking field
@@ -37,7 +35,7 @@ const SECRET_FIELD = /(password|secret|token|api_?key|private_?key|credential)/i
  */
 export function show(value: unknown, path = ''): string {
   if (value === undefined) return 'nothing';
-  if (path.split(/[.[\]]/).some((segment) => SECRET_FIELD.test(segment))) return '<redacted>';
+  if (isSecretPath(path)) return '<redacted>';
   if (typeof value === 'string' && looksLikeSecret(value)) return '<redacted: looks like a credential>';
   if (typeof value === 'string') return JSON.stringify(value);
   if (Array.isArray(value)) return `an array of ${value.length}`;

@@ -246,7 +246,7 @@ const environmentSchema = object<BeanstalkEnvironmentSettings>({
   scaleInCpuPercent: optionalCount(1, 100),
   rootVolumeGb: optionalCount(8, 16384),
   environmentVariables: optional(recordOf(string({ allowEmpty: true }))),
-  secrets: optional(recordOf(text())),
+  secrets: optional(recordOf(string({ pattern: /^arn:aws:(secretsmanager|ssm):/, description: 'a Secrets Manager secret or SSM parameter ARN (never the secret itself)' }))),
   logRetentionDays: optionalCount(1, 3653),
   updateWindow: optionalText(),
   internal: optional(boolean()),
