@@ -1,3 +1,5 @@
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { sharedDefaults } from '../../accounts/defaults';
 import { accountSources, loadAccounts } from '../../accounts';
 import { AccountConfigError, AccountSource, formatProblem, layer, resolveAccounts } from '../../accounts/schema';
@@ -22,7 +24,10 @@ function problemsOf(...sources: AccountSource[]): string[] {
 describe('account config validation', () => {
   it('accepts the real accounts', () => {
     const names = loadAccounts().map((a) => a.name);
-    expect(names).toEqual(['production', 'staging', 'sandbox']);
+    expect(names).toEqual(accountSources.map((s) => s.folder));
+    // Every folder under accounts/ is an account listed in accounts/index.ts, and the other way round.
+    const folders = readdirSync(join(__dirname, '../../accounts'), { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name);
+    expect([...names].sort()).toEqual(folders.sort());
   });
 
   it('layers an account over the shared defaults', () => {
