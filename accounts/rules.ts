@@ -6,23 +6,23 @@
 import { SUBNET_SLOTS, parseCidr, subnetCidr } from '../constructs/network/network';
 import { AVAILABILITY_ZONES } from './availability-zones';
 import { ACCOUNT_TIERS } from './registry';
-import type { AccountConfig, AccountProblem } from './schema';
+import type { AccountConfig, AccountProblem, Environment } from './schema';
 import { ENVIRONMENTS } from './schema';
 import { Problem, show } from './schema-kit';
 
 /** Every problem of one account that the field schemas cannot see. */
-export function accountProblems(account: AccountConfig): Problem[] {
-  return [...tierProblems(account), ...zoneProblems(account), ...cidrProblems(account), ...fixedIpProblems(account), ...arnProblems(account)];
+export function accountProblems(account: AccountConfig, tiers: Readonly<Record<string, Environment>> = ACCOUNT_TIERS): Problem[] {
+  return [...tierProblems(account, tiers), ...zoneProblems(account), ...cidrProblems(account), ...fixedIpProblems(account), ...arnProblems(account)];
 }
 
 /**
  * The environment may not be below the tier the account id is registered with in
  * `accounts/registry.ts`, unless `environmentOverride` says so with a reason.
  */
-function tierProblems(a: AccountConfig): Problem[] {
-  const tier = ACCOUNT_TIERS[a.accountId];
+function tierProblems(a: AccountConfig, tiers: Readonly<Record<string, Environment>>): Problem[] {
+  const tier = tiers[a.accountId];
   if (tier === undefined) {
-    return [{ path: 'accountId', got: show(a.accountId), expected: `an account id registered with its tier in accounts/registry.ts (registered: ${Object.keys(ACCOUNT_TIERS).join(', ')})` }];
+    return [{ path: 'accountId', got: show(a.accountId), expected: `an account id registered with its tier in accounts/registry.ts (registered: ${Object.keys(tiers).join(', ')})` }];
   }
   // ENVIRONMENTS runs from the strictest tier to the loosest.
   const downgraded = ENVIRONMENTS.indexOf(a.environment) > ENVIRONMENTS.indexOf(tier);

@@ -590,13 +590,13 @@ export class AccountConfigError extends UserError {
  * accounts (unique names and ids), and either returns all configs or throws one
  * {@link AccountConfigError} listing every problem.
  */
-export function resolveAccounts(sources: readonly AccountSource[], defaults: unknown): AccountConfig[] {
+export function resolveAccounts(sources: readonly AccountSource[], defaults: unknown, tiers?: Readonly<Record<string, Environment>>): AccountConfig[] {
   const problems: AccountProblem[] = [];
   const resolved: AccountConfig[] = [];
   for (const source of sources) {
     const own: Problem[] = [];
     const config = accountSchema.check(layer(defaults, source.overrides), '', own);
-    if (config) own.push(...accountProblems(config));
+    if (config) own.push(...accountProblems(config, tiers));
     if (config && config.name !== source.folder) {
       own.push({
         path: 'name',

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { App } from 'cdktf';
-import { AccountConfig, AccountConfigError, AccountSource } from '../accounts/schema';
+import { AccountConfig, AccountConfigError, AccountSource, Environment } from '../accounts/schema';
 import { loadAccounts } from '../accounts';
 import { UserError } from '../constructs/core/validation';
 import { PolicyViolationError, SuppressedFinding } from '../policies/engine';
@@ -16,6 +16,8 @@ export interface SynthesizeOptions {
   readonly outdir?: string;
   /** The commit being deployed (CI's GITHUB_SHA). @default - none */
   readonly commitId?: string;
+  /** Account ids and tiers, for generated accounts (the benchmark). @default - accounts/registry.ts */
+  readonly tiers?: Readonly<Record<string, Environment>>;
 }
 
 /** What one synthesized stack contains. */
@@ -60,7 +62,7 @@ export function synthesizeAccounts(options: SynthesizeOptions = {}): SynthesizeR
   const errors: UserError[] = [];
   let accounts: readonly AccountConfig[];
   try {
-    accounts = loadAccounts(options.sources);
+    accounts = loadAccounts(options.sources, options.tiers);
   } catch (error) {
     if (!(error instanceof AccountConfigError)) throw error;
     errors.push(error);
@@ -121,6 +123,8 @@ export function formatInventory(result: SynthesizeResult, cwd = process.cwd()): 
     const a = s.account;
     lines.push('');
     lines.push(`${a.name}  (account ${a.accountId}, ${a.region}, ${a.environment}): ${s.totalResources} resources`);
+    // An account run below its registered tier is shown on every run, not only in the diff that added it.
+    if (a.environmentOverride) lines.push(`  environment ${a.environment} overrides the registered tier ${a.environmentOverride.from}: ${a.environmentOverride.reason}`);
     const width = Math.max(0, ...s.resourcesByType.map(([type]) => type.length));
     for (const [type, count] of s.resourcesByType) lines.push(`  ${type.padEnd(width)}  ${String(count).padStart(3)}`);
     lines.push(`  policy: ${s.policyChecks} checks passed, ${s.suppressed.length} suppressed`);

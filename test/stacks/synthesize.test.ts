@@ -189,6 +189,12 @@ describe('the output switch under a lock', () => {
 });
 
 describe('formatInventory', () => {
+  it('shows an account run below its registered tier, with the reason', () => {
+    const account = { name: 'x', accountId: '111111111111', region: 'ap-northeast-1', environment: 'sandbox', environmentOverride: { from: 'production', reason: 'Being emptied (CHG-1)' } } as never;
+    const text = formatInventory({ outdir: '/repo/cdktf.out', stacks: [{ account, resourcesByType: [], totalResources: 0, suppressed: [], policyChecks: 0 }] }, '/repo');
+    expect(text.split('\n')).toContain('  environment sandbox overrides the registered tier production: Being emptied (CHG-1)');
+  });
+
   it('lists resource counts by type and the totals', () => {
     const account = { name: 'x', accountId: '111111111111', region: 'ap-northeast-1', environment: 'staging' } as never;
     const text = formatInventory(
