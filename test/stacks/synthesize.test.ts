@@ -79,19 +79,26 @@ describe('synthesizeAccounts', () => {
     expect(tree(outdir)).toEqual(before);
   });
 
-  it('reports config problems, construct refusals and cross-account problems of every account in one run', () => {
-    const sources = accountSources.map((s) => {
-      if (s.folder === 'staging') return { ...s, overrides: layer(s.overrides, { tags: { team: '' } }) }; // a field problem
-      if (s.folder === 'production') return { ...s, overrides: layer(s.overrides, { network: { flowLogRetentionDays: 2 } }) }; // a construct refusal
-      return { ...s, overrides: layer(s.overrides, { network: { cidrBlock: '10.10.0.0/16' } }) }; // overlaps production
-    });
+  it('reports field, rule and cross-account problems, construct refusals and policy violations of every account in one run', () => {
+    const sandbox = accountSources.find((s) => s.folder === 'sandbox')!;
+    const sources = [
+      ...accountSources.map((s) => {
+        if (s.folder === 'staging') return { ...s, overrides: layer(s.overrides, { environment: 'sandbox', network: { cidrBlock: '10.10.0.0/16' } }) }; // a rule and a cross-account problem
+        if (s.folder === 'production') return { ...s, overrides: layer(s.overrides, { network: { flowLogRetentionDays: 2 } }) }; // a construct refusal
+        return { ...s, overrides: layer(s.overrides, { databases: { aurora: [{ name: 'scratch', engine: 'aurora-postgresql', engineVersion: '16.6', storageEncrypted: false }] } }) }; // a policy violation
+      }),
+      { folder: 'qa', overrides: layer(sandbox.overrides, { name: 'qa', tags: { team: '' } }) }, // a field problem
+    ];
     const before = tree(outdir);
     const { lines, printer } = capture();
     expect(runMain({ outdir, sources }, printer)).toBe(1);
     const message = lines.error.join('\n');
-    expect(message).toContain('accounts/staging: tags.team: got "", expected a non-empty string');
-    expect(message).toContain('accounts/sandbox: network.cidrBlock: got "10.10.0.0/16", expected a range that overlaps no other account\'s VPC (accounts/production has 10.10.0.0/16)');
+    expect(message).toContain('accounts/qa: tags.team: got "", expected a non-empty string');
+    expect(message).toContain('accounts/staging: environment: got "sandbox", expected "staging"');
+    expect(message).toContain('accounts/staging: network.cidrBlock: got "10.10.0.0/16", expected a range that overlaps no other account\'s VPC (accounts/production has 10.10.0.0/16)');
     expect(message).toContain('Network production/network: flowLogRetentionDays: got 2');
+    expect(message).toMatch(/RDS-ENCRYPTED[\s\S]*in account sandbox|in account sandbox[\s\S]*RDS-ENCRYPTED/);
+    expect(message).toContain('Nothing was written');
     expect(tree(outdir)).toEqual(before);
   });
 
