@@ -3,7 +3,7 @@
  * validate field by field but would produce a wrong or dangerous plan, or one AWS refuses
  * at apply time. Each returns problems in the loader's format; none throws.
  */
-import { SUBNET_SLOTS, parseCidr, subnetCidr } from '../constructs/network/network';
+import { SUBNET_NEW_BITS, SUBNET_SLOTS, parseCidr, subnetCidr } from '../constructs/network/network';
 import { AVAILABILITY_ZONES } from './availability-zones';
 import { ACCOUNT_TIERS } from './registry';
 import type { AccountConfig, AccountProblem, Environment } from './schema';
@@ -97,7 +97,7 @@ function fixedIpProblems(a: AccountConfig): Problem[] {
     (db.alwaysOn?.nodes ?? []).forEach((node, j) => {
       const zone = zones.indexOf(node.availabilityZone);
       if (zone < 0) return; // reported by zoneProblems or the construct
-      const subnet = subnetCidr(vpc, 4, SUBNET_SLOTS.private + zone);
+      const subnet = subnetCidr(vpc, SUBNET_NEW_BITS, SUBNET_SLOTS.private + zone);
       const range = parseCidr(subnet)!;
       const size = 2 ** (32 - range.prefix);
       for (const field of ['primaryIp', 'clusterIp', 'listenerIp'] as const) {

@@ -55,7 +55,11 @@ export class OutputDir {
     }
   }
 
-  /** Takes the lock or throws naming the run that holds it. */
+  /**
+   * Takes the lock or throws naming the run that holds it. Two runs finding the same stale
+   * lock at the same instant could both take it over (between reading and removing it);
+   * for a developer command, and CI's one synth per job, that window is accepted.
+   */
   private lock(): () => void {
     for (let attempt = 0; attempt < 2; attempt++) {
       try {

@@ -130,7 +130,7 @@ export class Network extends Construct {
           new Subnet(this, `${tier}-${zone}`, {
             vpcId: vpc.id,
             availabilityZone: zone,
-            cidrBlock: subnetCidr(cidr, 4, slot + i),
+            cidrBlock: subnetCidr(cidr, SUBNET_NEW_BITS, slot + i),
             mapPublicIpOnLaunch: false,
             tags: { Name: `${id}-${tier}-${zone}`, Tier: tier },
           }),
@@ -197,6 +197,8 @@ export class Network extends Construct {
  * Exported so the account loader can tell which subnet a fixed IP address falls into.
  */
 export const SUBNET_SLOTS = { public: 0, private: 4, isolated: 8 } as const;
+/** Each subnet is the VPC range 4 bits longer: a /16 VPC has /20 subnets. */
+export const SUBNET_NEW_BITS = 4;
 
 /** Parses "a.b.c.d/n"; undefined when it is not a valid IPv4 CIDR with its host bits clear. */
 export function parseCidr(cidr: string): { base: number; prefix: number } | undefined {
