@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { accountSources } from '../../accounts';
 import { AccountSource, layer } from '../../accounts/schema';
+import { UserError } from '../../constructs/core/validation';
 import { formatInventory, runMain, synthesizeAccounts } from '../../stacks/synthesize';
 
 /** An output directory that already holds a previous synth (the plain-directory layout of earlier versions), marked by a sentinel file. */
@@ -147,43 +148,47 @@ describe('the output switch under a lock', () => {
   });
 
   // A crash is simulated by throwing at the n-th change to the file system and refusing
-  // every later change (a killed process runs no cleanup). Every n up to the last change
-  // of a successful run is tried: the output must then be the old one or the new one,
-  // never missing or mixed, and the next run must succeed and leave no leftovers.
+  // every later change (a killed process runs no cleanup).
+  const fs = jest.requireActual<typeof import('node:fs')>('node:fs');
+  const mutators = ['mkdirSync', 'writeFileSync', 'writeSync', 'openSync', 'renameSync', 'symlinkSync', 'rmSync'] as const;
+  /** Runs a synth that crashes at the n-th change (never when n is undefined); returns how many changes it made. */
+  const crashAt = (n: number | undefined, run: () => unknown): number => {
+    let count = 0;
+    let crashed = false;
+    for (const name of mutators) {
+      const original = fs[name] as (...args: unknown[]) => unknown;
+      jest.spyOn(fs, name).mockImplementation(((...args: unknown[]) => {
+        if (crashed || (n !== undefined && ++count === n)) {
+          crashed = true;
+          throw new Error('simulated crash');
+        }
+        if (n === undefined) count++;
+        return original(...args);
+      }) as never);
+    }
+    try {
+      run();
+    } catch (error) {
+      if (!crashed && !(error instanceof UserError)) throw error; // a refusal is a normal end of a run
+    } finally {
+      jest.restoreAllMocks();
+    }
+    return count;
+  };
+  const other = () => synthesizeAccounts({ outdir, sources: changed('sandbox', { tags: { costCenter: 'CC-9999' } }).filter((s) => s.folder === 'sandbox') });
+
+  // Every n up to the last change of a successful run is tried: the output must then be the
+  // old one or the new one, never missing or mixed, and the next run must succeed and leave
+  // no leftovers.
   it('survives a crash at every step of a run: the output is always the old or the new one', () => {
-    const fs = jest.requireActual<typeof import('node:fs')>('node:fs');
-    const mutators = ['mkdirSync', 'writeFileSync', 'writeSync', 'openSync', 'renameSync', 'symlinkSync', 'rmSync'] as const;
-    const crashAt = (n: number | undefined): number => {
-      let count = 0;
-      let crashed = false;
-      for (const name of mutators) {
-        const original = fs[name] as (...args: unknown[]) => unknown;
-        jest.spyOn(fs, name).mockImplementation(((...args: unknown[]) => {
-          if (crashed || (n !== undefined && ++count === n)) {
-            crashed = true;
-            throw new Error('simulated crash');
-          }
-          if (n === undefined) count++;
-          return original(...args);
-        }) as never);
-      }
-      try {
-        synthesizeAccounts({ outdir, sources: changed('sandbox', { tags: { costCenter: 'CC-9999' } }).filter((s) => s.folder === 'sandbox') });
-      } catch (error) {
-        if (!crashed) throw error;
-      } finally {
-        jest.restoreAllMocks();
-      }
-      return count;
-    };
     const old = tree(outdir);
-    const steps = crashAt(undefined);
+    const steps = crashAt(undefined, other);
     const fresh = tree(outdir);
     expect(fresh).not.toEqual(old);
     synthesizeAccounts({ outdir, sources }); // back to the old output
     const seen = new Set<string>();
     for (let n = 1; n <= steps; n++) {
-      crashAt(n);
+      crashAt(n, other);
       const after = tree(outdir);
       expect([old, fresh]).toContainEqual(after);
       seen.add(JSON.stringify(after) === JSON.stringify(old) ? 'old' : 'new');
@@ -192,6 +197,30 @@ describe('the output switch under a lock', () => {
       expect(readdirSync(`${outdir}.generations`)).toEqual([basename(readlinkSync(outdir))]);
     }
     expect([...seen].sort()).toEqual(['new', 'old']); // crashes both before and after the switch were tried
+  });
+
+  // Adopting a plain cdktf.out (the layout before generations) takes two renames, once: a
+  // crash between them leaves no cdktf.out until the next run, which restores it.
+  it('repairs a crash while adopting a plain cdktf.out directory', () => {
+    const legacy = () => {
+      rmSync(outdir, { recursive: true, force: true });
+      rmSync(`${outdir}.generations`, { recursive: true, force: true });
+      mkdirSync(join(outdir, 'stacks', 'old'), { recursive: true });
+      writeFileSync(join(outdir, 'stacks', 'old', 'cdk.tf.json'), '{"previous": true}');
+    };
+    legacy();
+    const old = tree(outdir);
+    const refused = () => synthesizeAccounts({ outdir, sources: changed('sandbox', { tags: { team: '' } }).filter((s) => s.folder === 'sandbox') });
+    const steps = crashAt(undefined, refused); // a refused run adopts the directory, then stops
+    expect(tree(outdir)).toEqual(old);
+    for (let n = 1; n <= steps; n++) {
+      legacy();
+      crashAt(n, refused);
+      if (fs.existsSync(outdir)) expect(tree(outdir)).toEqual(old);
+      else expect(readdirSync(`${outdir}.generations`).filter((e) => e.startsWith('g-')).map((g) => tree(join(`${outdir}.generations`, g)))).toEqual([old]);
+      expect(() => refused()).toThrow('tags.team'); // the next run repairs, then refuses as before
+      expect(tree(outdir)).toEqual(old);
+    }
   });
 });
 
