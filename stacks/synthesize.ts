@@ -97,15 +97,40 @@ export function synthesizeAccounts(options: SynthesizeOptions = {}): SynthesizeR
     }
     const secrets = scanDirectory(dir);
     if (secrets.length > 0) throw new SecretFoundError(secrets);
-    const stacks = built.map((s) => inventory(s, join(dir, 'stacks', s.account.name, 'cdk.tf.json')));
+    const synthesized = built.map((s) => ({ stack: s, json: JSON.parse(readFileSync(join(dir, 'stacks', s.account.name, 'cdk.tf.json'), 'utf8')) as TerraformJson }));
+    const shared = sharedBucketNames(synthesized);
+    if (shared.length > 0) throw new UserError(`S3 bucket names are global, and these are created more than once:\n${shared.map((l) => `  ${l}`).join('\n')}`);
+    const stacks = synthesized.map(({ stack, json }) => inventory(stack, json));
     return { outdir: output.path, stacks };
   });
 }
 
-function inventory(stack: AccountStack, file: string): StackInventory {
+type TerraformJson = { resource?: Record<string, Record<string, Record<string, unknown>>> };
+
+/**
+ * Bucket names are global across all of AWS: two stacks creating the same name (a derived
+ * name such as `<database>-native-backups` in a copied account) fail the second apply with
+ * BucketAlreadyExists. Names that are still tokens are skipped.
+ */
+function sharedBucketNames(stacks: ReadonlyArray<{ stack: AccountStack; json: TerraformJson }>): string[] {
+  const first = new Map<string, string>();
+  const lines: string[] = [];
+  for (const { stack, json } of stacks) {
+    for (const [id, bucket] of Object.entries(json.resource?.aws_s3_bucket ?? {})) {
+      const name = bucket.bucket;
+      if (typeof name !== 'string' || name.includes('${')) continue;
+      const where = `accounts/${stack.account.name} (aws_s3_bucket.${id})`;
+      const owner = first.get(name);
+      if (owner === undefined) first.set(name, where);
+      else lines.push(`${where}: bucket "${name}" is also created by ${owner}`);
+    }
+  }
+  return lines;
+}
+
+function inventory(stack: AccountStack, json: TerraformJson): StackInventory {
   const account = stack.account;
   const report = stack.policy.report ?? stack.policy.run();
-  const json = JSON.parse(readFileSync(file, 'utf8')) as { resource?: Record<string, Record<string, unknown>> };
   const resourcesByType = Object.entries(json.resource ?? {})
     .map(([type, byName]) => [type, Object.keys(byName).length] as const)
     .sort(([a], [b]) => a.localeCompare(b));

@@ -4,7 +4,7 @@ import { staging } from '../accounts/staging';
 /**
  * `count` accounts shaped like staging, each with what the loader requires to be its own:
  * name, id (registered as staging), state bucket, VPC range, Beanstalk CNAME prefixes,
- * Fastly domains, and ARNs in its own account.
+ * Fastly domains, SQL Server database names (they name a bucket), and ARNs in its own account.
  */
 export function generatedAccounts(count: number): { sources: AccountSource[]; tiers: Record<string, Environment> } {
   const stagingId = (staging as { accountId: string }).accountId;
@@ -17,7 +17,9 @@ export function generatedAccounts(count: number): { sources: AccountSource[]; ti
     const apps = (own.apps ?? []).map((app) => ({ ...app, environments: (app.environments ?? []).map((e) => ({ ...e, cnamePrefix: `${e.name}-${name}` })) }));
     // 10.64.0.0/16 onwards: clear of the real accounts' ranges.
     const network = { cidrBlock: `10.${64 + i}.0.0/16` };
-    return { folder: name, overrides: layer(own, { name, accountId, state: { bucket: `bench-tfstate-${accountId}` }, network, cdn, apps }) };
+    // SQL Server's native-backup bucket is named after the database, and bucket names are global.
+    const databases = { ...own.databases, sqlServer: (own.databases?.sqlServer ?? []).map((db) => ({ ...db, name: `${db.name}-${name}` })) };
+    return { folder: name, overrides: layer(own, { name, accountId, state: { bucket: `bench-tfstate-${accountId}` }, network, cdn, apps, databases }) };
   });
   const tiers = Object.fromEntries(sources.map((s) => [(s.overrides as { accountId: string }).accountId, 'staging' as const]));
   return { sources, tiers };

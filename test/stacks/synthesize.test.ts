@@ -4,7 +4,9 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { accountSources } from '../../accounts';
 import { AccountSource, layer } from '../../accounts/schema';
+import { ACCOUNT_TIERS } from '../../accounts/registry';
 import { UserError } from '../../constructs/core/validation';
+import { generatedAccounts } from '../../tools/bench-accounts';
 import { formatInventory, runMain, synthesizeAccounts } from '../../stacks/synthesize';
 
 /** An output directory that already holds a previous synth (the plain-directory layout of earlier versions), marked by a sentinel file. */
@@ -100,6 +102,18 @@ describe('synthesizeAccounts', () => {
     expect(message).toContain('Network production/network: flowLogRetentionDays: got 2');
     expect(message).toMatch(/RDS-ENCRYPTED[\s\S]*in account sandbox|in account sandbox[\s\S]*RDS-ENCRYPTED/);
     expect(message).toContain('Nothing was written');
+    expect(tree(outdir)).toEqual(before);
+  });
+
+  it('refuses two accounts creating an S3 bucket of the same (global) name', () => {
+    const { sources, tiers } = generatedAccounts(1);
+    const staging = accountSources.find((s) => s.folder === 'staging')!.overrides as { databases: unknown };
+    // The generated account with staging's databases: its SQL Server backup bucket has staging's name.
+    const copy = sources.map((s) => ({ ...s, overrides: { ...(s.overrides as object), databases: staging.databases } }));
+    const before = tree(outdir);
+    const { lines, printer } = capture();
+    expect(runMain({ outdir, sources: [...accountSources, ...copy], tiers: { ...ACCOUNT_TIERS, ...tiers } }, printer)).toBe(1);
+    expect(lines.error.join('\n')).toMatch(/accounts\/bench-001 \(aws_s3_bucket\.[\w-]+\): bucket "hotel-core-native-backups" is also created by accounts\/staging \(aws_s3_bucket\.[\w-]+\)/);
     expect(tree(outdir)).toEqual(before);
   });
 
