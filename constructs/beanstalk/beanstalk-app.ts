@@ -255,8 +255,7 @@ export class BeanstalkApp extends Construct implements Monitored {
         .map((k): Rule => [true, `${p}.environmentVariables.${k}`, '<hidden>', 'no secret in a plain variable: put its Secrets Manager or SSM ARN in secrets'] ),
       ...Object.entries(secrets)
         .filter(([, arn]) => !SECRET_ARN.test(arn))
-        // Never echo the value: what is not an ARN here may be the secret itself.
-        .map(([k]): Rule => [true, `${p}.secrets.${k}`, '<hidden>', 'a Secrets Manager secret or SSM parameter ARN']),
+        .map(([k, arn]): Rule => [true, `${p}.secrets.${k}`, arn, 'a Secrets Manager secret or SSM parameter ARN']),
     ];
     checkProps(this, 'BeanstalkApp', rules);
 

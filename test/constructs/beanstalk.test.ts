@@ -193,9 +193,10 @@ describe('BeanstalkApp: validation', () => {
     expect(message).toContain('privateSubnets: got ["subnet-1"], expected subnets in at least 2 availability zones');
   });
 
-  it('refuses a bad secret reference without echoing it (it may be the secret itself)', () => {
+  it('refuses a bad secret reference', () => {
+    // The value is not echoed: a wrong entry in `secrets` is most likely the secret itself.
     const message = refused({ secrets: { DB: 'plaintext' } });
-    expect(message).toContain('secrets.DB: got "<hidden>", expected a Secrets Manager secret or SSM parameter ARN');
+    expect(message).toContain('secrets.DB: got <redacted>, expected a Secrets Manager secret or SSM parameter ARN');
     expect(message).not.toContain('plaintext');
   });
 });
