@@ -133,7 +133,7 @@ describe('npm start with the policy packs', () => {
     const sources = accountSources.map((s) => (s.folder === 'production' ? { ...s, overrides: layer(s.overrides, { apps }) } : s));
     const { code, error } = run(sources);
     expect(code).toBe(1);
-    expect(error).toContain('environments[restaurant-prod].secrets.DATABASE_URL');
+    expect(error).toContain('accounts/production: apps[3].environments[0].secrets.DATABASE_URL: got <redacted>');
     expect(error).not.toContain('s3cr3t-Passw0rd');
   });
 
