@@ -1,7 +1,7 @@
 /**
  * Affected stacks: which stacks differ between two synth outputs.
  *
- *   node dist/tools/affected-stacks.js --base base/cdktf.out --head cdktf.out [--json]
+ *   node dist/tools/affected-stacks.js --base base/cdktf.out --head cdktf.out [--json] [--only STACK]
  *
  * A stack is added, removed or changed; cdktf metadata ("//" keys: construct paths,
  * tool version) and the Fastly version comment (the commit id) are ignored, so a commit
@@ -9,7 +9,8 @@
  * {"include":[{"stack":"production","status":"changed","account":"111111111111","region":"ap-northeast-1",
  * "planRole":"arn:...:role/infra-ci-plan","applyRole":"arn:...:role/infra-ci-apply"}]}, read from
  * each stack's pinned AWS provider. With a --base that does not exist, every stack is "added":
- * the drift workflow uses that to list all stacks.
+ * the drift workflow uses that to list all stacks. `--only STACK` keeps that one stack (the
+ * apply workflow's re-apply of one stack), and fails when the head has no such stack.
  */
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -90,12 +91,14 @@ export function main(args: string[], log: (s: string) => void = console.log, err
   const at = (name: string) => (args.includes(name) ? args[args.indexOf(name) + 1] : undefined);
   const base = at('--base');
   const head = at('--head');
+  const only = at('--only');
   if (!base || !head) {
-    error('usage: affected-stacks --base BASE_OUTDIR --head HEAD_OUTDIR [--json]');
+    error('usage: affected-stacks --base BASE_OUTDIR --head HEAD_OUTDIR [--json] [--only STACK]');
     return 1;
   }
   try {
-    const affected = affectedStacks(base, head);
+    if (only !== undefined && !readStacks(head).has(only)) throw new Error(`--only "${only}": no such stack in ${head}; expected one of: ${[...readStacks(head).keys()].join(', ')}`);
+    const affected = affectedStacks(base, head).filter((a) => only === undefined || only === '' || a.stack === only);
     if (args.includes('--json')) log(JSON.stringify({ include: affected }));
     else log(affected.length === 0 ? 'No stack is affected.' : affected.map((a) => `${a.stack}\t${a.status}`).join('\n'));
     return 0;
