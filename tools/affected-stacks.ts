@@ -1,7 +1,7 @@
 /**
  * Affected stacks: which stacks differ between two synth outputs.
  *
- *   node dist/tools/affected-stacks.js --base base/cdktf.out --head cdktf.out [--json] [--only STACK]
+ *   node dist/tools/affected-stacks.js --base base/cdktf.out --head cdktf.out [--json | --names] [--only STACK]
  *
  * A stack is added, removed or changed; cdktf metadata ("//" keys: construct paths,
  * tool version) and the Fastly version comment (the commit id) are ignored, so a commit
@@ -9,8 +9,9 @@
  * {"include":[{"stack":"production","status":"changed","account":"111111111111","region":"ap-northeast-1",
  * "planRole":"arn:...:role/infra-ci-plan","applyRole":"arn:...:role/infra-ci-apply"}]}, read from
  * each stack's pinned AWS provider. With a --base that does not exist, every stack is "added":
- * the drift workflow uses that to list all stacks. `--only STACK` keeps that one stack (the
- * apply workflow's re-apply of one stack), and fails when the head has no such stack.
+ * the drift workflow uses that to list all stacks. --names prints the stack names as a JSON
+ * array. `--only STACK` keeps that one stack (the apply workflow's re-apply of one stack),
+ * and fails when the head has no such stack.
  */
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -93,13 +94,14 @@ export function main(args: string[], log: (s: string) => void = console.log, err
   const head = at('--head');
   const only = at('--only');
   if (!base || !head) {
-    error('usage: affected-stacks --base BASE_OUTDIR --head HEAD_OUTDIR [--json] [--only STACK]');
+    error('usage: affected-stacks --base BASE_OUTDIR --head HEAD_OUTDIR [--json | --names] [--only STACK]');
     return 1;
   }
   try {
     if (only !== undefined && !readStacks(head).has(only)) throw new Error(`--only "${only}": no such stack in ${head}; expected one of: ${[...readStacks(head).keys()].join(', ')}`);
     const affected = affectedStacks(base, head).filter((a) => only === undefined || only === '' || a.stack === only);
     if (args.includes('--json')) log(JSON.stringify({ include: affected }));
+    else if (args.includes('--names')) log(JSON.stringify(affected.map((a) => a.stack)));
     else log(affected.length === 0 ? 'No stack is affected.' : affected.map((a) => `${a.stack}\t${a.status}`).join('\n'));
     return 0;
   } catch (e) {

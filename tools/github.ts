@@ -105,12 +105,14 @@ const PLAN_LABEL = /^plan:/;
 const PLAN_LABEL_ORDER = ['plan:error', 'plan:destroy', 'plan:changes', 'plan:no-changes'];
 
 /**
- * The PR's plan labels from each stack's labels: every label any stack reported, except
- * `plan:no-changes`, which holds only when no stack has anything else to say. A stack
- * whose plan produced no labels file (the job failed before the report) counts as an error.
+ * The PR's plan labels from each planned stack's labels: every label any stack reported,
+ * except `plan:no-changes`, which holds only when no stack has anything else to say. A
+ * stack that wrote no labels (its plan job failed before the report) counts as an error;
+ * a removed stack is not planned and has none.
  */
-export function mergePlanLabels(perStack: ReadonlyArray<readonly string[] | undefined>): string[] {
-  const all = new Set(perStack.flatMap((labels) => labels ?? ['plan:error']).filter((l) => PLAN_LABEL.test(l)));
+export function mergePlanLabels(stacks: ReadonlyArray<{ readonly stack: string; readonly status?: string }>, labelsOf: (stack: string) => readonly string[] | undefined): string[] {
+  const planned = stacks.filter((s) => s.status !== 'removed');
+  const all = new Set(planned.flatMap((s) => labelsOf(s.stack) ?? ['plan:error']).filter((l) => PLAN_LABEL.test(l)));
   if ([...all].some((l) => l !== 'plan:no-changes')) all.delete('plan:no-changes');
   return [...all].sort((a, b) => PLAN_LABEL_ORDER.indexOf(a) - PLAN_LABEL_ORDER.indexOf(b));
 }

@@ -157,11 +157,13 @@ describe('failed plans and stale comments', () => {
 });
 
 describe('plan labels (plan-report --labels-out, one file per stack)', () => {
-  it('merges the stacks\' labels: no-changes only when every stack has none, a missing file is an error', () => {
-    expect(mergePlanLabels([['plan:no-changes'], ['plan:no-changes']])).toEqual(['plan:no-changes']);
-    expect(mergePlanLabels([['plan:no-changes'], ['plan:changes']])).toEqual(['plan:changes']);
-    expect(mergePlanLabels([['plan:changes', 'plan:destroy'], undefined])).toEqual(['plan:error', 'plan:destroy', 'plan:changes']);
-    expect(mergePlanLabels([['plan:changes', 'not-ours']])).toEqual(['plan:changes']);
+  it('merges the stacks\' labels: no-changes only when every stack has none, a missing file is an error, a removed stack has none', () => {
+    const merge = (labels: Record<string, string[] | undefined>, removed: string[] = []) =>
+      mergePlanLabels([...Object.keys(labels).map((stack) => ({ stack, status: 'changed' })), ...removed.map((stack) => ({ stack, status: 'removed' }))], (s) => labels[s]);
+    expect(merge({ a: ['plan:no-changes'], b: ['plan:no-changes'] })).toEqual(['plan:no-changes']);
+    expect(merge({ a: ['plan:no-changes'], b: ['plan:changes'] })).toEqual(['plan:changes']);
+    expect(merge({ a: ['plan:changes', 'plan:destroy'], b: undefined })).toEqual(['plan:error', 'plan:destroy', 'plan:changes']);
+    expect(merge({ a: ['plan:changes', 'not-ours'] }, ['old'])).toEqual(['plan:changes']);
   });
 
   it('sets exactly those plan:* labels and leaves the others', async () => {
