@@ -124,7 +124,8 @@ describe('apply what was reviewed, in order, recoverably', () => {
     expect(inputs.stack.options?.slice().sort()).toEqual(loadAccounts().map((a) => a.name).sort());
     expect(inputs.operation.options).toEqual(['apply', 'release-lock']);
     expect(stepRuns(apply.jobs['release-lock'])).toContain('dist/tools/state-lock.js release');
-    expect(apply.jobs['release-lock'].environment).toBe('${{ matrix.stack }}');
+    // No environment: an environment job counts as a deployment, i.e. as an applied commit.
+    expect(Object.entries(apply.jobs).filter(([, j]) => j.environment !== undefined).map(([id]) => id)).toEqual(['apply']);
   });
 
   it('opens and closes the failed-apply issue, and seals errored.tfstate', () => {

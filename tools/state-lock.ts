@@ -8,8 +8,9 @@
  * next to the state, and `terraform force-unlock` deletes it after checking that its ID
  * matches, so the ID (printed in the "Error acquiring the state lock" message of the run
  * that hit the lock) is required: an unlock never frees a lock it was not asked to.
- * Run from the Apply workflow (operation "release-lock"), in the stack's environment with
- * the apply role, after checking that no apply of the stack is running.
+ * Run from the Apply workflow (operation "release-lock") with the plan role, which may
+ * delete `*.tflock` in the state bucket (bootstrap/bootstrap-stack.ts); that run waits in
+ * the workflow's concurrency group until no apply is running.
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
