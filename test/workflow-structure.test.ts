@@ -93,7 +93,7 @@ describe('apply what was reviewed, in order, recoverably', () => {
   it('plans every change since the last applied commit of each stack, not since the previous push', () => {
     expect(read('.github/workflows/apply.yml')).not.toContain('github.event.before');
     expect(text(apply.jobs.check)).toContain('lastAppliedCommits');
-    expect(stepRuns(apply.jobs.check)).toContain('dist/tools/apply-base.js');
+    expect(stepRuns(apply.jobs.check)).toContain('dist/tools/apply-stacks.js');
   });
 
   it('applies in the stack\'s environment only after the approval plan, re-plans, compares and re-runs the destroy guard', () => {
@@ -107,6 +107,17 @@ describe('apply what was reviewed, in order, recoverably', () => {
     expect([...order].sort((a, b) => a - b)).toEqual(order);
     expect(runs).toMatch(/terraform apply [^\n]*tfplan/);
     expect(runs).not.toContain('--allow-destroy "'); // the flag comes from the approval only
+  });
+
+  it('when a run applies exactly the merged PR, its approval plan must match the plan reviewed on the PR', () => {
+    const steps = apply.jobs.plan.steps ?? [];
+    const find = steps.findIndex((s) => text(s).includes('reviewedPlanRun'));
+    const compare = steps.findIndex((s) => /plan-summary\.js compare --reviewed "reviewed\//.test(s.run ?? ''));
+    const report = steps.findIndex((s) => /plan-report\.js/.test(s.run ?? ''));
+    expect(find).toBeGreaterThan(-1);
+    expect(compare).toBeGreaterThan(find);
+    expect(report).toBeGreaterThan(compare);
+    expect(permission(apply.jobs.plan, 'actions')).toBe('read');
   });
 
   it('sizes long applies: a 3 h apply-role session (max_session_duration 10800) and a job timeout just above it', () => {

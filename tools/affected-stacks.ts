@@ -48,7 +48,7 @@ export function normalized(json: unknown): string {
   return JSON.stringify(strip(json));
 }
 
-function readStacks(outdir: string): Map<string, unknown> {
+export function readStacks(outdir: string): Map<string, unknown> {
   const dir = join(outdir, 'stacks');
   const stacks = new Map<string, unknown>();
   if (!existsSync(dir)) return stacks;
@@ -65,7 +65,7 @@ function readStacks(outdir: string): Map<string, unknown> {
 }
 
 /** Account, region and CI roles of a stack, from its pinned AWS provider. */
-function whereOf(json: unknown): Pick<AffectedStack, 'account' | 'region' | 'planRole' | 'applyRole'> {
+export function whereOf(json: unknown): Pick<AffectedStack, 'account' | 'region' | 'planRole' | 'applyRole'> {
   const aws = (json as { provider?: { aws?: Array<{ allowed_account_ids?: string[]; region?: string; assume_role?: Array<{ role_arn?: string }> }> } }).provider?.aws?.[0];
   const roles = aws?.assume_role?.[0]?.role_arn ?? '';
   const role = (name: string) => new RegExp(`"${name}" = "(arn:aws:iam::\\d{12}:role/[\\w+=,.@/-]+)"`).exec(roles)?.[1];

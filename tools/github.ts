@@ -34,7 +34,10 @@ export interface GitHubClient {
       removeLabel(p: { owner: string; repo: string; issue_number: number; name: string }): Promise<unknown>;
     };
     pulls: {
-      get(p: { owner: string; repo: string; pull_number: number }): Promise<{ data: { user: { login: string } | null; labels: Array<{ name?: string }> } }>;
+      get(p: { owner: string; repo: string; pull_number: number }): Promise<{ data: { user: { login: string } | null; labels: Array<{ name?: string }>; head: { sha: string } } }>;
+    };
+    actions: {
+      listWorkflowRuns(p: { owner: string; repo: string; workflow_id: string; head_sha: string; event: string; status: 'success'; per_page: number }): Promise<{ data: { workflow_runs: Array<{ id: number }> } }>;
     };
     repos: {
       listPullRequestsAssociatedWithCommit(p: { owner: string; repo: string; commit_sha: string }): Promise<{ data: Array<{ number: number; merged_at: string | null }> }>;
@@ -160,6 +163,23 @@ export function pullRequestOfMergeGroup(headRef: string): number {
   const match = /^(?:refs\/heads\/)?gh-readonly-queue\/.+\/pr-(\d+)-[0-9a-f]{40}$/.exec(headRef);
   if (!match) throw new Error(`merge_group head_ref "${headRef}": expected gh-readonly-queue/<base>/pr-<number>-<sha>`);
   return Number(match[1]);
+}
+
+/** The workflow whose plan comments the reviewers read. */
+export const PULL_REQUEST_WORKFLOW = 'pull-request.yml';
+
+/**
+ * The run whose plans were reviewed on the pull request merged as `sha`: the newest
+ * successful pull_request run of the PR's last head commit (the one whose comments were
+ * on the PR at merge). Undefined when there is no such PR or run.
+ */
+export async function reviewedPlanRun(github: GitHubClient, repo: Repo, sha: string): Promise<{ pr: number; runId: number } | undefined> {
+  const pr = await mergedPullRequestOf(github, repo, sha);
+  if (pr === undefined) return undefined;
+  const { data } = await github.rest.pulls.get({ ...repo, pull_number: pr });
+  const { data: runs } = await github.rest.actions.listWorkflowRuns({ ...repo, workflow_id: PULL_REQUEST_WORKFLOW, head_sha: data.head.sha, event: 'pull_request', status: 'success', per_page: 1 });
+  const run = runs.workflow_runs[0];
+  return run ? { pr, runId: run.id } : undefined;
 }
 
 /** Comments the apply result on the PR that was merged as `sha`; returns its number. */

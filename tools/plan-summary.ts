@@ -8,11 +8,12 @@
  *
  * `summary` writes one "action address" line per change (no attribute values, so the
  * file holds no secret). `compare` exits 3 and lists every difference when the new plan
- * does not have exactly the reviewed addresses and actions. `drift` prints "true" or
+ * does not have exactly the reviewed addresses and actions, or when there is no reviewed
+ * summary at all. `drift` prints "true" or
  * "false": a change whose only effect is the Fastly `version_comment` (set from the
  * commit at synth) is not drift.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { changesOf, parsePlan } from './plan-report';
 
 type Json = Record<string, unknown>;
@@ -62,6 +63,10 @@ export function main(args: string[], log: (s: string) => void = console.log, err
       return 0;
     }
     if (command === 'compare' && reviewed) {
+      if (!existsSync(reviewed)) {
+        error(`No reviewed plan of this stack (${reviewed} is missing): it was not planned on the pull request, or the plan failed there. Nothing was applied; re-apply the stack (Actions → Apply → Run workflow) to have its plan approved.`);
+        return 3;
+      }
       const differences = compareSummaries(readLines(reviewed), summarize(plan));
       if (differences.length === 0) {
         log(`The plan has exactly the reviewed changes (${summarize(plan).length}).`);

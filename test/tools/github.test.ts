@@ -1,6 +1,6 @@
 import { TimelineEvent } from '../../tools/destroy-approval';
 import {
-  GitHubClient, applyFailedTitle, commentApplyResult, destroyApprovalOf, driftTitle, lastAppliedCommit, lastAppliedCommits, mergePlanLabels,
+  GitHubClient, applyFailedTitle, reviewedPlanRun, commentApplyResult, destroyApprovalOf, driftTitle, lastAppliedCommit, lastAppliedCommits, mergePlanLabels,
   planErrorBody, pullRequestOfMergeGroup, removeStaleApproval, removeStaleComments, syncApplyIssue, syncDriftIssue, syncPlanLabels, upsertPlanComments,
 } from '../../tools/github';
 import { marker } from '../../tools/plan-report';
@@ -9,6 +9,8 @@ interface FakeState {
   comments?: Array<{ id: number; body: string }>;
   issues?: Array<{ number: number; title: string }>;
   pr?: { author: string; labels: string[] };
+  /** Successful pull request runs by head sha, newest first. */
+  runs?: Record<string, number[]>;
   timeline?: TimelineEvent[];
   /** Deployments of each environment, newest first, with their latest status. */
   deployments?: Record<string, Array<{ sha: string; state?: string }>>;
@@ -34,7 +36,13 @@ function fakeGitHub(comments: Array<{ id: number; body: string }> = [], issues: 
         addLabels: async ({ labels }) => { calls.push(`add labels ${labels.join(',')}`); pr.labels.push(...labels); },
         removeLabel: async ({ name }) => { calls.push(`remove label ${name}`); pr.labels = pr.labels.filter((l) => l !== name); },
       },
-      pulls: { get: async () => ({ data: { user: { login: pr.author }, labels: pr.labels.map((name) => ({ name })) } }) },
+      pulls: { get: async () => ({ data: { user: { login: pr.author }, labels: pr.labels.map((name) => ({ name })), head: { sha: 'headsha' } } }) },
+      actions: {
+        listWorkflowRuns: async ({ head_sha, workflow_id, event, status }) => {
+          calls.push(`runs ${workflow_id} ${head_sha} ${event} ${status}`);
+          return { data: { workflow_runs: (state.runs?.[head_sha] ?? []).slice(0, 1).map((id) => ({ id })) } };
+        },
+      },
       repos: {
         listPullRequestsAssociatedWithCommit: async () => ({ data: [{ number: 7, merged_at: null }, { number: 42, merged_at: '2026-11-22T00:00:00Z' }] }),
         listDeployments: async ({ environment, per_page }) => ({ data: deployments.filter((d) => d.environment === environment).slice(0, per_page) }),
@@ -209,5 +217,18 @@ describe('last applied commit per stack (GitHub environment deployments)', () =>
     });
     expect(await lastAppliedCommit(github, repo, 'production')).toBe('good');
     expect(await lastAppliedCommits(github, repo, ['production', 'staging', 'sandbox'])).toEqual({ production: 'good', staging: 'stg', sandbox: '' });
+  });
+});
+
+describe('the plan reviewed on the merged pull request', () => {
+  it('is the newest successful pull_request run of the PR\'s last head commit', async () => {
+    const { github, calls } = fakeGitHub([], [], { runs: { headsha: [99, 98] } });
+    expect(await reviewedPlanRun(github, repo, 'merged')).toEqual({ pr: 42, runId: 99 });
+    expect(calls).toEqual(['runs pull-request.yml headsha pull_request success']);
+  });
+
+  it('is undefined when that commit was never planned successfully', async () => {
+    const { github } = fakeGitHub();
+    expect(await reviewedPlanRun(github, repo, 'merged')).toBeUndefined();
   });
 });

@@ -45,6 +45,13 @@ describe('plan summary: what a reviewer approves', () => {
     expect(err[0]).toContain('nothing was applied');
   });
 
+  it('compare exits 3 when there is no reviewed summary at all', () => {
+    writeFileSync(join(dir, 'plan.json'), JSON.stringify(fixture));
+    const err: string[] = [];
+    expect(main(['compare', '--reviewed', join(dir, 'none.txt'), '--plan', join(dir, 'plan.json')], () => undefined, (s) => err.push(s))).toBe(3);
+    expect(err[0]).toContain('none.txt is missing');
+  });
+
   it('refuses a file that is not a plan, naming it', () => {
     writeFileSync(join(dir, 'bad.json'), '{"x":1}');
     const err: string[] = [];
