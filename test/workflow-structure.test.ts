@@ -188,7 +188,7 @@ describe('drift', () => {
     expect(text(job)).toContain('plan-summary.js drift');
     const issue = job.steps?.find((s) => text(s).includes('syncDriftIssue'));
     expect(issue?.if).toBe('always()');
-    expect(text(issue)).toContain("state: 'error'");
+    expect(text(issue)).toContain('driftResultOf');
   });
 });
 

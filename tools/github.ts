@@ -182,6 +182,14 @@ export async function reviewedPlanRun(github: GitHubClient, repo: Repo, sha: str
   return run ? { pr, runId: run.id } : undefined;
 }
 
+/** The comment on the merged PR for one stack's apply: `outcome` is the apply step's outcome ('' when it did not run). */
+export function applyResultBody(stack: string, sha: string, outcome: string, plan: string, runUrl: string): string {
+  const ok = outcome === 'success';
+  const status = ok ? 'was applied' : `failed to apply (${outcome || 'stopped before the apply'})`;
+  const body = `${ok ? '✅' : '❌'} \`${stack}\` ${status} at \`${sha.slice(0, 12)}\`: ${runUrl}\n\n<details><summary>What was planned</summary>\n\n${plan}\n\n</details>`;
+  return body.slice(0, 65000);
+}
+
 /** Comments the apply result on the PR that was merged as `sha`; returns its number. */
 export async function commentApplyResult(github: GitHubClient, repo: Repo, sha: string, body: string): Promise<number | undefined> {
   const pr = await mergedPullRequestOf(github, repo, sha);
@@ -247,6 +255,17 @@ export const driftTitle = (stack: string) => `Drift in ${stack}`;
 
 /** The outcome of a drift plan: drifted (report), clean, or failed (error output). */
 export type DriftResult = { readonly state: 'drifted'; readonly report: string } | { readonly state: 'clean' } | { readonly state: 'error'; readonly error: string };
+
+/**
+ * The drift result from the drift job: `drifted` is plan-summary drift's output ("true",
+ * "false", or empty when the plan failed before it), `report` the rendered plan and
+ * `log` terraform's output.
+ */
+export function driftResultOf(drifted: string, report: string | undefined, log: string | undefined): DriftResult {
+  if (drifted === 'true') return { state: 'drifted', report: (report ?? '(no report)').slice(0, 60000) };
+  if (drifted === 'false') return { state: 'clean' };
+  return { state: 'error', error: log ?? 'The plan did not start (credentials?): see the run.' };
+}
 
 /**
  * One issue per stack: opened when drift appears or when the drift plan itself fails (a

@@ -1,6 +1,6 @@
 import { TimelineEvent } from '../../tools/destroy-approval';
 import {
-  GitHubClient, applyFailedTitle, reviewedPlanRun, commentApplyResult, destroyApprovalOf, driftTitle, lastAppliedCommit, lastAppliedCommits, mergePlanLabels,
+  GitHubClient, applyFailedTitle, applyResultBody, driftResultOf, reviewedPlanRun, commentApplyResult, destroyApprovalOf, driftTitle, lastAppliedCommit, lastAppliedCommits, mergePlanLabels,
   planErrorBody, pullRequestOfMergeGroup, removeStaleApproval, removeStaleComments, syncApplyIssue, syncDriftIssue, syncPlanLabels, upsertPlanComments,
 } from '../../tools/github';
 import { marker } from '../../tools/plan-report';
@@ -230,5 +230,21 @@ describe('the plan reviewed on the merged pull request', () => {
   it('is undefined when that commit was never planned successfully', async () => {
     const { github } = fakeGitHub();
     expect(await reviewedPlanRun(github, repo, 'merged')).toBeUndefined();
+  });
+});
+
+describe('bodies built for the workflows', () => {
+  it('the apply result says applied or failed, with the outcome and the plan folded', () => {
+    expect(applyResultBody('production', 'a'.repeat(40), 'success', 'PLAN', 'run')).toBe(`✅ \`production\` was applied at \`${'a'.repeat(12)}\`: run\n\n<details><summary>What was planned</summary>\n\nPLAN\n\n</details>`);
+    expect(applyResultBody('production', 'a'.repeat(40), 'failure', '', 'run')).toMatch(/^❌ `production` failed to apply \(failure\)/);
+    expect(applyResultBody('production', 'a'.repeat(40), '', '', 'run')).toContain('failed to apply (stopped before the apply)');
+    expect(applyResultBody('production', 'a'.repeat(40), 'success', 'x'.repeat(70000), 'run').length).toBe(65000);
+  });
+
+  it('the drift result is drifted, clean, or an error when the plan never got to the drift check', () => {
+    expect(driftResultOf('true', 'REPORT', 'log')).toEqual({ state: 'drifted', report: 'REPORT' });
+    expect(driftResultOf('false', undefined, 'log')).toEqual({ state: 'clean' });
+    expect(driftResultOf('', undefined, 'Error: AccessDenied')).toEqual({ state: 'error', error: 'Error: AccessDenied' });
+    expect(driftResultOf('', undefined, undefined)).toEqual({ state: 'error', error: 'The plan did not start (credentials?): see the run.' });
   });
 });
