@@ -1,7 +1,6 @@
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { releaseLock } from '../../tools/state-lock';
 import { Terraform } from '../../tools/terraform';
 import { LOCK_PLATFORMS, main } from '../../tools/validate-stacks';
 
@@ -76,29 +75,5 @@ describe('credential-free validate of every synthesized stack', () => {
     const err: string[] = [];
     expect(main(['validate', '--outdir', join(root, 'none')], () => undefined, (s) => err.push(s), fakeTerraform().terraform, root)).toBe(1);
     expect(err[0]).toContain('not found; run the synth first');
-  });
-});
-
-describe('state lock release (S3-native lock: terraform force-unlock with the lock ID)', () => {
-  const id = '0f1e2d3c-4b5a-6978-8a9b-0c1d2e3f4a5b';
-
-  it('inits the stack with its backend and force-unlocks exactly that lock ID', () => {
-    writeLocks();
-    const { terraform, calls } = fakeTerraform();
-    expect(releaseLock(root, join(root, 'cdktf.out'), 'production', id, terraform)).toBe(`Released the state lock ${id} of production.`);
-    expect(calls).toEqual(['production: init -input=false -no-color -lockfile=readonly', `production: force-unlock -force -no-color ${id}`]);
-  });
-
-  it('refuses a malformed lock ID or an unknown stack before running terraform', () => {
-    const { terraform, calls } = fakeTerraform();
-    expect(() => releaseLock(root, join(root, 'cdktf.out'), 'production', 'all', terraform)).toThrow('--lock-id "all": expected the lock\'s UUID');
-    expect(() => releaseLock(root, join(root, 'cdktf.out'), 'prod', id, terraform)).toThrow('--stack "prod": no ');
-    expect(calls).toEqual([]);
-  });
-
-  it('reports terraform\'s error when the unlock fails', () => {
-    const { terraform } = fakeTerraform((args) => args[0] === 'force-unlock');
-    expect(() => releaseLock(root, join(root, 'cdktf.out'), 'production', id, terraform)).toThrow('Error: something in production');
-    expect(existsSync(lock('production'))).toBe(false);
   });
 });
