@@ -14,13 +14,19 @@
  * commit at synth) is not drift.
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { changesOf, parsePlan } from './plan-report';
+import { Change, STATEFUL_TYPES, parsePlan, readPlan } from './plan-report';
 
 type Json = Record<string, unknown>;
 
+/** The changes plan-report shows a reviewer (it refuses an errored plan). */
+const changesOf = (plan: Json): readonly Change[] => readPlan(plan, STATEFUL_TYPES).changes;
+
+/** One line per change: the action, the address, and a move or import, which a reviewer also approves. */
+const lineOf = (c: Change) => `${c.action} ${c.address}${c.previousAddress ? ` (moved from ${c.previousAddress})` : ''}${c.importing ? ' (import)' : ''}`;
+
 /** "action address" lines, sorted: the reviewed content of a plan. */
 export function summarize(plan: Json): string[] {
-  return changesOf(plan).map((c) => `${c.action} ${c.address}`).sort();
+  return changesOf(plan).map(lineOf).sort();
 }
 
 /** What differs between the reviewed lines and the new plan's lines; empty when equal. */
@@ -41,8 +47,8 @@ export function compareSummaries(reviewed: readonly string[], current: readonly 
  */
 export function driftOf(plan: Json): string[] {
   return changesOf(plan)
-    .filter((c) => !(c.type === 'fastly_service_vcl' && c.action === 'update' && c.attributes.every((a) => a.path === 'version_comment')))
-    .map((c) => `${c.action} ${c.address}`)
+    .filter((c) => !(c.type === 'fastly_service_vcl' && c.action === 'update' && c.attributes().every((a) => a.path === 'version_comment')))
+    .map(lineOf)
     .sort();
 }
 

@@ -52,6 +52,20 @@ describe('plan summary: what a reviewer approves', () => {
     expect(err[0]).toContain('none.txt is missing');
   });
 
+  it('a move or an import is part of what is reviewed', () => {
+    const moved = { ...change('aws_sqs_queue.new', 'aws_sqs_queue', ['no-op'], { name: 'q' }, { name: 'q' }), previous_address: 'aws_sqs_queue.old' };
+    const imported = change('aws_s3_bucket.b', 'aws_s3_bucket', ['no-op'], { bucket: 'b' }, { bucket: 'b' });
+    (imported.change as Record<string, unknown>).importing = { id: 'b' };
+    expect(summarize(plan(moved, imported))).toEqual(['no-op aws_s3_bucket.b (import)', 'no-op aws_sqs_queue.new (moved from aws_sqs_queue.old)']);
+  });
+
+  it('refuses an errored plan: it must not be compared, let alone applied', () => {
+    writeFileSync(join(dir, 'errored.json'), JSON.stringify({ ...plan(), errored: true }));
+    const err: string[] = [];
+    expect(main(['summary', '--plan', join(dir, 'errored.json'), '--out', join(dir, 's.txt')], () => undefined, (s) => err.push(s))).toBe(1);
+    expect(err[0]).toContain('must not be applied');
+  });
+
   it('refuses a file that is not a plan, naming it', () => {
     writeFileSync(join(dir, 'bad.json'), '{"x":1}');
     const err: string[] = [];
