@@ -17,6 +17,7 @@ import { FastlyProvider } from '../constructs/fastly/bindings';
 import { FastlyVclService } from '../constructs/fastly/fastly-vcl-service';
 import { MailPath } from '../constructs/mail/mail-path';
 import { DatadogAwsIntegration } from '../constructs/monitoring/aws-integration';
+import { DatadogFastlyIntegration } from '../constructs/monitoring/fastly-integration';
 import { Monitoring } from '../constructs/monitoring/monitoring';
 import { Monitored, resolveThresholds } from '../constructs/monitoring/spec';
 import { Network } from '../constructs/network/network';
@@ -32,6 +33,9 @@ export interface AccountStackProps {
 
 /** The Terraform variable that picks which CI role the AWS provider assumes. */
 export const CI_ROLE_VARIABLE = 'ci_role';
+
+/** The sensitive Terraform variable holding the Fastly API token Datadog's Fastly integration reads stats with. */
+export const DATADOG_FASTLY_API_KEY_VARIABLE = 'datadog_fastly_api_key';
 
 /**
  * One AWS account as one Terraform stack, named after the account.
@@ -207,6 +211,21 @@ export class AccountStack extends TerraformStack {
       site: account.datadog.site,
       accountTags: [`account:${account.name}`, `env:${account.environment}`],
     });
+    // Datadog collects fastly.* only for services its Fastly integration lists; the ids
+    // come from this stack's fastly_service_vcl resources, known after apply.
+    if (this.cdnServices.length > 0) {
+      const apiKey = new TerraformVariable(this, DATADOG_FASTLY_API_KEY_VARIABLE, {
+        type: 'string',
+        sensitive: true,
+        description: `Fastly API token (read-only is enough) Datadog reads Fastly stats with; CI sets TF_VAR_${DATADOG_FASTLY_API_KEY_VARIABLE} from its secrets.`,
+      });
+      new DatadogFastlyIntegration(this, 'datadog-fastly', {
+        accountName: `${account.name}-fastly`,
+        apiKey: apiKey.stringValue,
+        services: this.cdnServices.map((c) => ({ name: c.serviceName, id: c.serviceId })),
+        tags: [`account:${account.name}`, `env:${account.environment}`],
+      });
+    }
     const thresholds = resolveThresholds(account.monitoring.thresholds);
     const monitored: Monitored[] = [...this.apps, ...this.auroraClusters, ...this.sqlServerClusters, ...this.cdnServices, ...this.mailPaths];
     return new Monitoring(this, 'monitoring', {

@@ -15,24 +15,55 @@ export const DATADOG_AWS_ACCOUNTS: Record<string, string> = {
   'ap1.datadoghq.com': '417141415827',
 };
 
-/** What Datadog reads: metrics, tags and descriptions of the services this repository runs. */
-const READ_ACTIONS = [
-  'cloudwatch:GetMetricData', 'cloudwatch:GetMetricStatistics', 'cloudwatch:ListMetrics', 'cloudwatch:DescribeAlarms',
-  'tag:GetResources', 'tag:GetTagKeys', 'tag:GetTagValues',
-  'ec2:DescribeInstances', 'ec2:DescribeInstanceStatus', 'ec2:DescribeVolumes', 'ec2:DescribeSecurityGroups', 'ec2:DescribeNatGateways',
-  'autoscaling:DescribeAutoScalingGroups', 'elasticbeanstalk:DescribeEnvironments', 'elasticbeanstalk:DescribeEnvironmentResources', 'elasticbeanstalk:ListTagsForResource',
-  'elasticloadbalancing:DescribeLoadBalancers', 'elasticloadbalancing:DescribeTags', 'elasticloadbalancing:DescribeTargetGroups',
-  'rds:DescribeDBInstances', 'rds:DescribeDBClusters', 'rds:DescribeEvents', 'rds:ListTagsForResource',
-  'sqs:ListQueues', 'sqs:GetQueueAttributes', 'sqs:ListQueueTags',
-  'lambda:ListFunctions', 'lambda:ListTags', 'lambda:GetPolicy',
-  'dynamodb:ListTables', 'dynamodb:DescribeTable', 'dynamodb:ListTagsOfResource',
-  'ses:GetSendQuota', 'ses:GetSendStatistics', 'ses:GetAccount',
-  'fsx:DescribeFileSystems', 'fsx:ListTagsForResource',
-  's3:ListAllMyBuckets', 's3:GetBucketTagging',
+/**
+ * Datadog's standard integration policy: the "Full" base permissions of Datadog's own
+ * role template (github.com/DataDog/cloudformation-template, aws/datadog_integration_role.yaml,
+ * which Datadog's AWS integration docs point to), the same list the provider's
+ * `datadog_integration_aws_iam_permissions_standard` data source returns. It includes
+ * `autoscaling:Describe*` (DescribeTags among them) and `tag:GetResources`, without which
+ * Datadog cannot tag metrics with the `elasticbeanstalk:environment-name` the monitors select on.
+ */
+export const DATADOG_STANDARD_ACTIONS: readonly string[] = [
+  'account:GetAccountInformation', 'airflow:GetEnvironment', 'airflow:ListEnvironments', 'apigateway:GET', 'appsync:ListGraphqlApis',
+  'autoscaling:Describe*', 'backup:List*', 'batch:DescribeJobDefinitions', 'bcm-data-exports:GetExport', 'bcm-data-exports:ListExports',
+  'budgets:ViewBudget', 'cloudfront:GetDistributionConfig', 'cloudfront:ListDistributions', 'cloudtrail:DescribeTrails', 'cloudtrail:GetTrail',
+  'cloudtrail:GetTrailStatus', 'cloudtrail:ListTrails', 'cloudtrail:LookupEvents', 'cloudwatch:Describe*', 'cloudwatch:Get*', 'cloudwatch:List*',
+  'codebuild:BatchGetProjects', 'codebuild:ListProjects', 'codedeploy:BatchGet*', 'codedeploy:List*', 'cur:DescribeReportDefinitions',
+  'directconnect:Describe*', 'dms:DescribeReplicationInstances', 'dynamodb:Describe*', 'dynamodb:List*', 'ec2:Describe*', 'ecs:Describe*',
+  'ecs:List*', 'eks:DescribeCluster', 'eks:ListClusters', 'elasticache:Describe*', 'elasticache:List*', 'elasticfilesystem:DescribeAccessPoints',
+  'elasticfilesystem:DescribeFileSystems', 'elasticfilesystem:DescribeTags', 'elasticloadbalancing:Describe*', 'elasticmapreduce:Describe*',
+  'elasticmapreduce:List*', 'es:DescribeElasticsearchDomains', 'es:ListDomainNames', 'es:ListTags', 'events:CreateEventBus', 'fsx:DescribeFileSystems',
+  'fsx:ListTagsForResource', 'health:DescribeAffectedEntities', 'health:DescribeEventDetails', 'health:DescribeEvents', 'iam:ListAccountAliases',
+  'kinesis:Describe*', 'kinesis:List*', 'lambda:List*', 'logs:DeleteSubscriptionFilter', 'logs:DescribeDeliveries', 'logs:DescribeDeliverySources',
+  'logs:DescribeLogGroups', 'logs:DescribeLogStreams', 'logs:DescribeSubscriptionFilters', 'logs:FilterLogEvents', 'logs:GetDeliveryDestination',
+  'logs:PutSubscriptionFilter', 'logs:TestMetricFilter', 'network-firewall:DescribeLoggingConfiguration', 'network-firewall:ListFirewalls',
+  'oam:ListAttachedLinks', 'oam:ListSinks', 'organizations:Describe*', 'organizations:List*', 'rds:Describe*', 'rds:List*',
+  'redshift-serverless:ListNamespaces', 'redshift:DescribeClusters', 'redshift:DescribeLoggingStatus', 'route53:List*',
+  'route53resolver:ListResolverQueryLogConfigs', 's3:GetBucketLocation', 's3:GetBucketLogging', 's3:GetBucketNotification', 's3:GetBucketTagging',
+  's3:ListAllMyBuckets', 's3:PutBucketNotification', 'ses:Get*', 'ses:List*', 'sns:GetSubscriptionAttributes', 'sns:List*', 'sns:Publish',
+  'sqs:ListQueues', 'ssm:GetServiceSetting', 'ssm:ListCommands', 'states:DescribeStateMachine', 'states:ListStateMachines', 'tag:GetResources',
+  'tag:GetTagKeys', 'tag:GetTagValues', 'timestream:DescribeEndpoints', 'trustedadvisor:ListRecommendations', 'trustedadvisor:ListRecommendationResources',
+  'wafv2:ListLoggingConfigurations', 'xray:BatchGetTraces', 'xray:GetTraceSummaries',
 ];
 
-/** CloudWatch namespaces collected: only what the constructs create, to keep the bill down. */
-const NAMESPACES = ['AWS/ApplicationELB', 'AWS/ElasticBeanstalk', 'AWS/AutoScaling', 'AWS/EC2', 'AWS/EBS', 'AWS/RDS', 'AWS/SQS', 'AWS/Lambda', 'AWS/SES', 'AWS/DynamoDB', 'AWS/FSx', 'AWS/NATGateway'];
+/**
+ * Left out of Datadog's list on purpose: they let Datadog change the account to set up log
+ * forwarding (subscription filters, bucket notifications, an event bus, SNS), and this
+ * integration forwards no logs (`logs_config.lambda_forwarder` lists no forwarder).
+ */
+export const DATADOG_WRITE_ACTIONS_LEFT_OUT: readonly string[] = [
+  'events:CreateEventBus', 'logs:DeleteSubscriptionFilter', 'logs:PutSubscriptionFilter', 's3:PutBucketNotification', 'sns:Publish',
+];
+
+const READ_ACTIONS = DATADOG_STANDARD_ACTIONS.filter((a) => !DATADOG_WRITE_ACTIONS_LEFT_OUT.includes(a));
+
+/**
+ * CloudWatch namespaces collected: only what the constructs create, to keep the bill down.
+ * No AWS/AutoScaling: Beanstalk's Auto Scaling groups publish no group metrics (collection
+ * is off, and the aws:autoscaling:asg options have no setting for it:
+ * docs.aws.amazon.com/elasticbeanstalk/latest/dg/command-options-general.html), so it would be empty.
+ */
+const NAMESPACES = ['AWS/ApplicationELB', 'AWS/ElasticBeanstalk', 'AWS/EC2', 'AWS/EBS', 'AWS/RDS', 'AWS/SQS', 'AWS/Lambda', 'AWS/SES', 'AWS/DynamoDB', 'AWS/FSx', 'AWS/NATGateway'];
 
 export interface DatadogAwsIntegrationProps {
   readonly accountId: string;
@@ -79,7 +110,14 @@ export class DatadogAwsIntegration extends Construct {
       awsRegions: { includeOnly: [props.region] },
       authConfig: { awsAuthConfigRole: { roleName, externalId: externalId.id } },
       metricsConfig: { enabled: true, automuteEnabled: true, collectCloudwatchAlarms: false, collectCustomMetrics: false, namespaceFilters: { includeOnly: NAMESPACES } },
-      resourcesConfig: { cloudSecurityPostureManagementCollection: false, extendedCollection: true },
+      // Extended collection needs the resource-collection policies of Datadog's template too;
+      // the monitors here only need metrics and tags.
+      resourcesConfig: { cloudSecurityPostureManagementCollection: false, extendedCollection: false },
+      // Provider 3.82 refuses the resource without these blocks (ExactlyOneOf validators in
+      // datadog/fwprovider/resource_datadog_integration_aws_account.go); empty ones collect
+      // no logs through a forwarder and no X-Ray traces.
+      logsConfig: { lambdaForwarder: {} },
+      tracesConfig: { xrayServices: {} },
       dependsOn: [this.role],
     });
   }

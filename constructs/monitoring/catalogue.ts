@@ -2,10 +2,40 @@
  * The monitor catalogue: what to watch on each kind of thing the constructs create.
  * Each function is pure: names and thresholds in, monitor specs out.
  */
-import { AWS_METRIC_DELAY_SECONDS, MonitorSpec, MonitorThresholds } from './spec';
+import { AWS_METRIC_DELAY_SECONDS, FASTLY_METRIC_INTERVAL_SECONDS, MonitorSpec, MonitorThresholds } from './spec';
 
-/** Datadog's Fastly integration tags metrics with the service's name under this key. */
+/**
+ * The tag key Datadog's Fastly integration puts the service on: Datadog's own Fastly
+ * dashboard and recommended monitors (DataDog/integrations-core fastly/assets:
+ * dashboards/fastly_overview.json template variable prefix `service`, monitors/*.json
+ * `by {service}`) select and group `fastly.*` by `service`. `DatadogFastlyIntegration` also
+ * tags each registered service with the same `service:<name>`, so the scope holds even
+ * if the integration's own tag value were the service id.
+ */
 export const FASTLY_SERVICE_TAG_KEY = 'service';
+
+/**
+ * Good and bad requests at an Application Load Balancer, from the response-class counts
+ * (all `count` metrics in Datadog's ELB integration docs). Bad: 5xx from the targets or the
+ * load balancer. Good: every other response class. They never overlap and are never
+ * negative, unlike `request_count - 5xx`: request_count leaves out requests the load balancer
+ * rejects before choosing a target (some of its own 5xx), so subtracting ELB 5xx from it can
+ * go below zero when no target is healthy.
+ */
+export function loadBalancerEvents(scope: string): { good: string; bad: string; total: string } {
+  const c = (metric: string) => `sum:aws.applicationelb.${metric}${scope}.as_count()`;
+  const good = ['httpcode_target_2xx', 'httpcode_target_3xx', 'httpcode_target_4xx', 'httpcode_elb_3xx', 'httpcode_elb_4xx'].map(c).join(' + ');
+  const bad = ['httpcode_target_5xx', 'httpcode_elb_5xx'].map(c).join(' + ');
+  return { good, bad, total: `${good} + ${bad}` };
+}
+
+/** Fastly gauges hold per-minute counts: summed into buckets of `seconds`, a ratio is a ratio of totals. */
+export function fastlySum(metric: string, scope: string, seconds: number): string {
+  return `sum:fastly.${metric}${scope}.rollup(sum, ${seconds})`;
+}
+
+/** The scope of a Fastly service's metrics. */
+export const fastlyScope = (serviceName: string) => `{${FASTLY_SERVICE_TAG_KEY}:${serviceName}}`;
 
 const MIB = 1024 * 1024;
 
@@ -21,6 +51,7 @@ export function beanstalkMonitors(env: BeanstalkTarget, t: MonitorThresholds['be
   const scope = `{elasticbeanstalk:environment-name:${name}}`;
   const target = { kind: 'beanstalk-environment' as const, name };
   const common = { service: name, target, evaluationDelaySeconds: AWS_METRIC_DELAY_SECONDS };
+  const alb = loadBalancerEvents(scope);
   return [
     {
       ...common,
@@ -31,6 +62,7 @@ export function beanstalkMonitors(env: BeanstalkTarget, t: MonitorThresholds['be
       query: `max(last_10m):max:aws.elasticbeanstalk.environment_health{environmentname:${name}} >= 20`,
       critical: 20,
       warning: 15,
+      unit: 'enhanced health status code (0 OK, 15 Warning, 20 Degraded, 25 Severe)',
       priority: 2,
       what: 'Beanstalk reports the environment Degraded or Severe: instances are failing health checks or requests are failing.',
       action: 'Open the environment\'s health page (causes per instance); if a deploy is running, let it roll back or abort it; check the app logs by X-Request-ID.',
@@ -41,11 +73,10 @@ export function beanstalkMonitors(env: BeanstalkTarget, t: MonitorThresholds['be
       key: `${name}-5xx`,
       title: `${name}: 5xx rate above ${t.http5xxPercent}%`,
       type: 'query alert',
-      query:
-        `sum(last_10m):(sum:aws.applicationelb.httpcode_target_5xx${scope}.as_count() + sum:aws.applicationelb.httpcode_elb_5xx${scope}.as_count()) ` +
-        `/ sum:aws.applicationelb.request_count${scope}.as_count() * 100 > ${t.http5xxPercent}`,
+      query: `sum(last_10m):(${alb.bad}) / (${alb.total}) * 100 > ${t.http5xxPercent}`,
       critical: t.http5xxPercent,
       warning: t.http5xxPercent / 2,
+      unit: 'percent',
       priority: 2,
       what: 'More than the allowed share of requests to this environment fail with a server error.',
       action: 'Check the latest deploy (roll back the application version), the database monitors, and the error logs.',
@@ -59,6 +90,7 @@ export function beanstalkMonitors(env: BeanstalkTarget, t: MonitorThresholds['be
       query: `avg(last_15m):avg:aws.applicationelb.target_response_time.p95${scope} > ${t.p95LatencySeconds}`,
       critical: t.p95LatencySeconds,
       warning: t.p95LatencySeconds * 0.75,
+      unit: 'seconds',
       priority: 3,
       what: 'The slowest 5% of requests take longer than the target.',
       action: 'Look at database load and slow queries, and whether the environment is at its instance ceiling.',
@@ -69,8 +101,14 @@ export function beanstalkMonitors(env: BeanstalkTarget, t: MonitorThresholds['be
       key: `${name}-at-max`,
       title: `${name}: running at its instance ceiling (${env.maxInstances})`,
       type: 'query alert',
-      query: `min(last_30m):avg:aws.autoscaling.group_in_service_instances${scope} >= ${env.maxInstances}`,
+      // Beanstalk creates the Auto Scaling group and its options (aws:autoscaling:asg) cannot
+      // enable group metrics (aws.autoscaling.group_* stay empty), so count the environment's instances
+      // that report EC2 metrics instead: Beanstalk tags its instances with the environment
+      // name, and Datadog puts EC2 tags on aws.ec2.* (ec2:DescribeInstances is in its policy);
+      // each instance is a Datadog host, so one series per `host` is one instance.
+      query: `min(last_30m):count_not_null(avg:aws.ec2.cpuutilization${scope} by {host}) >= ${env.maxInstances}`,
       critical: env.maxInstances,
+      unit: 'instances',
       priority: 3,
       what: 'Autoscaling cannot add instances: the environment runs at maxInstances.',
       action: 'If the load is real, raise maxInstances in the account config; if not, find what holds CPU high.',
@@ -98,6 +136,7 @@ export function auroraMonitors(db: AuroraTarget, t: MonitorThresholds['aurora'])
       query: `avg(last_15m):avg:aws.rds.cpuutilization${scope} by {dbinstanceidentifier} > ${t.cpuPercent}`,
       critical: t.cpuPercent,
       warning: t.cpuPercent - 10,
+      unit: 'percent',
       priority: 2,
       what: 'A database instance is near the end of its CPU: queries queue and the apps slow down.',
       action: 'Find the top queries in Performance Insights; add a reader or a larger class (or raise Serverless v2 max capacity).',
@@ -111,6 +150,7 @@ export function auroraMonitors(db: AuroraTarget, t: MonitorThresholds['aurora'])
       query: `avg(last_15m):min:aws.rds.freeable_memory${scope} by {dbinstanceidentifier} < ${t.freeableMemoryMb * MIB}`,
       critical: t.freeableMemoryMb * MIB,
       warning: t.freeableMemoryMb * 2 * MIB,
+      unit: 'bytes',
       priority: 3,
       what: 'The instance is short of memory: the buffer cache shrinks and the engine may restart.',
       action: 'Check connection count and memory-hungry queries; move to a larger instance class.',
@@ -123,6 +163,7 @@ export function auroraMonitors(db: AuroraTarget, t: MonitorThresholds['aurora'])
       query: `max(last_10m):max:aws.rds.aurora_replica_lag${scope} by {dbinstanceidentifier} > ${t.replicaLagMs}`,
       critical: t.replicaLagMs,
       warning: t.replicaLagMs / 2,
+      unit: 'milliseconds',
       priority: 3,
       what: 'Readers serve data that is behind the writer: users may not see what they just saved.',
       action: 'Look for long write transactions or a reader at full CPU.',
@@ -135,6 +176,7 @@ export function auroraMonitors(db: AuroraTarget, t: MonitorThresholds['aurora'])
       query: `avg(last_10m):max:aws.rds.database_connections${scope} by {dbinstanceidentifier} > ${t.connections}`,
       critical: t.connections,
       warning: Math.round(t.connections * 0.8),
+      unit: 'connections',
       priority: 3,
       what: 'Connections approach what the instance can hold: new ones will be refused.',
       action: 'Check for connection leaks after a deploy and the apps\' pool sizes; consider RDS Proxy.',
@@ -144,8 +186,11 @@ export function auroraMonitors(db: AuroraTarget, t: MonitorThresholds['aurora'])
       key: `${id}-deadlocks`,
       title: `${id}: deadlocks`,
       type: 'query alert',
-      query: `sum(last_10m):sum:aws.rds.deadlocks${scope}.as_count() > ${t.deadlocks}`,
+      // CloudWatch's Deadlocks is the average number per second (Count/Second), so summing
+      // its points counts 1/60 of the deadlocks; the 10-minute average times 600 s counts them all.
+      query: `avg(last_10m):avg:aws.rds.deadlocks${scope} by {dbinstanceidentifier} * 600 > ${t.deadlocks}`,
       critical: t.deadlocks,
+      unit: 'deadlocks per 10 minutes',
       priority: 4,
       what: 'Transactions deadlock: one of each pair is rolled back and the user sees an error.',
       action: 'Find the statements in the engine log and make the apps take locks in one order.',
@@ -177,6 +222,7 @@ export function sqlServerMonitors(db: SqlServerTarget, t: MonitorThresholds['sql
         query: `avg(last_15m):avg:aws.rds.cpuutilization${scope} > ${t.cpuPercent}`,
         critical: t.cpuPercent,
         warning: t.cpuPercent - 10,
+        unit: 'percent',
         priority: 2,
         what: 'The core database is near the end of its CPU: every hotel page slows down.',
         action: 'Find the top queries in Performance Insights; check the latest deploy; scale the instance class.',
@@ -190,6 +236,7 @@ export function sqlServerMonitors(db: SqlServerTarget, t: MonitorThresholds['sql
         query: `min(last_15m):min:aws.rds.free_storage_space${scope} < ${floor}`,
         critical: floor,
         warning: floor * 2,
+        unit: 'bytes',
         priority: 2,
         what: 'The database is running out of disk; at zero it stops accepting writes.',
         action: 'Check that storage autoscaling has room (maxAllocatedStorageGb); find what grew (logs, tempdb, a table).',
@@ -210,6 +257,7 @@ export function sqlServerMonitors(db: SqlServerTarget, t: MonitorThresholds['sql
       query: `max(last_5m):min:sqlserver.ao.ag_sync_health${scope} by {availability_group_name} < 1`,
       critical: 1,
       warning: 2,
+      unit: 'synchronization health (0 not healthy, 1 partially healthy, 2 healthy)',
       priority: 1,
       what: 'The availability group is not healthy: a failover now could lose data or not happen.',
       action: 'Open the Always On dashboard in SSMS on the primary; check the secondary node, its disk and the network between zones. Runbook: SQL Server failover.',
@@ -223,6 +271,7 @@ export function sqlServerMonitors(db: SqlServerTarget, t: MonitorThresholds['sql
       // 0 not synchronizing, 1 synchronizing, 2 synchronized.
       query: `max(last_10m):min:sqlserver.ao.replica_sync_state${scope} by {availability_group_name} < 1`,
       critical: 1,
+      unit: 'synchronization state (0 not synchronizing, 1 synchronizing, 2 synchronized)',
       priority: 2,
       what: 'A replica has stopped receiving the log: the secondary falls behind and cannot take over cleanly.',
       action: 'Resume data movement on the secondary; check its disk (log volume) and the AG endpoint port 5022.',
@@ -236,6 +285,7 @@ export function sqlServerMonitors(db: SqlServerTarget, t: MonitorThresholds['sql
       query: `max(last_10m):max:sqlserver.ao.secondary_lag_seconds${scope} by {replica_server_name} > ${t.secondaryLagSeconds}`,
       critical: t.secondaryLagSeconds,
       warning: t.secondaryLagSeconds / 2,
+      unit: 'seconds',
       priority: 3,
       what: 'The secondary lags the primary: a failover would lose or delay the latest writes.',
       action: 'Check log send and redo queues, and the secondary\'s disk throughput.',
@@ -248,33 +298,56 @@ export interface FastlyTarget {
   readonly serviceName: string;
 }
 
-/** Fastly: 5xx ratio, cache hit ratio drop, origin latency. */
+/** Fastly: 5xx ratio (P1, traffic-guarded), no traffic, cache hit ratio drop, origin latency. */
 export function fastlyMonitors(svc: FastlyTarget, t: MonitorThresholds['fastly']): MonitorSpec[] {
   const name = svc.serviceName;
-  const scope = `{${FASTLY_SERVICE_TAG_KEY}:${name}}`;
-  const common = { service: name, target: { kind: 'fastly-service' as const, name }, evaluationDelaySeconds: 0 };
+  const scope = fastlyScope(name);
+  // Datadog's Fastly metrics are gauges (fastly/metadata.csv) holding per-minute counts, and
+  // Fastly's real-time data leaves out zero values: a 5xx series is absent when all is well.
+  // Rollups to the window turn them into totals; default_zero keeps the absent 5xx at 0.
+  const common = { service: name, target: { kind: 'fastly-service' as const, name }, evaluationDelaySeconds: FASTLY_METRIC_INTERVAL_SECONDS };
   return [
     {
       ...common,
       key: `${name}-5xx`,
       title: `${name}: edge 5xx ratio above ${t.http5xxPercent}%`,
       type: 'query alert',
-      query: `sum(last_5m):sum:fastly.status_5xx${scope}.as_count() / sum:fastly.requests${scope}.as_count() * 100 > ${t.http5xxPercent}`,
+      // clamp_min: with fewer than minimumRequests in the 5 minutes the ratio is taken over
+      // minimumRequests, so a few errors among a few requests cannot page at night.
+      query:
+        `max(last_5m):default_zero(${fastlySum('status_5xx', scope, 300)}) / clamp_min(${fastlySum('requests', scope, 300)}, ${t.minimumRequests}) * 100 > ${t.http5xxPercent}`,
       critical: t.http5xxPercent,
       warning: t.http5xxPercent / 2,
+      unit: 'percent',
       priority: 1,
-      what: 'Customers get server errors from the site: origins are failing and nothing stale is left to serve.',
+      what: `Customers get server errors from the site (at least ${t.minimumRequests} requests in 5 minutes): origins are failing and nothing stale is left to serve.`,
       action: 'Check the backend health in Fastly and the Beanstalk 5xx monitors; roll back the last VCL or app deploy.',
-      notifyNoData: true, // a service with no requests at all is down or unrouted
+      notifyNoData: false, // the no-traffic monitor covers silence
+    },
+    {
+      ...common,
+      key: `${name}-no-traffic`,
+      title: `${name}: no requests at the edge for 15 minutes`,
+      type: 'query alert',
+      query: `sum(last_15m):${fastlySum('requests', scope, 300)} < 1`,
+      critical: 1,
+      unit: 'requests in 15 minutes',
+      priority: 2,
+      what: 'Fastly reports no requests at all for the service: DNS, TLS or the service itself is broken, or Datadog stopped collecting it.',
+      action: 'Open the site; check the Fastly service\'s active version and domains, and the Datadog Fastly integration tile.',
+      notifyNoData: true, // Fastly omits zero counts: no requests at all is no data
     },
     {
       ...common,
       key: `${name}-hit-ratio`,
       title: `${name}: cache hit ratio below ${t.hitRatioPercent}%`,
       type: 'query alert',
-      query: `avg(last_30m):avg:fastly.hit_ratio${scope} * 100 < ${t.hitRatioPercent}`,
+      // From the counts: fastly.hit_ratio's scale is documented both as percent (metadata.csv)
+      // and as a 0-1 ratio (Datadog's Fastly dashboard multiplies it by 100).
+      query: `avg(last_30m):${fastlySum('hits', scope, 1800)} / (${fastlySum('hits', scope, 1800)} + default_zero(${fastlySum('miss', scope, 1800)})) * 100 < ${t.hitRatioPercent}`,
       critical: t.hitRatioPercent,
       warning: t.hitRatioPercent + 10,
+      unit: 'percent',
       priority: 3,
       what: 'Fewer requests are served from cache: the origins take the load a TV spike would bring.',
       action: 'Look for a VCL or app change that adds cookies, query strings or Cache-Control: private.',
@@ -285,9 +358,11 @@ export function fastlyMonitors(svc: FastlyTarget, t: MonitorThresholds['fastly']
       key: `${name}-origin-latency`,
       title: `${name}: origin fetches slower than ${t.originLatencySeconds}s`,
       type: 'query alert',
-      query: `avg(last_15m):sum:fastly.miss_time${scope} / sum:fastly.miss${scope} > ${t.originLatencySeconds}`,
+      // miss_time is the total seconds spent on misses (fastly/metadata.csv: second).
+      query: `avg(last_15m):${fastlySum('miss_time', scope, 900)} / ${fastlySum('miss', scope, 900)} > ${t.originLatencySeconds}`,
       critical: t.originLatencySeconds,
       warning: t.originLatencySeconds / 2,
+      unit: 'seconds',
       priority: 3,
       what: 'Cache misses take long to fetch from the origins.',
       action: 'Check the Beanstalk latency monitors and whether shielding is on for the slow backend.',
@@ -323,6 +398,7 @@ export function mailMonitors(m: MailTarget, t: MonitorThresholds['mail']): Monit
       query: `max(last_10m):max:aws.sqs.approximate_age_of_oldest_message{queuename:${m.queueName.toLowerCase()}} > ${t.oldestMessageSeconds}`,
       critical: t.oldestMessageSeconds,
       warning: t.oldestMessageSeconds / 3,
+      unit: 'seconds',
       priority: 2,
       what: 'Mail is not leaving the queue: customers are not getting confirmations.',
       action: 'Check the worker errors and throttles, and the provider status (SendGrid / SES).',
@@ -335,6 +411,7 @@ export function mailMonitors(m: MailTarget, t: MonitorThresholds['mail']): Monit
       type: 'query alert',
       query: `max(last_5m):max:aws.sqs.approximate_number_of_messages_visible{queuename:${m.deadLetterQueueName.toLowerCase()}} > 0`,
       critical: 0,
+      unit: 'messages',
       priority: 3,
       what: 'Messages failed for good (invalid, or refused by the provider) and were set aside.',
       action: 'Read the reason on each message; fix the sender, then redrive the queue from the SQS console.',
@@ -347,6 +424,7 @@ export function mailMonitors(m: MailTarget, t: MonitorThresholds['mail']): Monit
       type: 'query alert',
       query: `sum(last_15m):sum:aws.lambda.errors{functionname:${m.workerFunctionName.toLowerCase()}}.as_count() > 5`,
       critical: 5,
+      unit: 'errors in 15 minutes',
       priority: 3,
       what: 'The mail worker fails: messages are retried and may pile up.',
       action: 'Read the worker logs (the message id is in every line).',
@@ -359,6 +437,7 @@ export function mailMonitors(m: MailTarget, t: MonitorThresholds['mail']): Monit
       type: 'query alert',
       query: `sum(last_15m):sum:aws.lambda.throttles{functionname:${m.workerFunctionName.toLowerCase()}}.as_count() > 0`,
       critical: 0,
+      unit: 'throttles in 15 minutes',
       priority: 4,
       what: 'Lambda refuses to run the worker: the account or function concurrency limit is reached.',
       action: 'Check reserved concurrency and the account limit.',
@@ -374,6 +453,7 @@ export function mailMonitors(m: MailTarget, t: MonitorThresholds['mail']): Monit
         type: 'query alert',
         query: `max(last_10m):max:aws.sqs.approximate_age_of_oldest_message{queuename:${m.sesEventsQueueName.toLowerCase()}} > 1800`,
         critical: 1800,
+        unit: 'seconds',
         priority: 3,
         what: 'Bounces and complaints are not reaching the history: support sees stale statuses, and SES suppression is all that protects the sender reputation.',
         action: 'Check the SES events function\'s errors and logs.',
@@ -386,6 +466,7 @@ export function mailMonitors(m: MailTarget, t: MonitorThresholds['mail']): Monit
         type: 'query alert',
         query: `max(last_5m):max:aws.sqs.approximate_number_of_messages_visible{queuename:${m.sesEventsDeadLetterQueueName.toLowerCase()}} > 0`,
         critical: 0,
+        unit: 'messages',
         priority: 4,
         what: 'SES events failed to be recorded ten times and were set aside.',
         action: 'Read one, fix the cause, redrive the queue.',
@@ -404,6 +485,7 @@ export function mailMonitors(m: MailTarget, t: MonitorThresholds['mail']): Monit
         query: `max(last_1h):max:aws.ses.reputation_bounce_rate{*} > ${t.bounceRate}`,
         critical: t.bounceRate,
         warning: t.bounceRate / 2,
+        unit: 'fraction',
         priority: 2,
         what: 'Too many mails bounce; at 5% AWS reviews the account and may stop it sending.',
         action: 'Find the sender with the most bounces in the history table; stop bulk sends to unverified lists.',
@@ -417,6 +499,7 @@ export function mailMonitors(m: MailTarget, t: MonitorThresholds['mail']): Monit
         query: `max(last_1h):max:aws.ses.reputation_complaint_rate{*} > ${t.complaintRate}`,
         critical: t.complaintRate,
         warning: t.complaintRate / 2,
+        unit: 'fraction',
         priority: 2,
         what: 'Recipients mark our mail as spam; at 0.1% AWS reviews the account.',
         action: 'Check which category gets complaints; make unsubscribe work; stop the campaign.',

@@ -3,8 +3,8 @@ import { Monitor } from '@cdktf/provider-datadog/lib/monitor';
 import { ServiceLevelObjective } from '@cdktf/provider-datadog/lib/service-level-objective';
 import { Construct } from 'constructs';
 import { Rule, checkProps } from '../core/validation';
-import { FASTLY_SERVICE_TAG_KEY } from './catalogue';
-import { BurnRateAlert, SLO_TIMEFRAME_HOURS, SloTimeframe, burnRateProblems, defaultBurnRateAlerts } from './slo';
+import { fastlyScope, loadBalancerEvents } from './catalogue';
+import { BurnRateAlert, SLO_TIMEFRAME_HOURS, SloSource, SloTimeframe, burnRateProblems, defaultBurnRateAlerts } from './slo';
 import { MonitorSpec, Priority } from './spec';
 
 /**
@@ -29,8 +29,13 @@ export interface SloSpec {
   /** The Fastly service name or Beanstalk environment name it measures. */
   readonly service: string;
   /** Where requests are counted: at Fastly (what customers see) or at the load balancer. */
-  readonly source: 'fastly' | 'load-balancer';
-  /** `availability`: non-5xx / all requests. `latency`: share of 5-minute slices with p95 under the threshold. */
+  readonly source: SloSource;
+  /**
+   * `availability` at the load balancer: non-5xx / all responses (a metric SLO over counts).
+   * `availability` at Fastly: share of 1-minute slices with at most `sliceErrorPercent` 5xx
+   * (a time-slice SLO: Datadog's Fastly metrics are gauges, which metric SLOs do not take).
+   * `latency`: share of 5-minute slices with p95 under the threshold.
+   */
   readonly kind: 'availability' | 'latency';
   /** Target, percent (e.g. 99.9). */
   readonly target: number;
@@ -38,7 +43,9 @@ export interface SloSpec {
   readonly timeframe?: SloTimeframe;
   /** p95 threshold for latency SLOs, seconds. @default 1 */
   readonly latencySeconds?: number;
-  /** @default - Datadog's guidance, scaled to the timeframe: see slo.ts */
+  /** Fastly availability: a minute is good when at most this percent of its requests are 5xx. @default 1 */
+  readonly sliceErrorPercent?: number;
+  /** @default - Datadog's guidance, scaled to the timeframe, with short windows the source's data delay allows: see slo.ts */
   readonly burnRateAlerts?: readonly BurnRateAlert[];
 }
 
@@ -89,7 +96,8 @@ export class Monitoring extends Construct {
           [!(timeframe in SLO_TIMEFRAME_HOURS), `${p}.timeframe`, timeframe, '"7d", "30d" or "90d"'],
           [s.kind === 'latency' && !((s.latencySeconds ?? 1) > 0), `${p}.latencySeconds`, s.latencySeconds, 'above 0'],
           [s.kind === 'latency' && s.source === 'fastly', `${p}.source`, s.source, '"load-balancer" for a latency SLO (Fastly reports no percentiles)'],
-          ...burnRateProblems(p, s.target, s.burnRateAlerts ?? defaultBurnRateAlerts(timeframe)).map(([prop, got, expected]): Rule => [true, prop, got, expected]),
+          [s.sliceErrorPercent !== undefined && !(s.sliceErrorPercent > 0 && s.sliceErrorPercent < 100), `${p}.sliceErrorPercent`, s.sliceErrorPercent, 'a percentage above 0 and below 100'],
+          ...burnRateProblems(p, s.target, s.source, s.burnRateAlerts ?? defaultBurnRateAlerts(timeframe, s.source)).map(([prop, got, expected]): Rule => [true, prop, got, expected]),
         ];
       }),
     ];
@@ -138,7 +146,7 @@ export class Monitoring extends Construct {
         thresholds: [{ timeframe, target: s.target }],
         ...sloDefinition(s),
       });
-      (s.burnRateAlerts ?? defaultBurnRateAlerts(timeframe)).forEach(
+      (s.burnRateAlerts ?? defaultBurnRateAlerts(timeframe, s.source)).forEach(
         (a) =>
           new Monitor(this, `slo-${s.name}-burn-${a.longWindow}`, {
             name: `[P${a.priority}] [${props.account}] ${s.name}: error budget burning ${a.burnRate}x over ${a.longWindow}`,
@@ -163,13 +171,13 @@ export class Monitoring extends Construct {
 }
 
 function describeSlo(s: SloSpec): string {
-  const where = s.source === 'fastly' ? 'at the Fastly edge' : 'at the load balancer';
-  return s.kind === 'availability'
-    ? `${s.target}% of requests to ${s.service} succeed (not 5xx), counted ${where}.`
-    : `${s.target}% of 5-minute periods have p95 latency under ${s.latencySeconds ?? 1}s for ${s.service}, measured ${where}.`;
+  if (s.kind === 'latency') return `${s.target}% of 5-minute periods have p95 latency under ${s.latencySeconds ?? 1}s for ${s.service}, measured at the load balancer.`;
+  return s.source === 'fastly'
+    ? `${s.target}% of minutes have at most ${s.sliceErrorPercent ?? 1}% of requests to ${s.service} failing (5xx), counted at the Fastly edge.`
+    : `${s.target}% of requests to ${s.service} succeed (not 5xx), counted at the load balancer.`;
 }
 
-/** The good / total events (availability) or time slices (latency) of an SLO. */
+/** The good / total events (load-balancer availability) or time slices (latency, Fastly availability) of an SLO. */
 function sloDefinition(s: SloSpec) {
   if (s.kind === 'latency') {
     const scope = `{elasticbeanstalk:environment-name:${s.service}}`;
@@ -185,17 +193,30 @@ function sloDefinition(s: SloSpec) {
     };
   }
   if (s.source === 'fastly') {
-    const scope = `{${FASTLY_SERVICE_TAG_KEY}:${s.service}}`;
-    return { type: 'metric', query: { numerator: `sum:fastly.requests${scope}.as_count() - sum:fastly.status_5xx${scope}.as_count()`, denominator: `sum:fastly.requests${scope}.as_count()` } };
+    // fastly.* are gauges of per-minute counts (fastly/metadata.csv), collected every 60 s:
+    // one-minute slices, each good when its 5xx share is at most sliceErrorPercent. Fastly
+    // omits zero counts, so a minute without 5xx has no errors series: default_zero.
+    const scope = fastlyScope(s.service);
+    return {
+      type: 'time_slice',
+      sliSpecification: {
+        timeSlice: {
+          comparator: '<=',
+          threshold: s.sliceErrorPercent ?? 1,
+          queryIntervalSeconds: 60,
+          query: {
+            formula: { formulaExpression: 'default_zero(errors) / requests * 100' },
+            query: [
+              { metricQuery: { name: 'errors', query: `sum:fastly.status_5xx${scope}` } },
+              { metricQuery: { name: 'requests', query: `sum:fastly.requests${scope}` } },
+            ],
+          },
+        },
+      },
+    };
   }
-  const scope = `{elasticbeanstalk:environment-name:${s.service}}`;
-  return {
-    type: 'metric',
-    query: {
-      numerator: `sum:aws.applicationelb.request_count${scope}.as_count() - sum:aws.applicationelb.httpcode_target_5xx${scope}.as_count() - sum:aws.applicationelb.httpcode_elb_5xx${scope}.as_count()`,
-      denominator: `sum:aws.applicationelb.request_count${scope}.as_count()`,
-    },
-  };
+  const events = loadBalancerEvents(`{elasticbeanstalk:environment-name:${s.service}}`);
+  return { type: 'metric', query: { numerator: events.good, denominator: events.total } };
 }
 
 /** One dashboard per account: SLOs first, then a group per monitored service with its key graphs. */

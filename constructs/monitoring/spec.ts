@@ -19,6 +19,12 @@ export interface MonitorSpec {
   readonly priority: Priority;
   /** The alert threshold (the one in the query). */
   readonly critical: number;
+  /**
+   * Unit of `critical` and `warning`: what the query's left-hand side evaluates to, e.g.
+   * `percent`, `seconds`, `bytes`, `deadlocks per 10 minutes`. Tests check it against the
+   * unit Datadog and CloudWatch document for the metric.
+   */
+  readonly unit: string;
   /** @default - no warning state */
   readonly warning?: number;
   /** What the alert means, for whoever reads it in Slack. */
@@ -38,45 +44,63 @@ export interface MonitorSpec {
 /** CloudWatch metrics reach Datadog 10-15 minutes late: evaluate AWS metrics with this delay. */
 export const AWS_METRIC_DELAY_SECONDS = 900;
 
+/**
+ * Datadog collects `fastly.*` every 60 s (the `interval` column of Datadog's Fastly
+ * metadata.csv, DataDog/integrations-core fastly/metadata.csv) from Fastly's real-time
+ * analytics, which are complete to the last second: Fastly data is at most about a minute old.
+ */
+export const FASTLY_METRIC_INTERVAL_SECONDS = 60;
+
 /** Thresholds per construct kind; every value can be overridden from account config. */
 export interface MonitorThresholds {
   readonly beanstalk: {
-    /** Percent of requests answered 5xx (load balancer and targets). */
+    /** Percent of requests answered 5xx by the load balancer or the targets (percent, 0-100). */
     readonly http5xxPercent: number;
-    /** p95 target response time, seconds. */
+    /** p95 target response time (seconds; CloudWatch TargetResponseTime is in seconds). */
     readonly p95LatencySeconds: number;
   };
   readonly aurora: {
+    /** CPU utilization (percent, 0-100). */
     readonly cpuPercent: number;
-    /** Freeable memory floor, MiB. */
+    /** Freeable memory floor (MiB; the query compares bytes). */
     readonly freeableMemoryMb: number;
-    /** Replica lag, milliseconds. */
+    /** Replica lag (milliseconds; AuroraReplicaLag is in milliseconds). */
     readonly replicaLagMs: number;
+    /** Database connections (connections). */
     readonly connections: number;
-    /** Deadlocks in 10 minutes. */
+    /**
+     * Deadlocks in 10 minutes (deadlocks). CloudWatch's Deadlocks is an average per second,
+     * so the query multiplies the 10-minute average by 600 s.
+     */
     readonly deadlocks: number;
   };
   readonly sqlServer: {
+    /** CPU utilization (percent, 0-100). */
     readonly cpuPercent: number;
-    /** Free storage floor, percent of allocated (RDS). */
+    /** Free storage floor (percent of allocated; the query compares bytes). */
     readonly freeStoragePercent: number;
-    /** Seconds a secondary may lag the primary (Always On). */
+    /** How far a secondary may lag the primary (seconds; Always On). */
     readonly secondaryLagSeconds: number;
   };
   readonly fastly: {
-    /** Percent of edge responses that are 5xx. */
+    /** Edge responses that are 5xx (percent, 0-100). */
     readonly http5xxPercent: number;
-    /** Cache hit ratio floor, percent. */
+    /**
+     * Requests in 5 minutes below which the 5xx monitor cannot page (requests): with fewer,
+     * the ratio is taken over this many, so a handful of errors on a quiet night stays quiet.
+     */
+    readonly minimumRequests: number;
+    /** Cache hit ratio floor: hits / (hits + misses) (percent, 0-100). */
     readonly hitRatioPercent: number;
-    /** Average time to fetch from origin on a miss, seconds. */
+    /** Average time to fetch from origin on a miss (seconds). */
     readonly originLatencySeconds: number;
   };
   readonly mail: {
-    /** Age of the oldest queued message, seconds. */
+    /** Age of the oldest queued message (seconds). */
     readonly oldestMessageSeconds: number;
-    /** SES bounce rate (fraction); AWS reviews an account at 0.05. */
+    /** SES bounce rate (fraction, 0-1); AWS reviews an account at 0.05. */
     readonly bounceRate: number;
-    /** SES complaint rate (fraction); AWS reviews an account at 0.001. */
+    /** SES complaint rate (fraction, 0-1); AWS reviews an account at 0.001. */
     readonly complaintRate: number;
   };
 }
@@ -86,7 +110,8 @@ export const DEFAULT_THRESHOLDS: MonitorThresholds = {
   beanstalk: { http5xxPercent: 5, p95LatencySeconds: 2 },
   aurora: { cpuPercent: 90, freeableMemoryMb: 256, replicaLagMs: 1000, connections: 1000, deadlocks: 5 },
   sqlServer: { cpuPercent: 90, freeStoragePercent: 10, secondaryLagSeconds: 60 },
-  fastly: { http5xxPercent: 2, hitRatioPercent: 70, originLatencySeconds: 3 },
+  // 600 requests in 5 minutes = 2 per second: below that, 2% is a dozen errors.
+  fastly: { http5xxPercent: 2, minimumRequests: 600, hitRatioPercent: 70, originLatencySeconds: 3 },
   // Well before AWS's review thresholds (5% bounces, 0.1% complaints).
   mail: { oldestMessageSeconds: 900, bounceRate: 0.02, complaintRate: 0.0005 },
 };

@@ -99,6 +99,14 @@ describe('account config validation', () => {
     ]);
   });
 
+  it('takes the Fastly 5xx traffic floor from monitoring thresholds, and refuses a misspelt one', () => {
+    const [account] = resolveAccounts([source('staging', { monitoring: { thresholds: { fastly: { minimumRequests: 1200 } } } })], sharedDefaults);
+    expect(account.monitoring.thresholds?.fastly?.minimumRequests).toBe(1200);
+    expect(problemsOf(source('staging', { monitoring: { thresholds: { fastly: { minRequests: 5 } } } }))).toEqual([
+      'accounts/staging: monitoring.thresholds.fastly.minRequests: got 5, expected no such key; allowed keys: http5xxPercent, minimumRequests, hitRatioPercent, originLatencySeconds',
+    ]);
+  });
+
   it('refuses a typo deep inside an app, with its path', () => {
     const apps = [{ name: 'web', solutionStackName: 'x', environments: [{ name: 'web-stg', certificateArn: 'arn:aws:acm:x', instanceType: 't3.small' }] }];
     expect(problemsOf(source('staging', { apps }))).toEqual([

@@ -1,5 +1,6 @@
 import { production } from '../../accounts/production';
 import { errorOf, synthAccount, testAccount } from '../helpers';
+import { DATADOG_FASTLY_API_KEY_VARIABLE } from '../../stacks/account-stack';
 
 describe('AccountStack', () => {
   const account = testAccount({ name: 'staging' });
@@ -51,7 +52,11 @@ describe('AccountStack', () => {
 
   it('configures Datadog from the environment only: no key in the JSON', () => {
     expect(json.provider.datadog).toEqual([{ api_url: 'https://api.ap1.datadoghq.com/' }]);
-    expect(JSON.stringify(json)).not.toMatch(/api_key|app_key/);
+    expect(JSON.stringify(json)).not.toMatch(/app_key/);
+    // The only api_key is the Fastly token Datadog reads stats with: a sensitive variable.
+    const keys = [...JSON.stringify(json).matchAll(/"api_key":"([^"]*)"/g)].map((m) => m[1]);
+    expect(keys).toEqual([`\${var.${DATADOG_FASTLY_API_KEY_VARIABLE}}`]);
+    expect(json.variable[DATADOG_FASTLY_API_KEY_VARIABLE].sensitive).toBe(true);
   });
 
   it('declares the Datadog provider only where the account has Datadog resources', () => {

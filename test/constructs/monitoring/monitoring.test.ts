@@ -1,11 +1,11 @@
-import { DatadogAwsIntegration } from '../../../constructs/monitoring/aws-integration';
+import { DATADOG_STANDARD_ACTIONS, DATADOG_WRITE_ACTIONS_LEFT_OUT, DatadogAwsIntegration } from '../../../constructs/monitoring/aws-integration';
 import { Monitoring, MonitoringProps, SloSpec, graphQuery } from '../../../constructs/monitoring/monitoring';
-import { defaultBurnRateAlerts, maxBurnRate } from '../../../constructs/monitoring/slo';
+import { SOURCE_DELAY_MINUTES, defaultBurnRateAlerts, maxBurnRate, windowHours } from '../../../constructs/monitoring/slo';
 import { MonitorSpec } from '../../../constructs/monitoring/spec';
 import { errorOf, onlyResource, resourcesOf, synthConstructs } from '../../helpers';
 
 const spec = (key: string, priority: MonitorSpec['priority'], notifyNoData = false): MonitorSpec => ({
-  key, title: key, type: 'query alert', query: 'avg(last_5m):avg:x{*} > 1', priority, critical: 1, what: 'w', action: 'a', notifyNoData, service: 'svc', target: { kind: 'database', name: 'db' },
+  key, title: key, type: 'query alert', query: 'avg(last_5m):avg:x{*} > 1', priority, critical: 1, unit: 'things', what: 'w', action: 'a', notifyNoData, service: 'svc', target: { kind: 'database', name: 'db' },
 });
 const props = (changes: Partial<MonitoringProps> = {}): MonitoringProps => ({
   account: 'production',
@@ -57,12 +57,42 @@ describe('Monitoring: SLOs and burn-rate alerts', () => {
   const slos = Object.values(resourcesOf(json, 'datadog_service_level_objective'));
   const burns = Object.values(resourcesOf(json, 'datadog_monitor')).filter((m) => m.type === 'slo alert');
 
-  it('measures availability as non-5xx over all requests at Fastly', () => {
+  it('measures availability at Fastly as 1-minute time slices, since fastly.* are gauges that metric SLOs do not take', () => {
     expect(slos[0]).toMatchObject({
-      type: 'metric',
+      type: 'time_slice',
       thresholds: [{ timeframe: '30d', target: 99.9 }],
-      query: { numerator: 'sum:fastly.requests{service:production-web}.as_count() - sum:fastly.status_5xx{service:production-web}.as_count()', denominator: 'sum:fastly.requests{service:production-web}.as_count()' },
+      sli_specification: {
+        time_slice: {
+          comparator: '<=',
+          threshold: 1,
+          query_interval_seconds: 60,
+          query: {
+            formula: { formula_expression: 'default_zero(errors) / requests * 100' },
+            query: [
+              { metric_query: { name: 'errors', query: 'sum:fastly.status_5xx{service:production-web}' } },
+              { metric_query: { name: 'requests', query: 'sum:fastly.requests{service:production-web}' } },
+            ],
+          },
+        },
+      },
     });
+    expect(slos[0].query).toBeUndefined();
+  });
+
+  it('measures availability at the load balancer as good / (good + bad) response classes, which cannot go negative', () => {
+    const lb = Object.values(resourcesOf(synth(props({ slos: [slo({ name: 'lb', service: 'web-prod', source: 'load-balancer' })] })), 'datadog_service_level_objective'))[0];
+    const terms = (q: string) => q.split(' + ').map((t) => t.trim());
+    expect(lb.type).toBe('metric');
+    // Every term is a count added, never subtracted (request_count - elb_5xx went negative with no healthy target).
+    expect(lb.query.numerator).not.toContain(' - ');
+    expect(lb.query.denominator).not.toContain(' - ');
+    expect(lb.query.numerator).not.toContain('request_count');
+    // The good events are a subset of the total events, and the rest of the total is 5xx.
+    const good = terms(lb.query.numerator);
+    const total = terms(lb.query.denominator);
+    expect(total.slice(0, good.length)).toEqual(good);
+    expect(total.slice(good.length).map((t) => /httpcode_(\w+)\{/.exec(t)![1])).toEqual(['target_5xx', 'elb_5xx']);
+    expect(good.every((t) => /httpcode_(target|elb)_[234]xx\{elasticbeanstalk:environment-name:web-prod\}\.as_count\(\)$/.test(t))).toBe(true);
   });
 
   it('measures latency as time slices with p95 under the threshold at the load balancer', () => {
@@ -76,10 +106,25 @@ describe('Monitoring: SLOs and burn-rate alerts', () => {
     expect(burns[0].message).toMatch(/@slack-example-co-prod-immediate$/);
   });
 
+  it('gives load-balancer SLOs short windows the 15-minute CloudWatch delay leaves data in, and Fastly ones the 5-minute window', () => {
+    expect(defaultBurnRateAlerts('30d', 'load-balancer').map((a) => [a.longWindow, a.shortWindow])).toEqual([['1h', '30m'], ['6h', '1h'], ['24h', '2h']]);
+    expect(defaultBurnRateAlerts('30d', 'fastly').map((a) => [a.longWindow, a.shortWindow])).toEqual([['1h', '5m'], ['6h', '30m'], ['24h', '2h']]);
+    for (const source of ['fastly', 'load-balancer'] as const) {
+      for (const a of defaultBurnRateAlerts('30d', source)) expect(windowHours(a.shortWindow)! * 60).toBeGreaterThanOrEqual(2 * SOURCE_DELAY_MINUTES[source]);
+    }
+    const lbBurns = Object.values(resourcesOf(synth(props({ slos: [slo({ name: 'lb', service: 'web-prod', source: 'load-balancer' })] })), 'datadog_monitor')).filter((m) => m.type === 'slo alert');
+    expect(lbBurns.map((b) => /short_window\("(\w+)"\)/.exec(b.query)![1])).toEqual(['30m', '1h', '2h']);
+  });
+
+  it('refuses a short window inside the source\'s data delay: a 5-minute window over CloudWatch data holds nothing', () => {
+    const message = errorOf(() => synth(props({ slos: [slo({ source: 'load-balancer', service: 'web-prod', burnRateAlerts: [{ burnRate: 14.4, longWindow: '1h', shortWindow: '5m', priority: 2 }] })] })));
+    expect(message).toContain('slos[0].burnRateAlerts[0].shortWindow: got "5m", expected at least 30m for source "load-balancer"');
+  });
+
   it('scales the default thresholds for 7- and 90-day SLOs', () => {
-    expect(defaultBurnRateAlerts('30d').map((a) => a.burnRate)).toEqual([14.4, 6, 3]);
-    expect(defaultBurnRateAlerts('7d').map((a) => a.burnRate)).toEqual([3.4, 1.4, 0.7]);
-    expect(defaultBurnRateAlerts('90d').map((a) => a.burnRate)).toEqual([43.2, 18, 9]);
+    expect(defaultBurnRateAlerts('30d', 'fastly').map((a) => a.burnRate)).toEqual([14.4, 6, 3]);
+    expect(defaultBurnRateAlerts('7d', 'fastly').map((a) => a.burnRate)).toEqual([3.4, 1.4, 0.7]);
+    expect(defaultBurnRateAlerts('90d', 'load-balancer').map((a) => a.burnRate)).toEqual([43.2, 18, 9]);
   });
 
   it('refuses a burn rate above 1/(1-target)', () => {
@@ -136,9 +181,17 @@ describe('DatadogAwsIntegration', () => {
     expect(trust.Condition.StringEquals['sts:ExternalId']).toMatch(/datadog_integration_aws_external_id\..*\.id/);
   });
 
-  it('grants read actions only', () => {
+  it("grants Datadog's standard integration policy minus the log-forwarding write actions", () => {
     const actions: string[] = JSON.parse(onlyResource(json, 'aws_iam_role_policy').policy).Statement[0].Action;
-    expect(actions.every((a) => /:(Get|List|Describe)/.test(a))).toBe(true);
+    expect(actions).toContain('autoscaling:Describe*'); // covers autoscaling:DescribeTags
+    expect(actions).toContain('tag:GetResources');
+    expect(DATADOG_STANDARD_ACTIONS.filter((a) => !actions.includes(a))).toEqual([...DATADOG_WRITE_ACTIONS_LEFT_OUT]);
+    expect(actions.filter((a) => !DATADOG_STANDARD_ACTIONS.includes(a))).toEqual([]);
+    expect(actions.every((a) => /:(Get|List|Describe|BatchGet|LookupEvents|FilterLogEvents|TestMetricFilter|ViewBudget|GET)/.test(a))).toBe(true);
+  });
+
+  it('keeps the inline policy under IAM\'s 10,240-character limit for a role\'s inline policies (IAM quotas, docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html)', () => {
+    expect(onlyResource(json, 'aws_iam_role_policy').policy.replace(/\s/g, '').length).toBeLessThan(10240);
   });
 
   it('registers the account for its region with the role', () => {
