@@ -5,6 +5,8 @@
  * Hand-written rather than a schema library so that every message has exactly the shape
  * `<field.path>: got <value>, expected <what>` that the account loader prints.
  */
+import { isSecretPath } from '../constructs/core/validation';
+import { looksLikeSecret } from '../policies/secret-scan';
 
 /** One thing wrong with a config value. */
 export interface Problem {
@@ -25,14 +27,16 @@ export interface Schema<T> {
   check(value: unknown, path: string, problems: Problem[]): T | undefined;
 }
 
-// Field names whose values must never be echoed back in an error message.
-const SECRET_FIELD = /(password|secret|token|api_?key|private_?key|credential)/i;
 
-/** Formats a value for an error message; never prints a secret field's value. */
+/**
+ * Formats a value for an error message. Never prints the value of a secret-looking field
+ * (any path segment such as `secrets`, `apiKey`, `DB_PASSWORD`) nor a value that looks like
+ * a credential wherever it sits (the patterns the synthesized-JSON scan uses).
+ */
 export function show(value: unknown, path = ''): string {
   if (value === undefined) return 'nothing';
-  const field = path.split('.').pop() ?? '';
-  if (SECRET_FIELD.test(field)) return '<redacted>';
+  if (isSecretPath(path)) return '<redacted>';
+  if (typeof value === 'string' && looksLikeSecret(value)) return '<redacted: looks like a credential>';
   if (typeof value === 'string') return JSON.stringify(value);
   if (Array.isArray(value)) return `an array of ${value.length}`;
   if (value === null) return 'null';
@@ -81,6 +85,10 @@ export function string(rules: StringRules = {}): Schema<string> {
 export interface NumberRules {
   readonly min?: number;
   readonly max?: number;
+  /** The value must be strictly greater. @default - no bound */
+  readonly above?: number;
+  /** The value must be strictly smaller. @default - no bound */
+  readonly below?: number;
   /** Only whole numbers. @default true */
   readonly integer?: boolean;
 }
@@ -95,7 +103,8 @@ export function number(rules: NumberRules = {}): Schema<number> {
         : rules.max !== undefined
           ? ` of at most ${rules.max}`
           : '';
-  const expected = `${integer ? 'a whole number' : 'a number'}${range}`;
+  const strict = [rules.above !== undefined ? `above ${rules.above}` : '', rules.below !== undefined ? `below ${rules.below}` : ''].filter(Boolean).join(' and ');
+  const expected = `${integer ? 'a whole number' : 'a number'}${range}${strict ? ` ${strict}` : ''}`;
   return {
     expected,
     check(value, path, problems) {
@@ -104,7 +113,9 @@ export function number(rules: NumberRules = {}): Schema<number> {
         Number.isFinite(value) &&
         (!integer || Number.isInteger(value)) &&
         (rules.min === undefined || value >= rules.min) &&
-        (rules.max === undefined || value <= rules.max);
+        (rules.max === undefined || value <= rules.max) &&
+        (rules.above === undefined || value > rules.above) &&
+        (rules.below === undefined || value < rules.below);
       return ok ? (value as number) : problem(problems, path, value, expected);
     },
   };

@@ -15,6 +15,7 @@ import type { DnsRecord, MailPathProps, SendGridSettings, SesSettings } from '..
 import type { AlwaysOnNode, AlwaysOnSettings, RdsSqlServerSettings, SqlServerClusterProps, VolumeRole, VolumeSpec } from '../constructs/sqlserver/sqlserver-cluster';
 import type { Suppression } from '../constructs/core/suppressions';
 import { UserError } from '../constructs/core/validation';
+import { accountProblems, crossAccountProblems } from './rules';
 import { ObjectRule, Problem, Schema, arrayOf, boolean, number, object, oneOf, optional, recordOf, string } from './schema-kit';
 
 /** Commercial AWS regions an account may be placed in. */
@@ -157,6 +158,14 @@ export interface FastlyAccountConfig {
   readonly customerId: string;
 }
 
+/** Why an account runs below its registered tier. */
+export interface EnvironmentOverride {
+  /** The registered tier being overridden, spelled out so the override says what it does. */
+  readonly from: Environment;
+  /** Why, for the reviewer: 10 characters or more. */
+  readonly reason: string;
+}
+
 /** One AWS account, fully resolved (shared defaults applied). */
 export interface AccountConfig {
   /** Account name: lower-case kebab-case, the same as its folder and its stack. */
@@ -165,6 +174,12 @@ export interface AccountConfig {
   readonly accountId: string;
   readonly region: AwsRegion;
   readonly environment: Environment;
+  /**
+   * Runs the account below the tier its id is registered with in `accounts/registry.ts`
+   * (e.g. a production account as `sandbox` while it is being emptied). Reviewed like a
+   * production change. @default - none: the environment may not be below the registered tier
+   */
+  readonly environmentOverride?: EnvironmentOverride;
   readonly ci: CiRoles;
   readonly state: StateConfig;
   readonly tags: AccountTags;
@@ -231,7 +246,7 @@ const environmentSchema = object<BeanstalkEnvironmentSettings>({
   scaleInCpuPercent: optionalCount(1, 100),
   rootVolumeGb: optionalCount(8, 16384),
   environmentVariables: optional(recordOf(string({ allowEmpty: true }))),
-  secrets: optional(recordOf(text())),
+  secrets: optional(recordOf(string({ pattern: /^arn:aws:(secretsmanager|ssm):/, description: 'a Secrets Manager secret or SSM parameter ARN (never the secret itself)' }))),
   logRetentionDays: optionalCount(1, 3653),
   updateWindow: optionalText(),
   internal: optional(boolean()),
@@ -376,17 +391,23 @@ const cdnSchema = object<CdnServiceConfig>({
   suppressions: suppressions(),
 });
 
+// Thresholds that can never be crossed would silently turn an alert off: a percentage is
+// strictly between 0 and 100 (5xx above 100 % never happens; a hit ratio below 0 % never
+// happens), a rate strictly between 0 and 1, and a duration or size above 0.
 const n = () => optional(number({ min: 0, integer: false }));
+const percent = () => optional(number({ above: 0, below: 100, integer: false }));
+const fraction = () => optional(number({ above: 0, below: 1, integer: false }));
+const positive = () => optional(number({ above: 0, integer: false }));
 const monitoringSchema = object<MonitoringConfig>({
   enabled: boolean(),
   slack: object<SlackChannels>({ workspace: text(), immediate: text(), watch: text() }),
   thresholds: optional(
     object<ThresholdOverrides>({
-      beanstalk: optional(object({ http5xxPercent: n(), p95LatencySeconds: n() })),
-      aurora: optional(object({ cpuPercent: n(), freeableMemoryMb: n(), replicaLagMs: n(), connections: n(), deadlocks: n() })),
-      sqlServer: optional(object({ cpuPercent: n(), freeStoragePercent: n(), secondaryLagSeconds: n() })),
-      fastly: optional(object({ http5xxPercent: n(), minimumRequests: n(), hitRatioPercent: n(), originLatencySeconds: n() })),
-      mail: optional(object({ oldestMessageSeconds: n(), bounceRate: n(), complaintRate: n() })),
+      beanstalk: optional(object({ http5xxPercent: percent(), p95LatencySeconds: positive() })),
+      aurora: optional(object({ cpuPercent: percent(), freeableMemoryMb: positive(), replicaLagMs: positive(), connections: n(), deadlocks: n() })),
+      sqlServer: optional(object({ cpuPercent: percent(), freeStoragePercent: percent(), secondaryLagSeconds: positive() })),
+      fastly: optional(object({ http5xxPercent: percent(), minimumRequests: n(), hitRatioPercent: percent(), originLatencySeconds: positive() })),
+      mail: optional(object({ oldestMessageSeconds: positive(), bounceRate: fraction(), complaintRate: fraction() })),
     }),
   ),
   slos: optional(
@@ -399,8 +420,8 @@ const monitoringSchema = object<MonitoringConfig>({
         kind: oneOf(['availability', 'latency'] as const),
         target: number({ min: 0, max: 100, integer: false }),
         timeframe: optional(oneOf(['7d', '30d', '90d'] as const)),
-        latencySeconds: n(),
-        sliceErrorPercent: n(),
+        latencySeconds: positive(),
+        sliceErrorPercent: percent(),
         burnRateAlerts: optional(arrayOf(object<BurnRateAlert>({ burnRate: number({ min: 0, integer: false }), longWindow: text(), shortWindow: text(), priority: number({ min: 1, max: 5 }) as Schema<BurnRateAlert['priority']> }))),
       }),
       { uniqueBy: (s: SloSpec) => s.name },
@@ -481,6 +502,7 @@ export const accountSchema: Schema<AccountConfig> = object<AccountConfig>({
   accountId: string({ pattern: /^\d{12}$/, description: 'a 12-digit AWS account id as a string' }),
   region: oneOf(AWS_REGIONS),
   environment: oneOf(ENVIRONMENTS),
+  environmentOverride: optional(object<EnvironmentOverride>({ from: oneOf(ENVIRONMENTS), reason: string({ pattern: /.{10,}/, description: 'a reason of 10 characters or more' }) })),
   ci: object<CiRoles>({
     planRole: string({ pattern: ROLE_NAME, description: 'an IAM role name' }),
     applyRole: string({ pattern: ROLE_NAME, description: 'an IAM role name' }),
@@ -550,7 +572,11 @@ export function formatProblem(p: AccountProblem): string {
 }
 
 export class AccountConfigError extends UserError {
-  constructor(public readonly problems: readonly AccountProblem[]) {
+  constructor(
+    public readonly problems: readonly AccountProblem[],
+    /** The accounts with no problem, so their stacks can still be checked in the same run. @default [] */
+    public readonly validAccounts: readonly AccountConfig[] = [],
+  ) {
     super(
       `${problems.length} problem${problems.length === 1 ? '' : 's'} in account config:\n` +
         problems.map((p) => `  ${formatProblem(p)}`).join('\n'),
@@ -560,16 +586,18 @@ export class AccountConfigError extends UserError {
 }
 
 /**
- * Layers each account over `defaults`, validates every one of them and the rules across
+ * Layers each account over `defaults`, validates every one of them (fields, then the rules
+ * of `rules.ts`: registered tier, zones, CIDRs, fixed IPs, ARNs) and the rules across
  * accounts (unique names and ids), and either returns all configs or throws one
  * {@link AccountConfigError} listing every problem.
  */
-export function resolveAccounts(sources: readonly AccountSource[], defaults: unknown): AccountConfig[] {
+export function resolveAccounts(sources: readonly AccountSource[], defaults: unknown, tiers?: Readonly<Record<string, Environment>>): AccountConfig[] {
   const problems: AccountProblem[] = [];
   const resolved: AccountConfig[] = [];
   for (const source of sources) {
     const own: Problem[] = [];
     const config = accountSchema.check(layer(defaults, source.overrides), '', own);
+    if (config) own.push(...accountProblems(config, tiers));
     if (config && config.name !== source.folder) {
       own.push({
         path: 'name',
@@ -578,10 +606,12 @@ export function resolveAccounts(sources: readonly AccountSource[], defaults: unk
       });
     }
     problems.push(...own.map((p) => ({ ...p, account: source.folder })));
-    if (config && own.length === 0) resolved.push(config);
+    // Every account whose fields are valid takes part in the rules across accounts, even
+    // when its own rules failed: one run reports both.
+    if (config) resolved.push(config);
   }
-  problems.push(...duplicates(resolved, 'name'), ...duplicates(resolved, 'accountId'));
-  if (problems.length > 0) throw new AccountConfigError(problems);
+  problems.push(...duplicates(resolved, 'name'), ...duplicates(resolved, 'accountId'), ...crossAccountProblems(resolved));
+  if (problems.length > 0) throw new AccountConfigError(problems, resolved.filter((a) => !problems.some((p) => p.account === a.name)));
   return resolved;
 }
 

@@ -21,6 +21,11 @@ const VALUE_PATTERNS: ReadonlyArray<[kind: string, pattern: RegExp]> = [
   ['Datadog API or application key', /\b(?:dd|datadog)[_-]?(?:api|app)[_-]?key\W+[0-9a-f]{32,40}\b/i],
 ];
 
+/** Whether `value` looks like a credential (an access key, a private key, a token...). */
+export function looksLikeSecret(value: string): boolean {
+  return VALUE_PATTERNS.some(([, pattern]) => pattern.test(value));
+}
+
 /** Attribute names that must hold a reference (`${var.x}`, `${aws_...}`), never a literal. */
 const SECRET_ATTRIBUTE = /(^|_)(password|passwd|secret|secret_key|access_key|api_key|app_key|token|private_key|client_key|auth_token|webhook_url)$/i;
 

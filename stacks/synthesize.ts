@@ -1,12 +1,13 @@
-import { existsSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { App } from 'cdktf';
-import { AccountConfig, AccountSource } from '../accounts/schema';
+import { AccountConfig, AccountConfigError, AccountSource, Environment } from '../accounts/schema';
 import { loadAccounts } from '../accounts';
 import { UserError } from '../constructs/core/validation';
 import { PolicyViolationError, SuppressedFinding } from '../policies/engine';
 import { SecretFoundError, scanDirectory } from '../policies/secret-scan';
 import { AccountStack } from './account-stack';
+import { OutputDir } from './output-dir';
 
 export interface SynthesizeOptions {
   /** The accounts to synthesize. @default - every account in `accounts/index.ts` */
@@ -15,6 +16,8 @@ export interface SynthesizeOptions {
   readonly outdir?: string;
   /** The commit being deployed (CI's GITHUB_SHA). @default - none */
   readonly commitId?: string;
+  /** Account ids and tiers, for generated accounts (the benchmark). @default - accounts/registry.ts */
+  readonly tiers?: Readonly<Record<string, Environment>>;
 }
 
 /** What one synthesized stack contains. */
@@ -34,21 +37,56 @@ export interface SynthesizeResult {
   readonly stacks: readonly StackInventory[];
 }
 
+/** Everything that stops a run, from every account: config problems, construct refusals, policy violations. */
+export class SynthesisRefusedError extends UserError {
+  constructor(public readonly errors: readonly UserError[]) {
+    super(errors.map((e) => e.message).join('\n\n'));
+    this.name = 'SynthesisRefusedError';
+  }
+}
+
 /**
  * Validates every account, builds one stack per account and synthesizes them.
  *
- * Nothing is half-written: the stacks are synthesized into a sibling directory, which
- * replaces `outdir` only when everything succeeded. Any failure (bad config, a construct
- * refusing its props, a policy violation) throws and leaves the previous `outdir` as it was.
+ * Every problem of every account is reported in one run: config problems (fields, rules,
+ * across accounts), then for each account whose config is valid its construct refusals,
+ * and the policy violations of the stacks that were built. Nothing is written unless all
+ * accounts pass.
+ *
+ * Nothing is half-written: stacks are synthesized into a new generation directory that
+ * `outdir` (a link) is switched to with one rename, under a lock (see {@link OutputDir}).
+ * Any refusal leaves `outdir` byte for byte as it was.
  */
 export function synthesizeAccounts(options: SynthesizeOptions = {}): SynthesizeResult {
-  const outdir = resolve(options.outdir ?? 'cdktf.out');
-  const accounts = loadAccounts(options.sources); // throws before anything is built
-  const staging = `${outdir}.next-${process.pid}`;
-  rmSync(staging, { recursive: true, force: true });
+  const output = new OutputDir(resolve(options.outdir ?? 'cdktf.out'));
+  const errors: UserError[] = [];
+  let accounts: readonly AccountConfig[];
   try {
-    const app = new App({ outdir: staging });
-    const built = accounts.map((account) => new AccountStack(app, { account, commitId: options.commitId }));
+    accounts = loadAccounts(options.sources, options.tiers);
+  } catch (error) {
+    if (!(error instanceof AccountConfigError)) throw error;
+    errors.push(error);
+    accounts = error.validAccounts;
+  }
+  return output.replace((dir) => {
+    const app = new App({ outdir: dir });
+    // A stack whose construct refused its props is taken out of the app, so the other
+    // accounts still build and get checked in the same run.
+    const built: AccountStack[] = [];
+    for (const account of accounts) {
+      try {
+        built.push(new AccountStack(app, { account, commitId: options.commitId }));
+      } catch (error) {
+        if (!(error instanceof UserError)) throw error;
+        errors.push(error);
+        app.node.tryRemoveChild(account.name);
+      }
+    }
+    if (errors.length > 0) {
+      const violations = built.flatMap((s) => (s.policy.report ?? s.policy.run()).violations);
+      if (violations.length > 0) errors.push(new PolicyViolationError(violations));
+      throw errors.length === 1 ? errors[0] : new SynthesisRefusedError(errors);
+    }
     try {
       app.synth(); // runs the policy packs (a validation on every stack) before writing
     } catch (error) {
@@ -57,33 +95,47 @@ export function synthesizeAccounts(options: SynthesizeOptions = {}): SynthesizeR
       if (violations.length > 0) throw new PolicyViolationError(violations);
       throw error;
     }
-    const secrets = scanDirectory(staging);
+    const secrets = scanDirectory(dir);
     if (secrets.length > 0) throw new SecretFoundError(secrets);
-    const stacks = built.map((s) => inventory(s, join(staging, 'stacks', s.account.name, 'cdk.tf.json')));
-    swapInto(staging, outdir);
-    return { outdir, stacks };
-  } finally {
-    rmSync(staging, { recursive: true, force: true });
-  }
+    const synthesized = built.map((s) => ({ stack: s, json: JSON.parse(readFileSync(join(dir, 'stacks', s.account.name, 'cdk.tf.json'), 'utf8')) as TerraformJson }));
+    const shared = sharedBucketNames(synthesized);
+    if (shared.length > 0) throw new UserError(`S3 bucket names are global, and these are created more than once:\n${shared.map((l) => `  ${l}`).join('\n')}`);
+    const stacks = synthesized.map(({ stack, json }) => inventory(stack, json));
+    return { outdir: output.path, stacks };
+  });
 }
 
-function inventory(stack: AccountStack, file: string): StackInventory {
+type TerraformJson = { resource?: Record<string, Record<string, Record<string, unknown>>> };
+
+/**
+ * Bucket names are global across all of AWS: two stacks creating the same name (a derived
+ * name such as `<database>-native-backups` in a copied account) fail the second apply with
+ * BucketAlreadyExists. Names that are still tokens are skipped.
+ */
+function sharedBucketNames(stacks: ReadonlyArray<{ stack: AccountStack; json: TerraformJson }>): string[] {
+  const first = new Map<string, string>();
+  const lines: string[] = [];
+  for (const { stack, json } of stacks) {
+    for (const [id, bucket] of Object.entries(json.resource?.aws_s3_bucket ?? {})) {
+      const name = bucket.bucket;
+      if (typeof name !== 'string' || name.includes('${')) continue;
+      const where = `accounts/${stack.account.name} (aws_s3_bucket.${id})`;
+      const owner = first.get(name);
+      if (owner === undefined) first.set(name, where);
+      else lines.push(`${where}: bucket "${name}" is also created by ${owner}`);
+    }
+  }
+  return lines;
+}
+
+function inventory(stack: AccountStack, json: TerraformJson): StackInventory {
   const account = stack.account;
   const report = stack.policy.report ?? stack.policy.run();
-  const json = JSON.parse(readFileSync(file, 'utf8')) as { resource?: Record<string, Record<string, unknown>> };
   const resourcesByType = Object.entries(json.resource ?? {})
     .map(([type, byName]) => [type, Object.keys(byName).length] as const)
     .sort(([a], [b]) => a.localeCompare(b));
   const totalResources = resourcesByType.reduce((sum, [, n]) => sum + n, 0);
   return { account, resourcesByType, totalResources, suppressed: report.suppressed, policyChecks: report.checks };
-}
-
-/** Replaces `target` with `source` by two renames, so a reader never sees a half-written tree. */
-function swapInto(source: string, target: string): void {
-  const old = `${target}.old-${process.pid}`;
-  if (existsSync(target)) renameSync(target, old);
-  renameSync(source, target);
-  rmSync(old, { recursive: true, force: true });
 }
 
 /** The inventory `npm start` prints: per stack, resources by type and in total. */
@@ -96,6 +148,8 @@ export function formatInventory(result: SynthesizeResult, cwd = process.cwd()): 
     const a = s.account;
     lines.push('');
     lines.push(`${a.name}  (account ${a.accountId}, ${a.region}, ${a.environment}): ${s.totalResources} resources`);
+    // An account run below its registered tier is shown on every run, not only in the diff that added it.
+    if (a.environmentOverride) lines.push(`  environment ${a.environment} overrides the registered tier ${a.environmentOverride.from}: ${a.environmentOverride.reason}`);
     const width = Math.max(0, ...s.resourcesByType.map(([type]) => type.length));
     for (const [type, count] of s.resourcesByType) lines.push(`  ${type.padEnd(width)}  ${String(count).padStart(3)}`);
     lines.push(`  policy: ${s.policyChecks} checks passed, ${s.suppressed.length} suppressed`);
@@ -122,7 +176,8 @@ export function runMain(options: SynthesizeOptions = {}, out: Printer = console)
     out.log(`\nDone in ${(Number(process.hrtime.bigint() - started) / 1e9).toFixed(2)} s.`);
     return 0;
   } catch (error) {
-    
+    // True of every error synthesizeAccounts throws: the only step that changes the output
+    // is the final rename of the link, and nothing after it can throw.
     const text = error instanceof UserError ? error.message : error instanceof Error ? (error.stack ?? error.message) : String(error);
     out.error(`${text}\n\nNothing was written: ${options.outdir ?? 'cdktf.out'} is as it was.`);
     return 1;

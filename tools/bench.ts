@@ -10,23 +10,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { accountSources } from '../accounts';
-import { AccountSource, layer } from '../accounts/schema';
-import { staging } from '../accounts/staging';
+import { generatedAccounts } from './bench-accounts';
 import { synthesizeAccounts } from '../stacks/synthesize';
 import { Report, parsePlan, renderPlan } from './plan-report';
 
 const SETS = ['real', '1', '10', '50'] as const;
-
-/** `count` accounts shaped like staging, each with its own name, id and state bucket. */
-export function generatedAccounts(count: number): AccountSource[] {
-  return Array.from({ length: count }, (_, i) => {
-    const name = `bench-${String(i + 1).padStart(3, '0')}`;
-    const accountId = String(900000000000 + i + 1);
-    // Generated accounts have no vcl/ folder of their own: their Fastly services use Fastly's generated VCL.
-    const cdn = (staging.cdn ?? []).map(({ vclFolder: _vcl, ...service }) => service);
-    return { folder: name, overrides: layer(staging, { name, accountId, state: { bucket: `bench-tfstate-${accountId}` }, cdn }) };
-  });
-}
 
 interface Measurement {
   readonly set: string;
@@ -39,11 +27,11 @@ interface Measurement {
 
 /** Runs in the child: synthesizes one set into a temp dir and reports on stdout as JSON. */
 function child(set: string, processStart: number): void {
-  const sources = set === 'real' ? accountSources : generatedAccounts(Number(set));
+  const { sources, tiers } = set === 'real' ? { sources: accountSources, tiers: undefined } : generatedAccounts(Number(set));
   const outdir = mkdtempSync(join(tmpdir(), 'bench-'));
   try {
     const started = performance.now();
-    const result = synthesizeAccounts({ sources, outdir: join(outdir, 'cdktf.out') });
+    const result = synthesizeAccounts({ sources, tiers, outdir: join(outdir, 'cdktf.out') });
     const synthSeconds = (performance.now() - started) / 1000;
     const m: Measurement = {
       set,

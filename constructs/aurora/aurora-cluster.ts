@@ -6,7 +6,7 @@ import { RdsClusterInstance } from '@cdktf/provider-aws/lib/rds-cluster-instance
 import { RdsClusterParameterGroup } from '@cdktf/provider-aws/lib/rds-cluster-parameter-group';
 import { Construct } from 'constructs';
 import { Rule, checkProps, distinctZones } from '../core/validation';
-import { BACKUP_WINDOW, DB_IDENTIFIER, MAINTENANCE_WINDOW, MONITORING_INTERVALS, clientSecurityGroup, encryptionKey, monitoringRole, subnetGroup } from '../database/database-base';
+import { BACKUP_WINDOW, DB_IDENTIFIER, MAINTENANCE_WINDOW, MONITORING_INTERVALS, clientSecurityGroup, encryptionKey, monitoringRole, subnetGroup, windowRules } from '../database/database-base';
 import { auroraMonitors } from '../monitoring/catalogue';
 import { MonitorSpec, MonitorThresholds, Monitored } from '../monitoring/spec';
 import { LOG_RETENTION_DAYS, SubnetRef } from '../network/network';
@@ -154,6 +154,7 @@ export class AuroraCluster extends Construct implements Monitored {
       [production && backupRetentionDays < 7, 'backupRetentionDays', backupRetentionDays, 'at least 7 in production'],
       [!BACKUP_WINDOW.test(backupWindow), 'backupWindow', backupWindow, '"hh:mm-hh:mm" in UTC'],
       [!MAINTENANCE_WINDOW.test(maintenanceWindow), 'maintenanceWindow', maintenanceWindow, '"ddd:hh:mm-ddd:hh:mm" in UTC'],
+      ...windowRules('backupWindow', backupWindow, 'maintenanceWindow', maintenanceWindow),
       [logExports.some((l) => !LOG_TYPES[props.engine]?.includes(l)), 'logExports', logExports, `log types of ${props.engine}: ${(LOG_TYPES[props.engine] ?? []).join(', ')}`],
       [!LOG_RETENTION_DAYS.includes(logRetentionDays as never), 'logRetentionDays', logRetentionDays, `one of ${LOG_RETENTION_DAYS.join(', ')}`],
       [!MONITORING_INTERVALS.includes(monitoringInterval as never), 'monitoringIntervalSeconds', monitoringInterval, `one of ${MONITORING_INTERVALS.join(', ')}`],

@@ -27,10 +27,22 @@ export class PropsError extends UserError {
     super(
       `${constructKind} ${constructPath}: ` +
         (problems.length === 1 ? '' : `${problems.length} problems:\n  `) +
-        problems.map((p) => `${p.prop}: got ${showValue(p.got)}, expected ${p.expected}`).join('\n  '),
+        problems.map((p) => `${p.prop}: got ${isSecretPath(p.prop) && !PLACEHOLDER.test(String(p.got)) ? '<redacted>' : showValue(p.got)}, expected ${p.expected}`).join('\n  '),
     );
     this.name = 'PropsError';
   }
+}
+
+// Names of fields whose values must never be echoed in an error. Any segment of the path
+// counts: every entry of a `secrets` map is a secret's field, whatever its key.
+const SECRET_FIELD = /(password|passwd|secret|token|api_?key|private_?key|credential)/i;
+
+// What a construct passes instead of a secret value it already hid, e.g. "<hidden>".
+const PLACEHOLDER = /^<[a-z]+>$/;
+
+/** Whether a value at this path (`a.b[0].c`) is a secret's and must not be printed. */
+export function isSecretPath(path: string): boolean {
+  return path.split(/[.[\]]/).some((segment) => SECRET_FIELD.test(segment));
 }
 
 function showValue(v: unknown): string {

@@ -6,6 +6,7 @@ import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
 import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
 import { Construct } from 'constructs';
 import { managedPolicy, serviceTrust } from '../core/iam';
+import { Rule } from '../core/validation';
 import { SubnetRef } from '../network/network';
 
 /**
@@ -79,3 +80,42 @@ export const MONITORING_INTERVALS = [0, 1, 5, 10, 15, 30, 60] as const;
 export const BACKUP_WINDOW = /^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d$/;
 /** `ddd:hh24:mi-ddd:hh24:mi` in UTC. */
 export const MAINTENANCE_WINDOW = /^(mon|tue|wed|thu|fri|sat|sun):([01]\d|2[0-3]):[0-5]\d-(mon|tue|wed|thu|fri|sat|sun):([01]\d|2[0-3]):[0-5]\d$/;
+
+const DAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
+const WEEK = 7 * 24 * 60;
+const minuteOfDay = (hhmm: string) => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5));
+
+/** `[start, length]` in minutes of the week; a window may wrap past midnight or Sunday. */
+function weeklySpans(backupWindow: string): Array<[number, number]> {
+  const [from, to] = backupWindow.split('-').map(minuteOfDay);
+  const length = (to - from + 1440) % 1440;
+  return DAYS.map((_, day) => [day * 1440 + from, length]);
+}
+
+function maintenanceSpan(maintenanceWindow: string): [number, number] {
+  const [from, to] = maintenanceWindow.split('-').map((p) => DAYS.indexOf(p.slice(0, 3)) * 1440 + minuteOfDay(p.slice(4)));
+  return [from, (to - from + WEEK) % WEEK];
+}
+
+function overlaps([a, aLength]: [number, number], [b, bLength]: [number, number]): boolean {
+  // Compare on the week's circle: b starts inside a, or a starts inside b.
+  return (b - a + WEEK) % WEEK < aLength || (a - b + WEEK) % WEEK < bLength;
+}
+
+/**
+ * RDS refuses a backup window that conflicts with the maintenance window, and either
+ * window shorter than 30 minutes ("Must not conflict with the preferred maintenance
+ * window. Must be at least 30 minutes.": PreferredBackupWindow and
+ * PreferredMaintenanceWindow in the RDS API reference, CreateDBInstance / CreateDBCluster).
+ * Malformed windows are left to the format rules.
+ */
+export function windowRules(backupProp: string, backupWindow: string, maintenanceProp: string, maintenanceWindow: string): Rule[] {
+  if (!BACKUP_WINDOW.test(backupWindow) || !MAINTENANCE_WINDOW.test(maintenanceWindow)) return [];
+  const maintenance = maintenanceSpan(maintenanceWindow);
+  const [, backupLength] = weeklySpans(backupWindow)[0];
+  return [
+    [backupLength < 30, backupProp, backupWindow, 'a window of at least 30 minutes'],
+    [maintenance[1] < 30, maintenanceProp, maintenanceWindow, 'a window of at least 30 minutes'],
+    [weeklySpans(backupWindow).some((b) => overlaps(b, maintenance)), maintenanceProp, maintenanceWindow, `a window that does not overlap ${backupProp} (${backupWindow} UTC, every day)`],
+  ];
+}

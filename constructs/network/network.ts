@@ -130,14 +130,14 @@ export class Network extends Construct {
           new Subnet(this, `${tier}-${zone}`, {
             vpcId: vpc.id,
             availabilityZone: zone,
-            cidrBlock: subnetCidr(cidr, 4, slot + i),
+            cidrBlock: subnetCidr(cidr, SUBNET_NEW_BITS, slot + i),
             mapPublicIpOnLaunch: false,
             tags: { Name: `${id}-${tier}-${zone}`, Tier: tier },
           }),
       );
-    const publicSubnets = subnetsOf('public', 0);
-    const privateSubnets = subnetsOf('private', 4);
-    const isolatedSubnets = subnetsOf('isolated', 8);
+    const publicSubnets = subnetsOf('public', SUBNET_SLOTS.public);
+    const privateSubnets = subnetsOf('private', SUBNET_SLOTS.private);
+    const isolatedSubnets = subnetsOf('isolated', SUBNET_SLOTS.isolated);
     const refs = (subnets: Subnet[]) => subnets.map((s, i) => ({ id: s.id, availabilityZone: zones[i] }));
     this.publicSubnets = refs(publicSubnets);
     this.privateSubnets = refs(privateSubnets);
@@ -191,6 +191,14 @@ export class Network extends Construct {
     });
   }
 }
+
+/**
+ * Where each tier's subnets start: the `slot + zone index`-th /+4 block of the VPC range.
+ * Exported so the account loader can tell which subnet a fixed IP address falls into.
+ */
+export const SUBNET_SLOTS = { public: 0, private: 4, isolated: 8 } as const;
+/** Each subnet is the VPC range 4 bits longer: a /16 VPC has /20 subnets. */
+export const SUBNET_NEW_BITS = 4;
 
 /** Parses "a.b.c.d/n"; undefined when it is not a valid IPv4 CIDR with its host bits clear. */
 export function parseCidr(cidr: string): { base: number; prefix: number } | undefined {

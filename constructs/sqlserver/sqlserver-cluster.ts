@@ -18,7 +18,7 @@ import { Construct } from 'constructs';
 import { SecureBucket } from '../core/bucket';
 import { managedPolicy, policyDocument, serviceTrust } from '../core/iam';
 import { Rule, checkProps, distinctZones } from '../core/validation';
-import { BACKUP_WINDOW, DB_IDENTIFIER, MAINTENANCE_WINDOW, clientSecurityGroup, encryptionKey, monitoringRole, subnetGroup } from '../database/database-base';
+import { BACKUP_WINDOW, DB_IDENTIFIER, MAINTENANCE_WINDOW, clientSecurityGroup, encryptionKey, monitoringRole, subnetGroup, windowRules } from '../database/database-base';
 import { sqlServerMonitors } from '../monitoring/catalogue';
 import { MonitorSpec, MonitorThresholds, Monitored } from '../monitoring/spec';
 import { SubnetRef } from '../network/network';
@@ -237,6 +237,7 @@ export class SqlServerCluster extends Construct implements Monitored {
       [storageType !== 'gp3' && r.storageThroughput !== undefined, 'rds.storageThroughput', r.storageThroughput, 'nothing: throughput is set only for gp3'],
       [!BACKUP_WINDOW.test(backupWindow), 'backupWindow', backupWindow, '"hh:mm-hh:mm" in UTC'],
       [!MAINTENANCE_WINDOW.test(maintenanceWindow), 'rds.maintenanceWindow', maintenanceWindow, '"ddd:hh:mm-ddd:hh:mm" in UTC'],
+      ...windowRules('backupWindow', backupWindow, 'rds.maintenanceWindow', maintenanceWindow),
     ];
     checkProps(this, 'SqlServerCluster', rules);
 

@@ -194,6 +194,9 @@ describe('BeanstalkApp: validation', () => {
   });
 
   it('refuses a bad secret reference', () => {
-    expect(refused({ secrets: { DB: 'plaintext' } })).toContain('secrets.DB: got "plaintext", expected a Secrets Manager secret or SSM parameter ARN');
+    // The value is not echoed: a wrong entry in `secrets` is most likely the secret itself.
+    const message = refused({ secrets: { DB: 'plaintext' } });
+    expect(message).toContain('secrets.DB: got <redacted>, expected a Secrets Manager secret or SSM parameter ARN');
+    expect(message).not.toContain('plaintext');
   });
 });

@@ -1,3 +1,5 @@
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { production } from '../../accounts/production';
 import { errorOf, synthAccount, testAccount } from '../helpers';
 import { DATADOG_FASTLY_API_KEY_VARIABLE } from '../../stacks/account-stack';
@@ -46,7 +48,7 @@ describe('AccountStack', () => {
   });
 
   it('derives the state key from the stack name', () => {
-    const other = synthAccount(testAccount({ name: 'qa', accountId: '444444444444', cdn: [], monitoring: { slos: [] } }));
+    const other = synthAccount(testAccount({ name: 'qa', cdn: [], monitoring: { slos: [] } }));
     expect(other.terraform.backend.s3.key).toBe('qa/terraform.tfstate');
   });
 
@@ -60,7 +62,7 @@ describe('AccountStack', () => {
   });
 
   it('declares the Datadog provider only where the account has Datadog resources', () => {
-    const quiet = synthAccount(testAccount({ name: 'qa', accountId: '444444444444', cdn: [], monitoring: { enabled: false, slos: [] } }));
+    const quiet = synthAccount(testAccount({ name: 'qa', cdn: [], monitoring: { enabled: false, slos: [] } }));
     expect(quiet.provider.datadog).toBeUndefined();
     expect(quiet.resource.datadog_monitor).toBeUndefined();
   });
@@ -123,8 +125,11 @@ describe('AccountStack: Fastly', () => {
     );
   });
 
-  it('loads the VCL from accounts/production/vcl/hotel', () => {
-    expect(service.vcl.map((v: { name: string }) => v.name)).toEqual(['errors', 'main', 'normalize']);
+  it('loads every VCL file of the service\'s folder under accounts/production/vcl/', () => {
+    const folder = join(__dirname, '../../accounts/production/vcl', production.cdn![0].vclFolder!);
+    const files = readdirSync(folder).filter((f) => f.endsWith('.vcl')).map((f) => f.slice(0, -'.vcl'.length)).sort();
+    expect(files).toContain('main');
+    expect(service.vcl.map((v: { name: string }) => v.name)).toEqual(files);
   });
 
   it('takes the Datadog log key from a sensitive variable', () => {
