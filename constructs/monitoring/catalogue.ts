@@ -34,6 +34,16 @@ export function fastlySum(metric: string, scope: string, seconds: number): strin
   return `sum:fastly.${metric}${scope}.rollup(sum, ${seconds})`;
 }
 
+/**
+ * The evaluation delay of a Fastly monitor whose query sums into buckets of `seconds`.
+ * Rollup buckets are aligned to UNIX time, not to the monitor's window, so without a delay a
+ * monitor evaluates (and can trigger on) the newest bucket while it holds only a minute or
+ * two of data; Datadog's remedy is to delay evaluation by at least the rollup interval
+ * (docs.datadoghq.com/dashboards/functions/rollup/#rollups-in-monitors). The bucket's last
+ * minute arrives one collection interval later, hence the sum.
+ */
+export const fastlyBucketDelay = (seconds: number) => seconds + FASTLY_METRIC_INTERVAL_SECONDS;
+
 /** The scope of a Fastly service's metrics. */
 export const fastlyScope = (serviceName: string) => `{${FASTLY_SERVICE_TAG_KEY}:${serviceName}}`;
 
@@ -305,7 +315,9 @@ export function fastlyMonitors(svc: FastlyTarget, t: MonitorThresholds['fastly']
   // Datadog's Fastly metrics are gauges (fastly/metadata.csv) holding per-minute counts, and
   // Fastly's real-time data leaves out zero values: a 5xx series is absent when all is well.
   // Rollups to the window turn them into totals; default_zero keeps the absent 5xx at 0.
-  const common = { service: name, target: { kind: 'fastly-service' as const, name }, evaluationDelaySeconds: FASTLY_METRIC_INTERVAL_SECONDS };
+  // Each monitor evaluates complete buckets only (fastlyBucketDelay).
+  const common = { service: name, target: { kind: 'fastly-service' as const, name } };
+  const [errorBucket, trafficBucket, hitBucket, missBucket] = [300, 300, 1800, 900];
   return [
     {
       ...common,
@@ -315,7 +327,8 @@ export function fastlyMonitors(svc: FastlyTarget, t: MonitorThresholds['fastly']
       // clamp_min: with fewer than minimumRequests in the 5 minutes the ratio is taken over
       // minimumRequests, so a few errors among a few requests cannot page at night.
       query:
-        `max(last_5m):default_zero(${fastlySum('status_5xx', scope, 300)}) / clamp_min(${fastlySum('requests', scope, 300)}, ${t.minimumRequests}) * 100 > ${t.http5xxPercent}`,
+        `max(last_5m):default_zero(${fastlySum('status_5xx', scope, errorBucket)}) / clamp_min(${fastlySum('requests', scope, errorBucket)}, ${t.minimumRequests}) * 100 > ${t.http5xxPercent}`,
+      evaluationDelaySeconds: fastlyBucketDelay(errorBucket),
       critical: t.http5xxPercent,
       warning: t.http5xxPercent / 2,
       unit: 'percent',
@@ -329,7 +342,8 @@ export function fastlyMonitors(svc: FastlyTarget, t: MonitorThresholds['fastly']
       key: `${name}-no-traffic`,
       title: `${name}: no requests at the edge for 15 minutes`,
       type: 'query alert',
-      query: `sum(last_15m):${fastlySum('requests', scope, 300)} < 1`,
+      query: `sum(last_15m):${fastlySum('requests', scope, trafficBucket)} < 1`,
+      evaluationDelaySeconds: fastlyBucketDelay(trafficBucket),
       critical: 1,
       unit: 'requests in 15 minutes',
       priority: 2,
@@ -344,7 +358,8 @@ export function fastlyMonitors(svc: FastlyTarget, t: MonitorThresholds['fastly']
       type: 'query alert',
       // From the counts: fastly.hit_ratio's scale is documented both as percent (metadata.csv)
       // and as a 0-1 ratio (Datadog's Fastly dashboard multiplies it by 100).
-      query: `avg(last_30m):${fastlySum('hits', scope, 1800)} / (${fastlySum('hits', scope, 1800)} + default_zero(${fastlySum('miss', scope, 1800)})) * 100 < ${t.hitRatioPercent}`,
+      query: `avg(last_30m):${fastlySum('hits', scope, hitBucket)} / (${fastlySum('hits', scope, hitBucket)} + default_zero(${fastlySum('miss', scope, hitBucket)})) * 100 < ${t.hitRatioPercent}`,
+      evaluationDelaySeconds: fastlyBucketDelay(hitBucket),
       critical: t.hitRatioPercent,
       warning: t.hitRatioPercent + 10,
       unit: 'percent',
@@ -359,7 +374,8 @@ export function fastlyMonitors(svc: FastlyTarget, t: MonitorThresholds['fastly']
       title: `${name}: origin fetches slower than ${t.originLatencySeconds}s`,
       type: 'query alert',
       // miss_time is the total seconds spent on misses (fastly/metadata.csv: second).
-      query: `avg(last_15m):${fastlySum('miss_time', scope, 900)} / ${fastlySum('miss', scope, 900)} > ${t.originLatencySeconds}`,
+      query: `avg(last_15m):${fastlySum('miss_time', scope, missBucket)} / ${fastlySum('miss', scope, missBucket)} > ${t.originLatencySeconds}`,
+      evaluationDelaySeconds: fastlyBucketDelay(missBucket),
       critical: t.originLatencySeconds,
       warning: t.originLatencySeconds / 2,
       unit: 'seconds',

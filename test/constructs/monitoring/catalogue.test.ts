@@ -1,7 +1,17 @@
 import { auroraMonitors, beanstalkMonitors, fastlyMonitors, mailMonitors, sqlServerMonitors } from '../../../constructs/monitoring/catalogue';
-import { DEFAULT_THRESHOLDS, MonitorSpec, resolveThresholds } from '../../../constructs/monitoring/spec';
+import { AWS_METRIC_DELAY_SECONDS, DEFAULT_THRESHOLDS, FASTLY_METRIC_INTERVAL_SECONDS, MonitorSpec, resolveThresholds } from '../../../constructs/monitoring/spec';
 
 const byKey = (specs: MonitorSpec[]) => Object.fromEntries(specs.map((s) => [s.key, s]));
+
+/** One of every kind of target, with the default thresholds: the whole catalogue. */
+const everyMonitor = (t = DEFAULT_THRESHOLDS): MonitorSpec[] => [
+  ...beanstalkMonitors({ environmentName: 'web', maxInstances: 4 }, t.beanstalk),
+  ...auroraMonitors({ clusterIdentifier: 'orders', engine: 'aurora-mysql' }, t.aurora),
+  ...sqlServerMonitors({ name: 'core', mode: 'rds', allocatedStorageGb: 100 }, t.sqlServer),
+  ...sqlServerMonitors({ name: 'ag', mode: 'ec2-always-on' }, t.sqlServer),
+  ...fastlyMonitors({ serviceName: 'web' }, t.fastly),
+  ...mailMonitors({ name: 'm', queueName: 'q', deadLetterQueueName: 'd', workerFunctionName: 'w', sesConfigurationSet: 's', sesEventsQueueName: 'e', sesEventsDeadLetterQueueName: 'ed' }, t.mail),
+];
 
 describe('monitor catalogue', () => {
   it('watches a Beanstalk environment: health, 5xx rate, p95 latency, instances at max', () => {
@@ -117,14 +127,7 @@ const UNITS: Record<string, { documented: string; threshold: string }> = {
 
 describe('threshold units', () => {
   const t = DEFAULT_THRESHOLDS;
-  const all: MonitorSpec[] = [
-    ...beanstalkMonitors({ environmentName: 'web', maxInstances: 4 }, t.beanstalk),
-    ...auroraMonitors({ clusterIdentifier: 'orders', engine: 'aurora-mysql' }, t.aurora),
-    ...sqlServerMonitors({ name: 'core', mode: 'rds', allocatedStorageGb: 100 }, t.sqlServer),
-    ...sqlServerMonitors({ name: 'ag', mode: 'ec2-always-on' }, t.sqlServer),
-    ...fastlyMonitors({ serviceName: 'web' }, t.fastly),
-    ...mailMonitors({ name: 'm', queueName: 'q', deadLetterQueueName: 'd', workerFunctionName: 'w', sesConfigurationSet: 's', sesEventsQueueName: 'e', sesEventsDeadLetterQueueName: 'ed' }, t.mail),
-  ];
+  const all = everyMonitor();
   const firstMetric = (q: string) => /((?:aws|fastly|sqlserver)\.[a-z0-9_.]+?)(?:\{|\.rollup)/.exec(q)![1];
 
   it.each(all.map((m) => [m.key, m] as const))('%s: the threshold unit follows from the documented metric unit', (_key, m) => {
@@ -165,5 +168,28 @@ describe('P1 minimum-traffic guard', () => {
     expect(evaluate(6, 20)).toBeLessThan(m.critical);
     expect((6 / 20) * 100).toBeGreaterThan(m.critical); // what the unguarded ratio would say
     expect(evaluate(30, 1000)).toBeGreaterThan(m.critical);
+  });
+});
+
+/**
+ * docs.datadoghq.com/dashboards/functions/rollup/#rollups-in-monitors: rollup intervals are
+ * aligned to UNIX time, not to the monitor's window, so "a monitor may evaluate (and trigger
+ * on) an incomplete rollup interval containing only a small sample of data"; the remedy it
+ * gives is to delay the evaluation by at least the rollup interval. The newest bucket is only
+ * complete once its last minute has arrived too, so Fastly monitors wait the bucket plus
+ * Fastly's collection interval.
+ */
+describe('monitors with rollups evaluate complete buckets only', () => {
+  const all = everyMonitor();
+  const rollupSeconds = (q: string) => [...q.matchAll(/\.rollup\(\w+, (\d+)\)/g)].map((m) => Number(m[1]));
+  const withRollups = all.filter((m) => rollupSeconds(m.query).length > 0);
+
+  it('finds the monitors that roll up', () => {
+    expect(withRollups.map((m) => m.key)).toEqual(['web-5xx', 'web-no-traffic', 'web-hit-ratio', 'web-origin-latency']);
+  });
+
+  it.each(withRollups.map((m) => [m.key, m] as const))('%s waits for its largest rollup bucket to close and its last minute to arrive', (_key, m) => {
+    const source = m.query.includes('fastly.') ? FASTLY_METRIC_INTERVAL_SECONDS : AWS_METRIC_DELAY_SECONDS;
+    expect(m.evaluationDelaySeconds ?? 0).toBeGreaterThanOrEqual(Math.max(...rollupSeconds(m.query)) + source);
   });
 });
