@@ -1,7 +1,7 @@
 /**
  * Affected stacks: which stacks differ between two synth outputs.
  *
- *   node dist/tools/affected-stacks.js --base base/cdktf.out --head cdktf.out [--json]
+ *   node dist/tools/affected-stacks.js --base base/cdktf.out --head cdktf.out [--json | --names] [--only STACK]
  *
  * A stack is added, removed or changed; cdktf metadata ("//" keys: construct paths,
  * tool version) and the Fastly version comment (the commit id) are ignored, so a commit
@@ -9,7 +9,9 @@
  * {"include":[{"stack":"production","status":"changed","account":"111111111111","region":"ap-northeast-1",
  * "planRole":"arn:...:role/infra-ci-plan","applyRole":"arn:...:role/infra-ci-apply"}]}, read from
  * each stack's pinned AWS provider. With a --base that does not exist, every stack is "added":
- * the drift workflow uses that to list all stacks.
+ * the drift workflow uses that to list all stacks. --names prints the stack names as a JSON
+ * array. `--only STACK` keeps that one stack (the apply workflow's re-apply of one stack),
+ * and fails when the head has no such stack.
  */
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -46,7 +48,7 @@ export function normalized(json: unknown): string {
   return JSON.stringify(strip(json));
 }
 
-function readStacks(outdir: string): Map<string, unknown> {
+export function readStacks(outdir: string): Map<string, unknown> {
   const dir = join(outdir, 'stacks');
   const stacks = new Map<string, unknown>();
   if (!existsSync(dir)) return stacks;
@@ -63,7 +65,7 @@ function readStacks(outdir: string): Map<string, unknown> {
 }
 
 /** Account, region and CI roles of a stack, from its pinned AWS provider. */
-function whereOf(json: unknown): Pick<AffectedStack, 'account' | 'region' | 'planRole' | 'applyRole'> {
+export function whereOf(json: unknown): Pick<AffectedStack, 'account' | 'region' | 'planRole' | 'applyRole'> {
   const aws = (json as { provider?: { aws?: Array<{ allowed_account_ids?: string[]; region?: string; assume_role?: Array<{ role_arn?: string }> }> } }).provider?.aws?.[0];
   const roles = aws?.assume_role?.[0]?.role_arn ?? '';
   const role = (name: string) => new RegExp(`"${name}" = "(arn:aws:iam::\\d{12}:role/[\\w+=,.@/-]+)"`).exec(roles)?.[1];
@@ -90,13 +92,16 @@ export function main(args: string[], log: (s: string) => void = console.log, err
   const at = (name: string) => (args.includes(name) ? args[args.indexOf(name) + 1] : undefined);
   const base = at('--base');
   const head = at('--head');
+  const only = at('--only');
   if (!base || !head) {
-    error('usage: affected-stacks --base BASE_OUTDIR --head HEAD_OUTDIR [--json]');
+    error('usage: affected-stacks --base BASE_OUTDIR --head HEAD_OUTDIR [--json | --names] [--only STACK]');
     return 1;
   }
   try {
-    const affected = affectedStacks(base, head);
+    if (only !== undefined && !readStacks(head).has(only)) throw new Error(`--only "${only}": no such stack in ${head}; expected one of: ${[...readStacks(head).keys()].join(', ')}`);
+    const affected = affectedStacks(base, head).filter((a) => only === undefined || only === '' || a.stack === only);
     if (args.includes('--json')) log(JSON.stringify({ include: affected }));
+    else if (args.includes('--names')) log(JSON.stringify(affected.map((a) => a.stack)));
     else log(affected.length === 0 ? 'No stack is affected.' : affected.map((a) => `${a.stack}\t${a.status}`).join('\n'));
     return 0;
   } catch (e) {

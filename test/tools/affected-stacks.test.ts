@@ -87,3 +87,18 @@ describe('affected stacks on the real accounts', () => {
     ]);
   });
 });
+
+describe('--only (re-apply of one stack)', () => {
+  it('keeps only that stack, and refuses a stack that does not exist', () => {
+    const vpc = { aws_vpc: { v: { cidr_block: '10.0.0.0/16' } } };
+    const head = synth('head', { production: stack(vpc), staging: stack(vpc) });
+    const out: string[] = [];
+    expect(main(['--base', join(root, 'none'), '--head', head, '--json', '--only', 'staging'], (s) => out.push(s))).toBe(0);
+    expect(JSON.parse(out[0]).include.map((m: { stack: string }) => m.stack)).toEqual(['staging']);
+    expect(main(['--base', join(root, 'none'), '--head', head, '--names'], (s) => out.push(s))).toBe(0);
+    expect(out[1]).toBe('["production","staging"]');
+    const err: string[] = [];
+    expect(main(['--base', join(root, 'none'), '--head', head, '--only', 'prod'], () => undefined, (s) => err.push(s))).toBe(1);
+    expect(err[0]).toBe(`--only "prod": no such stack in ${head}; expected one of: production, staging`);
+  });
+});

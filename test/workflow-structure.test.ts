@@ -1,0 +1,225 @@
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { load } from 'js-yaml';
+import { loadAccounts } from '../accounts';
+
+/**
+ * The structure of the CI workflows (issue 14): what actionlint cannot know about this
+ * project's rules. Parsed YAML, so a rule holds for every job and step, present or future.
+ */
+const root = join(__dirname, '..');
+type Step = { name?: string; uses?: string; run?: string; if?: string; env?: Record<string, string>; with?: Record<string, string | number | boolean> };
+type Job = {
+  name?: string; if?: string; needs?: string | string[]; environment?: string; permissions?: Record<string, string> | string;
+  env?: Record<string, string>; 'timeout-minutes'?: number; steps?: Step[]; strategy?: { matrix?: unknown }; concurrency?: unknown;
+};
+type Workflow = { on: Record<string, unknown>; permissions?: unknown; env?: Record<string, string>; concurrency?: { group: string; 'cancel-in-progress': boolean | string }; jobs: Record<string, Job> };
+
+const read = (file: string) => readFileSync(join(root, file), 'utf8');
+const workflowFiles = readdirSync(join(root, '.github/workflows')).map((f) => join('.github/workflows', f));
+const workflow = (name: string) => load(read(`.github/workflows/${name}`)) as Workflow;
+const action = (name: string) => load(read(`.github/actions/${name}/action.yml`)) as { runs: { steps: Step[] } };
+const pr = workflow('pull-request.yml');
+const apply = workflow('apply.yml');
+const drift = workflow('drift.yml');
+const ours = { 'pull-request.yml': pr, 'apply.yml': apply, 'drift.yml': drift };
+const jobsOf = (w: Workflow) => Object.entries(w.jobs);
+const allJobs = Object.entries(ours).flatMap(([f, w]) => jobsOf(w).map(([id, job]) => [`${f}:${id}`, job] as const));
+const text = (x: unknown) => JSON.stringify(x ?? '');
+const usesSecrets = (x: unknown) => /\$\{\{\s*secrets\./.test(text(x));
+const permission = (job: Job, name: string) => (typeof job.permissions === 'object' ? job.permissions[name] : undefined);
+
+describe('secrets and credentials', () => {
+  it.each(workflowFiles)('%s: no secret at workflow or job level (only steps that need one get it)', (file) => {
+    const w = load(read(file)) as Workflow;
+    expect(usesSecrets(w.env)).toBe(false);
+    for (const [id, job] of jobsOf(w)) expect([id, usesSecrets(job.env)]).toEqual([id, false]);
+  });
+
+  it.each(workflowFiles)('%s: a step that gets a secret runs terraform or seals a file, nothing else', (file) => {
+    const w = load(read(file)) as Workflow;
+    for (const [id, job] of jobsOf(w)) {
+      for (const step of (job.steps ?? []).filter(usesSecrets)) {
+        const ok = step.uses === './.github/actions/terraform-plan' || /(^|\n|\s)terraform (apply|plan)\b/.test(step.run ?? '') || /dist\/tools\/seal\.js seal/.test(step.run ?? '');
+        expect([id, step.name ?? step.uses ?? step.run, ok]).toEqual([id, step.name ?? step.uses ?? step.run, true]);
+      }
+    }
+  });
+
+  it('the terraform-plan action hands the keys to the terraform step only, not to the credentials action', () => {
+    const steps = action('terraform-plan').runs.steps;
+    const withKeys = steps.filter((s) => /inputs\.(datadog-|fastly-|TF_VAR_)/.test(text(s)));
+    expect(withKeys.map((s) => s.name)).toEqual(['Plan']);
+  });
+
+  it('plans (pull requests, approval plans, drift) use read-only Datadog and Fastly keys; only the apply has write keys', () => {
+    for (const [id, job] of allJobs) {
+      // The providers' credentials (DD_API_KEY, DD_APP_KEY, FASTLY_API_KEY); DATADOG_FASTLY_API_KEY
+      // is a Terraform variable every job passes alike (a read-only Fastly token given to Datadog).
+      const keys = [...text(job).matchAll(/secrets\.((?:DATADOG_API|DATADOG_APP|FASTLY_API)_KEY\w*)/g)].map((m) => m[1]);
+      if (id === 'apply.yml:apply') expect(keys.every((k) => !k.endsWith('_READ'))).toBe(true);
+      else expect([id, keys.filter((k) => !k.endsWith('_READ'))]).toEqual([id, []]);
+    }
+  });
+
+  it('every npm ci in a workflow or action of this pipeline runs no install script', () => {
+    const files = [...Object.keys(ours).map((f) => `.github/workflows/${f}`), ...readdirSync(join(root, '.github/actions')).map((d) => `.github/actions/${d}/action.yml`)];
+    for (const f of files) for (const line of read(f).split('\n').filter((l) => /npm ci\b/.test(l) && !l.trim().startsWith('#'))) expect([f, line]).toEqual([f, expect.stringContaining('--ignore-scripts')]);
+  });
+
+  it('no plan or state leaves a job in clear: uploads of tfplan, plan.json or tfstate are sealed', () => {
+    for (const [id, job] of allJobs) {
+      for (const step of (job.steps ?? []).filter((s) => s.uses?.startsWith('actions/upload-artifact@'))) {
+        const paths = String(step.with?.path ?? '').split('\n').map((p) => p.trim()).filter(Boolean);
+        for (const p of paths) expect([id, p, /tfplan|plan\.json|tfstate/.test(p) && !p.endsWith('.sealed')]).toEqual([id, p, false]);
+      }
+    }
+  });
+
+  it('jobs with cloud credentials are the plan, apply, drift and lock jobs, and forks get none', () => {
+    const withIdToken = allJobs.filter(([, job]) => permission(job, 'id-token') === 'write').map(([id]) => id).sort();
+    expect(withIdToken).toEqual(['apply.yml:apply', 'apply.yml:plan', 'apply.yml:release-lock', 'drift.yml:drift', 'pull-request.yml:plan']);
+    expect(pr.jobs['destroy-approval'].if).toContain('github.event.pull_request.head.repo.full_name == github.repository');
+    expect(pr.jobs.plan.needs).toContain('destroy-approval');
+  });
+});
+
+describe('apply what was reviewed, in order, recoverably', () => {
+  const applyJob = apply.jobs.apply;
+  const stepRuns = (job: Job) => (job.steps ?? []).map((s) => s.run ?? '').join('\n');
+
+  it('serializes the whole apply path (one run at a time, never cancelled)', () => {
+    expect(apply.concurrency).toEqual({ group: 'apply', 'cancel-in-progress': false });
+  });
+
+  it('plans every change since the last applied commit of each stack, not since the previous push', () => {
+    expect(read('.github/workflows/apply.yml')).not.toContain('github.event.before');
+    expect(text(apply.jobs.check)).toContain('lastAppliedCommits');
+    expect(stepRuns(apply.jobs.check)).toContain('dist/tools/apply-stacks.js');
+  });
+
+  it('applies in the stack\'s environment only after the approval plan, re-plans, compares and re-runs the destroy guard', () => {
+    expect(applyJob.environment).toBe('${{ matrix.stack }}');
+    expect(applyJob.needs).toBe('approved');
+    expect(apply.jobs.approved.needs).toEqual(['check', 'plan']);
+    expect(apply.jobs.plan.environment).toBeUndefined();
+    const runs = stepRuns(applyJob);
+    const order = ['plan-summary.js compare', 'plan-report.js', 'terraform apply'].map((s) => runs.indexOf(s));
+    expect(order.every((i) => i >= 0)).toBe(true);
+    expect([...order].sort((a, b) => a - b)).toEqual(order);
+    expect(runs).toMatch(/terraform apply [^\n]*tfplan/);
+    expect(runs).not.toContain('--allow-destroy "'); // the flag comes from the approval only
+  });
+
+  it('when a run applies exactly the merged PR, its approval plan must match the plan reviewed on the PR', () => {
+    const steps = apply.jobs.plan.steps ?? [];
+    const find = steps.findIndex((s) => text(s).includes('reviewedPlanRun'));
+    const compare = steps.findIndex((s) => /plan-summary\.js compare --reviewed "reviewed\//.test(s.run ?? ''));
+    const report = steps.findIndex((s) => /plan-report\.js/.test(s.run ?? ''));
+    expect(find).toBeGreaterThan(-1);
+    expect(compare).toBeGreaterThan(find);
+    expect(report).toBeGreaterThan(compare);
+    expect(permission(apply.jobs.plan, 'actions')).toBe('read');
+  });
+
+  it('sizes long applies: a 3 h apply-role session (max_session_duration 10800) and a job timeout just above it', () => {
+    const plan = applyJob.steps?.find((s) => s.uses === './.github/actions/terraform-plan');
+    expect(plan?.with?.['role-duration-seconds']).toBe('10800');
+    expect(applyJob['timeout-minutes']).toBeGreaterThan(180);
+    expect(applyJob['timeout-minutes']).toBeLessThanOrEqual(200);
+    for (const [id, job] of allJobs.filter(([id]) => id !== 'apply.yml:apply')) {
+      for (const s of (job.steps ?? []).filter((x) => x.uses === './.github/actions/terraform-plan')) expect([id, s.with?.['role-duration-seconds']]).toEqual([id, '3600']);
+    }
+  });
+
+  it('re-applies or unlocks one stack on demand, offering exactly the accounts in accounts/', () => {
+    const inputs = (apply.on.workflow_dispatch as { inputs: Record<string, { options?: string[] }> }).inputs;
+    expect(inputs.stack.options?.slice().sort()).toEqual(loadAccounts().map((a) => a.name).sort());
+    expect(inputs.operation.options).toEqual(['apply', 'release-lock']);
+    expect(stepRuns(apply.jobs['release-lock'])).toContain('dist/tools/state-lock.js release');
+    // No environment: an environment job counts as a deployment, i.e. as an applied commit.
+    expect(Object.entries(apply.jobs).filter(([, j]) => j.environment !== undefined).map(([id]) => id)).toEqual(['apply']);
+  });
+
+  it('opens and closes the failed-apply issue, and seals errored.tfstate', () => {
+    expect(text(applyJob)).toContain('syncApplyIssue');
+    expect(text(apply.jobs.plan)).toContain('syncApplyIssue');
+    const seal = applyJob.steps?.find((s) => /errored\.tfstate/.test(s.run ?? ''));
+    expect(seal?.run).toContain('dist/tools/seal.js seal');
+    expect(seal?.if).toContain('failure()');
+  });
+});
+
+describe('pull request checks', () => {
+  it('runs on the merge queue too', () => {
+    expect(Object.keys(pr.on)).toEqual(expect.arrayContaining(['pull_request', 'merge_group']));
+  });
+
+  it('has one aggregate required job that always runs and needs every gating job', () => {
+    const required = pr.jobs.required;
+    expect(required.if).toBe('always()');
+    expect(required.name).toBe('Required checks');
+    const gating = Object.keys(pr.jobs).filter((id) => id !== 'required' && id !== 'pull-request');
+    expect([...(required.needs as string[])].sort()).toEqual(gating.sort());
+    expect(text(required.steps)).toContain('ci-gates.js required');
+  });
+
+  it('validates every stack without credentials, on forks too', () => {
+    const validate = pr.jobs.validate;
+    expect(validate.if).toBeUndefined();
+    expect(permission(validate, 'id-token')).toBeUndefined();
+    expect(usesSecrets(validate)).toBe(false);
+    expect(text(validate.steps)).toContain('validate-stacks.js validate');
+  });
+
+  it('labels the PR from plan-report --labels-out, says when a plan failed, and drops stale comments', () => {
+    expect(text(pr.jobs.plan)).toContain('--labels-out');
+    expect(text(pr.jobs.plan)).toContain('planErrorBody');
+    expect(text(pr.jobs['pull-request'])).toContain('removeStaleComments');
+    expect(text(pr.jobs['pull-request'])).toContain('syncPlanLabels');
+  });
+
+  it('cancels superseded PR runs, never a merge queue run', () => {
+    expect(pr.concurrency?.['cancel-in-progress']).toBe("${{ github.event_name == 'pull_request' }}");
+  });
+});
+
+describe('drift', () => {
+  it('ignores the Fastly version comment and reports a failed plan on the issue', () => {
+    const job = drift.jobs.drift;
+    expect(text(job)).toContain('plan-summary.js drift');
+    const issue = job.steps?.find((s) => text(s).includes('syncDriftIssue'));
+    expect(issue?.if).toBe('always()');
+    expect(text(issue)).toContain('driftResultOf');
+  });
+});
+
+describe('every job', () => {
+  it.each(allJobs.map(([id, job]) => [id, job] as [string, Job]))('%s has a timeout and its own permissions', (_id, job) => {
+    expect(job['timeout-minutes']).toBeGreaterThan(0);
+    expect(job.permissions).toBeDefined();
+  });
+});
+
+describe('toolchain and ownership', () => {
+  it('runs Node 24 (.nvmrc) in CI, while package.json still accepts Node 20 and a job tests it', () => {
+    expect(read('.nvmrc').trim()).toBe('24');
+    expect(JSON.parse(read('package.json')).engines.node).toBe('>=20');
+    expect(text(pr.jobs['node-20'].steps)).toContain('"node-version":20');
+    const setups = allJobs.flatMap(([id, job]) => (job.steps ?? []).filter((s) => s.uses?.startsWith('actions/setup-node@')).map((s) => [id, s] as const));
+    for (const [id, s] of setups.filter(([id]) => id !== 'pull-request.yml:node-20')) expect([id, s.with?.['node-version-file']]).toEqual([id, '.nvmrc']);
+    expect(read('.github/actions/setup/action.yml')).toContain('node-version-file: .nvmrc');
+  });
+
+  it('CODEOWNERS covers production, bootstrap, workflows, policies and the CI tools', () => {
+    const owners = read('.github/CODEOWNERS').split('\n').filter((l) => l.trim() && !l.startsWith('#')).map((l) => l.split(/\s+/)[0]);
+    expect(owners).toEqual(expect.arrayContaining(['/accounts/production/', '/bootstrap/', '/.github/', '/policies/', '/tools/', '/terraform-locks/']));
+  });
+
+  it('Renovate updates action SHAs, npm packages and the Terraform version', () => {
+    const renovate = JSON.parse(read('renovate.json'));
+    expect(renovate.enabledManagers).toEqual(expect.arrayContaining(['github-actions', 'npm', 'terraform-version']));
+    expect(renovate.extends).toContain('helpers:pinGitHubActionDigests');
+    expect(existsSync(join(root, '.terraform-version'))).toBe(true);
+  });
+});
