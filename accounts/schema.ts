@@ -14,6 +14,7 @@ import type { ExistingNetwork, NetworkProps, SubnetRef } from '../constructs/net
 import type { DnsRecord, MailPathProps, SendGridSettings, SesSettings } from '../constructs/mail/mail-path';
 import type { AlwaysOnNode, AlwaysOnSettings, RdsSqlServerSettings, SqlServerClusterProps, VolumeRole, VolumeSpec } from '../constructs/sqlserver/sqlserver-cluster';
 import type { Suppression } from '../constructs/core/suppressions';
+import type { ManagedDirectoryProps } from '../constructs/directory/managed-directory';
 import { UserError } from '../constructs/core/validation';
 import { accountProblems, crossAccountProblems } from './rules';
 import { ObjectRule, Problem, Schema, arrayOf, boolean, number, object, oneOf, optional, recordOf, string } from './schema-kit';
@@ -90,7 +91,7 @@ interface DatabaseClients {
 }
 
 export type AuroraConfig = Omit<AuroraClusterProps, 'vpcId' | 'subnets' | 'allowedSecurityGroupIds' | 'production' | 'logsKmsKeyArn'> & DatabaseClients & Suppressible;
-export type SqlServerConfig = Omit<SqlServerClusterProps, 'vpcId' | 'subnets' | 'allowedSecurityGroupIds' | 'production'> & DatabaseClients & Suppressible;
+export type SqlServerConfig = Omit<SqlServerClusterProps, 'vpcId' | 'subnets' | 'allowedSecurityGroupIds' | 'production' | 'directoryId' | 'logsKmsKeyArn'> & DatabaseClients & Suppressible;
 
 export interface DatabasesConfig {
   readonly aurora: readonly AuroraConfig[];
@@ -152,6 +153,13 @@ export type MailConfig = Pick<MailPathProps, 'name' | 'provider' | 'sendgrid' | 
     readonly senders: readonly string[];
   };
 
+/**
+ * AWS Managed Microsoft AD in the account's VPC (ManagedDirectory's props less what the
+ * stack wires in; the Admin password comes from the sensitive Terraform variable
+ * `directory_admin_password`, never from config).
+ */
+export type DirectoryConfig = Omit<ManagedDirectoryProps, 'vpcId' | 'subnets' | 'adminPassword'>;
+
 /** Fastly account settings. */
 export interface FastlyAccountConfig {
   /** Fastly customer id: the external id of the S3 log role. */
@@ -196,6 +204,8 @@ export interface AccountConfig {
   readonly monitoring: MonitoringConfig;
   /** Mail paths. */
   readonly mail: readonly MailConfig[];
+  /** The directory SQL Server (FSx witness, RDS Windows authentication) joins. @default - none */
+  readonly directory?: DirectoryConfig;
 }
 
 const NAME = /^[a-z][a-z0-9-]{0,30}[a-z0-9]$/;
@@ -293,12 +303,12 @@ const auroraSchema = object<AuroraConfig>({
 const volumeSchema = optional(object<VolumeSpec>({ sizeGb: number({ min: 1, max: 16384 }), type: optional(oneOf(['gp3', 'io2'] as const)), iops: optionalCount(100, 256000), throughput: optionalCount(125, 1000) }));
 
 interface WitnessFields {
-  readonly fsx?: { readonly activeDirectoryId: string; readonly storageGb?: number; readonly throughputMbps?: number };
+  readonly fsx?: { readonly storageGb?: number; readonly throughputMbps?: number };
   readonly sharePath?: string;
 }
 const witnessSchema = object<WitnessFields>(
   {
-    fsx: optional(object<NonNullable<WitnessFields['fsx']>>({ activeDirectoryId: string({ pattern: /^d-[0-9a-f]{10}$/, description: 'a directory id (d-...)' }), storageGb: optionalCount(32, 65536), throughputMbps: optionalCount(32, 12288) })),
+    fsx: optional(object<NonNullable<WitnessFields['fsx']>>({ storageGb: optionalCount(32, 65536), throughputMbps: optionalCount(32, 12288) })),
     sharePath: optionalText(),
   },
   [(w) => (!w.fsx === !w.sharePath ? [{ path: '', got: Object.keys(w).join(' and ') || 'neither', expected: 'exactly one of fsx or sharePath' }] : [])],
@@ -311,6 +321,7 @@ const sqlServerSchema = object<SqlServerConfig>({
   deletionProtection: optional(boolean()),
   backupRetentionDays: optionalCount(1, 35),
   backupWindow: optionalText(),
+  logRetentionDays: optionalCount(1, 3653),
   rds: optional(
     object<RdsSqlServerSettings>({
       edition: oneOf(['ex', 'web', 'se', 'ee'] as const),
@@ -325,7 +336,7 @@ const sqlServerSchema = object<SqlServerConfig>({
       collation: optionalText(),
       multiAz: optional(boolean()),
       backupBucketName: optionalText(),
-      activeDirectoryId: optionalText(),
+      joinDirectory: optional(boolean()),
       maintenanceWindow: optionalText(),
     }),
   ),
@@ -497,6 +508,15 @@ const clientsAreApps: ObjectRule<AccountConfig> = (account) => {
   return [...check('aurora'), ...check('sqlServer')];
 };
 
+/** An FSx witness or RDS Windows authentication joins the account's own directory. */
+const directoryForSqlServer: ObjectRule<AccountConfig> = (account) =>
+  account.directory
+    ? []
+    : account.databases.sqlServer.flatMap((db, i) => [
+        ...(db.alwaysOn && 'fsx' in db.alwaysOn.witness ? [{ path: `databases.sqlServer[${i}].alwaysOn.witness.fsx`, got: 'an FSx witness', expected: 'a `directory` in this account for the witness to join (or witness.sharePath)' }] : []),
+        ...(db.rds?.joinDirectory ? [{ path: `databases.sqlServer[${i}].rds.joinDirectory`, got: true, expected: 'a `directory` in this account to join' }] : []),
+      ]);
+
 export const accountSchema: Schema<AccountConfig> = object<AccountConfig>({
   name: name(),
   accountId: string({ pattern: /^\d{12}$/, description: 'a 12-digit AWS account id as a string' }),
@@ -526,7 +546,8 @@ export const accountSchema: Schema<AccountConfig> = object<AccountConfig>({
   fastly: optional(object<FastlyAccountConfig>({ customerId: string({ pattern: /^[A-Za-z0-9]{10,32}$/, description: 'a Fastly customer id' }) })),
   monitoring: monitoringSchema,
   mail: arrayOf(mailSchema, { uniqueBy: (m: MailConfig) => m.name }),
-}, [clientsAreApps, cdnOriginsExist, fastlyCustomerForS3Logs, sloServicesExist, mailSendersAreApps]);
+  directory: optional(object<DirectoryConfig>({ domainName: text(), shortName: optionalText(), edition: optional(oneOf(['Standard', 'Enterprise'] as const)), vpcDns: optional(boolean()) })),
+}, [clientsAreApps, cdnOriginsExist, fastlyCustomerForS3Logs, sloServicesExist, mailSendersAreApps, directoryForSqlServer]);
 
 /** What an account file exports: only what differs from the shared defaults. */
 export type AccountOverrides = DeepPartial<AccountConfig> & { readonly name: string; readonly accountId: string };

@@ -127,6 +127,25 @@ describe('account config validation', () => {
     ]);
   });
 
+  it('refuses an FSx witness or an RDS directory join in an account without a directory', () => {
+    const alwaysOn = {
+      imageId: 'ami-0f9e8d7c6b5a49382',
+      nodes: [
+        { availabilityZone: 'ap-northeast-1a', primaryIp: '10.20.64.10', clusterIp: '10.20.64.11', listenerIp: '10.20.64.12' },
+        { availabilityZone: 'ap-northeast-1c', primaryIp: '10.20.80.10', clusterIp: '10.20.80.11', listenerIp: '10.20.80.12' },
+      ],
+      witness: { fsx: {} },
+    };
+    const sqlServer = [
+      { name: 'core', mode: 'ec2-always-on', alwaysOn },
+      { name: 'other', mode: 'rds', rds: { edition: 'se', engineVersion: '16.00.4165.4.v1', joinDirectory: true } },
+    ];
+    expect(problemsOf(source('staging', { databases: { aurora: [], sqlServer } }))).toEqual([
+      'accounts/staging: databases.sqlServer[0].alwaysOn.witness.fsx: got "an FSx witness", expected a `directory` in this account for the witness to join (or witness.sharePath)',
+      'accounts/staging: databases.sqlServer[1].rds.joinDirectory: got true, expected a `directory` in this account to join',
+    ]);
+  });
+
   it('refuses two apps with the same name', () => {
     const app = { name: 'web', solutionStackName: 'x', environments: [{ name: 'web-stg', certificateArn: 'arn:aws:acm:x' }] };
     expect(problemsOf(source('staging', { apps: [app, app], cdn: [], mail: [], databases: { aurora: [], sqlServer: [] } }))).toEqual([

@@ -2,7 +2,7 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { production } from '../../accounts/production';
 import { errorOf, synthAccount, testAccount } from '../helpers';
-import { DATADOG_FASTLY_API_KEY_VARIABLE } from '../../stacks/account-stack';
+import { DATADOG_FASTLY_API_KEY_VARIABLE, DIRECTORY_ADMIN_PASSWORD_VARIABLE } from '../../stacks/account-stack';
 
 describe('AccountStack', () => {
   const account = testAccount({ name: 'staging' });
@@ -105,9 +105,44 @@ describe('AccountStack: what runs in the account', () => {
   });
 });
 
+describe('AccountStack: the directory SQL Server joins', () => {
+  const json = synthAccount(testAccount({ name: 'production', accountId: '111111111111', environment: 'production', ...productionWorkloads() }));
+  const [[directoryId, directory]] = Object.entries(json.resource.aws_directory_service_directory) as Array<[string, Record<string, any>]>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+  it('creates the directory in two private subnets of the stack\'s own VPC, and the VPC resolves its domain', () => {
+    expect(directory.vpc_settings.vpc_id).toMatch(/^\$\{aws_vpc\.network_vpc_\w+\.id\}$/);
+    expect(directory.vpc_settings.subnet_ids).toHaveLength(2);
+    for (const id of directory.vpc_settings.subnet_ids) expect(id).toMatch(/aws_subnet\.network_private-/);
+    const association = Object.values(json.resource.aws_vpc_dhcp_options_association)[0] as { vpc_id: string };
+    expect(association.vpc_id).toBe(directory.vpc_settings.vpc_id);
+    const options = Object.values(json.resource.aws_vpc_dhcp_options)[0] as { domain_name_servers: string };
+    expect(options.domain_name_servers).toContain(`aws_directory_service_directory.${directoryId}.dns_ip_addresses`);
+  });
+
+  it('joins the FSx witness to that directory, not to an id from elsewhere', () => {
+    const witness = Object.values(json.resource.aws_fsx_windows_file_system)[0] as { active_directory_id: string };
+    expect(witness.active_directory_id).toBe(`\${aws_directory_service_directory.${directoryId}.id}`);
+  });
+
+  it('takes the Admin password from a sensitive variable with the API\'s password rules; no password in the JSON', () => {
+    const variable = json.variable[DIRECTORY_ADMIN_PASSWORD_VARIABLE];
+    expect(variable).toMatchObject({ type: 'string', sensitive: true });
+    expect(variable.default).toBeUndefined();
+    expect(variable.validation[0].condition).toContain('length(var.directory_admin_password) >= 8');
+    expect(variable.validation[0].condition).toContain('"admin"');
+    expect(directory.password).toBe(`\${var.${DIRECTORY_ADMIN_PASSWORD_VARIABLE}}`);
+  });
+
+  it('declares no directory and no password variable where the account has no directory', () => {
+    const staging = synthAccount(testAccount());
+    expect(staging.resource.aws_directory_service_directory).toBeUndefined();
+    expect(staging.variable?.[DIRECTORY_ADMIN_PASSWORD_VARIABLE]).toBeUndefined();
+  });
+});
+
 function productionWorkloads() {
-  const { network, apps, databases, cdn } = production;
-  return { network, apps, databases, cdn };
+  const { network, apps, databases, cdn, directory } = production;
+  return { network, apps, databases, cdn, directory };
 }
 
 describe('AccountStack: Fastly', () => {
