@@ -16,6 +16,7 @@ import type { AlwaysOnNode, AlwaysOnSettings, RdsSqlServerSettings, SqlServerClu
 import type { Suppression } from '../constructs/core/suppressions';
 import type { ManagedDirectoryProps } from '../constructs/directory/managed-directory';
 import { UserError } from '../constructs/core/validation';
+import { images, platforms } from './catalogue';
 import { accountProblems, crossAccountProblems } from './rules';
 import { ObjectRule, Problem, Schema, arrayOf, boolean, number, object, oneOf, optional, recordOf, string } from './schema-kit';
 
@@ -82,7 +83,7 @@ export interface Suppressible {
 export type NetworkConfig = Omit<NetworkProps, 'logsKmsKeyArn'> & Suppressible;
 
 /** An Elastic Beanstalk application: BeanstalkApp's props less what the stack wires in. */
-export type AppConfig = Omit<BeanstalkAppProps, 'vpcId' | 'privateSubnets' | 'publicSubnets' | 'production'> & Suppressible;
+export type AppConfig = Omit<BeanstalkAppProps, 'vpcId' | 'privateSubnets' | 'publicSubnets' | 'production' | 'logsKmsKeyArn'> & Suppressible;
 
 /** Who may connect to a database: names of apps in this account (their instances). */
 interface DatabaseClients {
@@ -258,7 +259,6 @@ const environmentSchema = object<BeanstalkEnvironmentSettings>({
   environmentVariables: optional(recordOf(string({ allowEmpty: true }))),
   secrets: optional(recordOf(string({ pattern: /^arn:aws:(secretsmanager|ssm):/, description: 'a Secrets Manager secret or SSM parameter ARN (never the secret itself)' }))),
   logRetentionDays: optionalCount(1, 3653),
-  updateWindow: optionalText(),
   internal: optional(boolean()),
   allowedCidrs: optional(arrayOf(text(), { minLength: 1 })),
 });
@@ -508,6 +508,23 @@ const clientsAreApps: ObjectRule<AccountConfig> = (account) => {
   return [...check('aurora'), ...check('sqlServer')];
 };
 
+/**
+ * Platforms and AMIs come from accounts/catalogue.ts only, so one file (which the monthly
+ * bump edits) owns every version an account runs.
+ */
+const catalogued: ObjectRule<AccountConfig> = (account) => {
+  const platformNames: readonly string[] = Object.values(platforms);
+  const imageIds: readonly string[] = Object.values(images);
+  const image = (path: string, id: string | undefined) => (id === undefined || imageIds.includes(id) ? [] : [{ path, got: id, expected: `an AMI id from accounts/catalogue.ts images: ${imageIds.join(', ')}` }]);
+  return [
+    ...account.apps.flatMap((a, i) => [
+      ...(platformNames.includes(a.solutionStackName) ? [] : [{ path: `apps[${i}].solutionStackName`, got: a.solutionStackName, expected: `a platform from accounts/catalogue.ts platforms: ${platformNames.join(', ')}` }]),
+      ...image(`apps[${i}].imageId`, a.imageId),
+    ]),
+    ...account.databases.sqlServer.flatMap((db, i) => image(`databases.sqlServer[${i}].alwaysOn.imageId`, db.alwaysOn?.imageId)),
+  ];
+};
+
 /** An FSx witness or RDS Windows authentication joins the account's own directory. */
 const directoryForSqlServer: ObjectRule<AccountConfig> = (account) =>
   account.directory
@@ -547,7 +564,7 @@ export const accountSchema: Schema<AccountConfig> = object<AccountConfig>({
   monitoring: monitoringSchema,
   mail: arrayOf(mailSchema, { uniqueBy: (m: MailConfig) => m.name }),
   directory: optional(object<DirectoryConfig>({ domainName: text(), shortName: optionalText(), edition: optional(oneOf(['Standard', 'Enterprise'] as const)), vpcDns: optional(boolean()) })),
-}, [clientsAreApps, cdnOriginsExist, fastlyCustomerForS3Logs, sloServicesExist, mailSendersAreApps, directoryForSqlServer]);
+}, [clientsAreApps, cdnOriginsExist, fastlyCustomerForS3Logs, sloServicesExist, mailSendersAreApps, directoryForSqlServer, catalogued]);
 
 /** What an account file exports: only what differs from the shared defaults. */
 export type AccountOverrides = DeepPartial<AccountConfig> & { readonly name: string; readonly accountId: string };

@@ -156,6 +156,7 @@ export class AccountStack extends TerraformStack {
           vpcId: this.network.vpcId,
           privateSubnets: this.network.privateSubnets,
           publicSubnets: this.network.publicSubnets,
+          logsKmsKeyArn: logsKey.arn,
         }),
         suppressions,
       ),

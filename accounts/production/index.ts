@@ -1,4 +1,4 @@
-import { images, platforms } from '../defaults';
+import { images, platforms } from '../catalogue';
 import { AccountOverrides } from '../schema';
 
 const certificate = 'arn:aws:acm:ap-northeast-1:111111111111:certificate/6f0c2a1e-4b7d-4e8a-9c3f-1d2e3f4a5b6c';
