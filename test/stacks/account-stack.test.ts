@@ -140,6 +140,47 @@ describe('AccountStack: the directory SQL Server joins', () => {
   });
 });
 
+describe('AccountStack: every log group, including those AWS services would create themselves', () => {
+  const json = synthAccount(testAccount({ name: 'production', accountId: '111111111111', environment: 'production', ...productionWorkloads() }));
+  const groups = Object.values(json.resource.aws_cloudwatch_log_group) as Array<{ name: string; kms_key_id?: string; retention_in_days?: number }>;
+  const names = groups.map((g) => g.name);
+
+  it('is encrypted with the account logs key and has a retention', () => {
+    for (const g of groups) {
+      expect([g.name, g.kms_key_id]).toEqual([g.name, expect.stringMatching(/^\$\{aws_kms_key\.logs-key\.arn\}$/)]);
+      expect([g.name, g.retention_in_days]).toEqual([g.name, expect.any(Number)]);
+    }
+  });
+
+  it('covers what Beanstalk and RDS stream to: each environment, each Aurora cluster export and each RDS instance export', () => {
+    for (const env of Object.values(json.resource.aws_elastic_beanstalk_environment) as Array<{ name: string }>) {
+      expect(names).toContain(`/aws/elasticbeanstalk/${env.name}/environment-health.log`);
+    }
+    for (const cluster of Object.values(json.resource.aws_rds_cluster) as Array<{ cluster_identifier: string; enabled_cloudwatch_logs_exports: string[] }>) {
+      for (const log of cluster.enabled_cloudwatch_logs_exports) expect(names).toContain(`/aws/rds/cluster/${cluster.cluster_identifier}/${log}`);
+    }
+    for (const db of Object.values(json.resource.aws_db_instance ?? {}) as Array<{ identifier: string; enabled_cloudwatch_logs_exports: string[] }>) {
+      for (const log of db.enabled_cloudwatch_logs_exports) expect(names).toContain(`/aws/rds/instance/${db.identifier}/${log}`);
+    }
+  });
+
+  // https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/encrypt-log-data-kms.html: the key
+  // policy lets logs.<region>.amazonaws.com use the key, limited by the encryption context.
+  it('lets CloudWatch Logs of this account and region, and nothing else, use the logs key', () => {
+    const policy = JSON.parse((json.resource.aws_kms_key['logs-key'] as { policy: string }).policy);
+    const logs = policy.Statement.find((st: { Principal: { Service?: string } }) => st.Principal.Service === 'logs.ap-northeast-1.amazonaws.com');
+    expect(logs.Condition).toEqual({ ArnLike: { 'kms:EncryptionContext:aws:logs:arn': 'arn:aws:logs:ap-northeast-1:111111111111:log-group:*' } });
+  });
+});
+
+describe('AccountStack: RDS SQL Server log groups', () => {
+  it('pre-creates the RDS instance log groups of an RDS SQL Server (staging)', () => {
+    const json = synthAccount(testAccount());
+    const names = (Object.values(json.resource.aws_cloudwatch_log_group) as Array<{ name: string }>).map((g) => g.name);
+    expect(names).toEqual(expect.arrayContaining(['/aws/rds/instance/hotel-core/agent', '/aws/rds/instance/hotel-core/error']));
+  });
+});
+
 function productionWorkloads() {
   const { network, apps, databases, cdn, directory } = production;
   return { network, apps, databases, cdn, directory };
