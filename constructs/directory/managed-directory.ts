@@ -82,8 +82,9 @@ export class ManagedDirectory extends Construct {
     this.dnsIpAddresses = this.directory.dnsIpAddresses;
 
     if (vpcDns) {
-      // Instances find the domain through the domain controllers, which forward every other
-      // name to the VPC's own resolver.
+      // Instances (and the FSx witness) find the domain through its domain controllers; the
+      // controllers answer for the rest of the VPC's names too, so every instance of the VPC
+      // resolves through them.
       const options = new VpcDhcpOptions(this, 'dhcp-options', {
         domainName: props.domainName,
         domainNameServers: this.directory.dnsIpAddresses,
