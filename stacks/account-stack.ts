@@ -219,8 +219,9 @@ export class AccountStack extends TerraformStack {
       type: 'string',
       sensitive: true,
       description: `Admin password of the managed directory, used when it is created; CI sets TF_VAR_${DIRECTORY_ADMIN_PASSWORD_VARIABLE} from its secrets.`,
-      // CreateMicrosoftAD: 8-64 characters, three of lower case, upper case, digits and
-      // other characters, and not the word "admin".
+      // CreateMicrosoftAD's Password: 8-64 characters, three of lower case, upper case,
+      // digits and other characters, and not the word "admin".
+      // https://docs.aws.amazon.com/directoryservice/latest/devguide/API_CreateMicrosoftAD.html
       validation: [
         {
           condition: `\${${[
