@@ -17,14 +17,14 @@ function stack(resources: Array<[string, string, Json]>, json: Json = {}): Synth
 const ref = (type: string, name: string, field = 'id') => `\${${type}.${name}.${field}}`;
 const policy = (...statements: Json[]) => JSON.stringify({ Version: '2012-10-17', Statement: statements });
 const denyInsecure = policy({ Effect: 'Deny', Principal: '*', Action: '*', Resource: '*', Condition: { Bool: { 'aws:SecureTransport': false } } });
-const ebEnv = (settings: Array<[string, string, string]>) => ({ setting: settings.map(([namespace, name, value]) => ({ namespace, name, value })) });
+const ebEnv = (settings: Array<[string, string, string]>, solutionStack = '64bit Amazon Linux 2023 v4.6.0 running Python 3.12') => ({ solution_stack_name: solutionStack, setting: settings.map(([namespace, name, value]) => ({ namespace, name, value })) });
 const goodEb: Array<[string, string, string]> = [
   ['aws:autoscaling:launchconfiguration', 'DisableIMDSv1', 'true'],
   ['aws:elbv2:listener:443', 'Protocol', 'HTTPS'],
   ['aws:elbv2:listener:443', 'SSLPolicy', 'ELBSecurityPolicy-TLS13-1-2-2021-06'],
   ['aws:elbv2:listener:default', 'ListenerEnabled', 'false'],
   ['aws:elasticbeanstalk:environment', 'LoadBalancerType', 'application'],
-  ['aws:elasticbeanstalk:managedactions', 'ManagedActionsEnabled', 'true'],
+  ['aws:elasticbeanstalk:managedactions', 'ManagedActionsEnabled', 'false'],
   ['aws:elasticbeanstalk:healthreporting:system', 'SystemType', 'enhanced'],
   ['aws:elasticbeanstalk:cloudwatch:logs', 'StreamLogs', 'true'],
   ['aws:elasticbeanstalk:command', 'DeploymentPolicy', 'Immutable'],
@@ -221,7 +221,7 @@ const cases: Record<string, { target: [string, string]; compliant: SynthStack; n
     nonCompliant: stack([['aws_elastic_beanstalk_environment', 'e', ebEnv(without(goodEb, 'SSLPolicy', 'ELBSecurityPolicy-2016-08'))]]),
   },
   'EB-APPLICATION-LB': { target: ['aws_elastic_beanstalk_environment', 'e'], compliant: stack([['aws_elastic_beanstalk_environment', 'e', ebEnv(goodEb)]]), nonCompliant: stack([['aws_elastic_beanstalk_environment', 'e', ebEnv(without(goodEb, 'LoadBalancerType', 'classic'))]]) },
-  'EB-MANAGED-UPDATES': { target: ['aws_elastic_beanstalk_environment', 'e'], compliant: stack([['aws_elastic_beanstalk_environment', 'e', ebEnv(goodEb)]]), nonCompliant: stack([['aws_elastic_beanstalk_environment', 'e', ebEnv(without(goodEb, 'ManagedActionsEnabled'))]]) },
+  'EB-PLATFORM-PINNED': { target: ['aws_elastic_beanstalk_environment', 'e'], compliant: stack([['aws_elastic_beanstalk_environment', 'e', ebEnv(goodEb)]]), nonCompliant: stack([['aws_elastic_beanstalk_environment', 'e', ebEnv(without(goodEb, 'ManagedActionsEnabled', 'true'))]]) },
   'EB-ENHANCED-HEALTH': { target: ['aws_elastic_beanstalk_environment', 'e'], compliant: stack([['aws_elastic_beanstalk_environment', 'e', ebEnv(goodEb)]]), nonCompliant: stack([['aws_elastic_beanstalk_environment', 'e', ebEnv(without(goodEb, 'SystemType', 'basic'))]]) },
   'EB-LOG-STREAMING': { target: ['aws_elastic_beanstalk_environment', 'e'], compliant: stack([['aws_elastic_beanstalk_environment', 'e', ebEnv(goodEb)]]), nonCompliant: stack([['aws_elastic_beanstalk_environment', 'e', ebEnv(without(goodEb, 'StreamLogs'))]]) },
   'EB-IMMUTABLE-DEPLOYS': { target: ['aws_elastic_beanstalk_environment', 'e'], compliant: stack([['aws_elastic_beanstalk_environment', 'e', ebEnv(goodEb)]]), nonCompliant: stack([['aws_elastic_beanstalk_environment', 'e', ebEnv(without(goodEb, 'DeploymentPolicy', 'AllAtOnce'))]]) },
@@ -306,6 +306,7 @@ const dataDocument = (statement: Json) => ({ data: { aws_iam_policy_document: { 
 const classes: Array<[string, string, SynthStack, [string, string], Verdict]> = [
   // IAM: administrator access, sensitive actions on "*", inline_policy blocks, trust policies.
   ['AdministratorAccess in managed_policy_arns (checkov CKV_AWS_274, IAMManagedAdminPolicy.py)', 'IAM-NO-ADMIN', stack([role(lambdaTrust, { managed_policy_arns: ['arn:aws:iam::aws:policy/AdministratorAccess'] })]), ['aws_iam_role', 'r'], 'non-compliant'],
+  ['a Beanstalk platform named without its version (whatever AWS calls latest)', 'EB-PLATFORM-PINNED', stack([['aws_elastic_beanstalk_environment', 'e', ebEnv(goodEb, '64bit Amazon Linux 2023 running Python 3.12')]]), ['aws_elastic_beanstalk_environment', 'e'], 'non-compliant'],
   ['only service managed policies in managed_policy_arns', 'IAM-NO-ADMIN', stack([role(lambdaTrust, { managed_policy_arns: ['arn:aws:iam::aws:policy/AWSElasticBeanstalkWebTier'] })]), ['aws_iam_role', 'r'], 'compliant'],
   ['"*" on "*" in an inline_policy block of a role (CKV_AWS_62)', 'IAM-NO-ADMIN', stack([role(lambdaTrust, { inline_policy: [{ name: 'x', policy: policy({ Effect: 'Allow', Action: '*', Resource: '*' }) }] })]), ['aws_iam_role', 'r'], 'non-compliant'],
   ['"*:*" on "*" in an aws_iam_policy', 'IAM-NO-ADMIN', stack([['aws_iam_policy', 'p', { policy: policy({ Effect: 'Allow', Action: '*:*', Resource: '*' }) }]]), ['aws_iam_policy', 'p'], 'non-compliant'],
