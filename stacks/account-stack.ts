@@ -6,10 +6,12 @@ import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { DatadogProvider } from '@cdktf/provider-datadog/lib/provider';
 import { Fn, S3Backend, TerraformStack, TerraformVariable } from 'cdktf';
 import { Construct } from 'constructs';
+import { images } from '../accounts/catalogue';
 import { AccountConfig } from '../accounts/schema';
 import { AuroraCluster } from '../constructs/aurora/aurora-cluster';
 import { BeanstalkApp } from '../constructs/beanstalk/beanstalk-app';
 import { ManagedDirectory } from '../constructs/directory/managed-directory';
+import { ImagePipeline } from '../constructs/image-pipeline/image-pipeline';
 import { policyDocument } from '../constructs/core/iam';
 import { Suppression, suppress } from '../constructs/core/suppressions';
 import { packsFor } from '../policies/packs';
@@ -64,6 +66,8 @@ export class AccountStack extends TerraformStack {
   public readonly directory?: ManagedDirectory;
   public readonly cdnServices: readonly FastlyVclService[];
   public readonly mailPaths: readonly MailPath[];
+  /** Image Builder pipelines the account runs for the estate. */
+  public readonly imagePipelines: readonly ImagePipeline[];
   /** Datadog monitors, SLOs and dashboard; undefined where monitoring is off. */
   public readonly monitoring?: Monitoring;
   /** The policy packs this account runs, and their report after synth. */
@@ -203,6 +207,21 @@ export class AccountStack extends TerraformStack {
       ),
     );
 
+    // Build instances go in a private subnet (Windows Update and downloads through NAT). The
+    // AMI the catalogue names is tagged in use, so the lifecycle never deletes it.
+    this.imagePipelines = (account.imagePipelines ?? []).map((p) =>
+      new ImagePipeline(this, `image-pipeline-${p.name}`, {
+        name: p.name,
+        accountId: account.accountId,
+        region: account.region,
+        vpcId: this.network.vpcId,
+        subnetId: this.network.privateSubnets[0].id,
+        shareWithAccountIds: p.shareWith,
+        keepImages: p.keepImages,
+        inUseImageIds: [images[p.image]],
+      }),
+    );
+
     this.cdnServices = this.buildCdn(account, props.commitId);
     this.monitoring = account.monitoring.enabled ? this.buildMonitoring(account) : undefined;
     this.policy = enforcePolicies(this, packsFor(account.environment));
@@ -270,7 +289,7 @@ export class AccountStack extends TerraformStack {
       });
     }
     const thresholds = resolveThresholds(account.monitoring.thresholds);
-    const monitored: Monitored[] = [...this.apps, ...this.auroraClusters, ...this.sqlServerClusters, ...this.cdnServices, ...this.mailPaths];
+    const monitored: Monitored[] = [...this.apps, ...this.auroraClusters, ...this.sqlServerClusters, ...this.cdnServices, ...this.mailPaths, ...this.imagePipelines];
     return new Monitoring(this, 'monitoring', {
       account: account.name,
       environment: account.environment,
