@@ -207,7 +207,7 @@ function imageConsumerProblems(accounts: readonly AccountConfig[]): AccountProbl
       const missing = accounts.filter((a) => a.accountId !== builder.accountId && uses(a, id) && !(p.shareWith ?? []).includes(a.accountId));
       return missing.length === 0
         ? []
-        : [{ account: builder.name, path: `imagePipelines[${i}].shareWith`, got: show(p.shareWith ?? []), expected: `every other account that launches images.${p.image} (${id}); missing: ${missing.map((a) => `${a.name} (${a.accountId})`).join(', ')}` }];
+        : [{ account: builder.name, path: `imagePipelines[${i}].shareWith`, got: JSON.stringify(p.shareWith ?? []), expected: `every other account that launches images.${p.image} (${id}); missing: ${missing.map((a) => `${a.name} (${a.accountId})`).join(', ')}` }];
     }),
   );
 }
