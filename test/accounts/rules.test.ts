@@ -1,6 +1,7 @@
 import { platforms } from '../../accounts/catalogue';
 import { sharedDefaults } from '../../accounts/defaults';
-import { accountSources } from '../../accounts';
+import { accountSources, loadAccounts } from '../../accounts';
+import { imageConsumerProblems } from '../../accounts/rules';
 import { AVAILABILITY_ZONES } from '../../accounts/availability-zones';
 import { ACCOUNT_TIERS } from '../../accounts/registry';
 import { AccountConfigError, AccountSource, formatProblem, layer, resolveAccounts } from '../../accounts/schema';
@@ -208,9 +209,13 @@ describe('image pipelines and the accounts that launch their AMIs', () => {
   const pipelinesOf = (folder: string) => (real(folder).overrides as { imagePipelines?: Array<{ name: string; image: string; shareWith?: string[] }> }).imagePipelines ?? [];
   const builder = accountSources.find((s) => pipelinesOf(s.folder).length > 0)!.folder;
 
-  it('refuses a pipeline that does not share with an account launching its AMI (launch would fail at apply)', () => {
-    const imagePipelines = pipelinesOf(builder).map((p) => ({ ...p, shareWith: [] }));
-    const problems = problemsOf(edited(builder, { imagePipelines }));
+  it('shares every pipeline with every other account that launches its AMI (else launches fail at apply)', () => {
+    expect(imageConsumerProblems(loadAccounts())).toEqual([]);
+  });
+
+  it('catches a pipeline that does not share with an account launching its AMI', () => {
+    const accounts = loadAccounts().map((a) => (a.name === builder ? { ...a, imagePipelines: a.imagePipelines!.map((p) => ({ ...p, shareWith: [] })) } : a));
+    const problems = imageConsumerProblems(accounts).map(formatProblem);
     expect(problems).toHaveLength(1);
     expect(problems[0]).toMatch(new RegExp(`^accounts/${builder}: imagePipelines\\[0\\]\\.shareWith: got \\[\\], expected every other account that launches images\\.\\w+ \\(ami-\\w+\\); missing: `));
   });
