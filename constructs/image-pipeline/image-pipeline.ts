@@ -115,8 +115,8 @@ export class ImagePipeline extends Construct implements Monitored {
   public readonly pipelineArn: string;
   /** The key every distributed AMI's snapshots are encrypted with; consumers may use it. */
   public readonly amiKmsKeyArn: string;
-  /** The EventBridge rule matching failed builds (its TriggeredRules metric is monitored). */
-  public readonly failureRuleName: string;
+  /** The topic failed builds are published to (its NumberOfMessagesPublished is monitored). */
+  public readonly failureTopicName: string;
   public readonly pipeline: ImagebuilderImagePipeline;
 
   constructor(scope: Construct, id: string, props: ImagePipelineProps) {
@@ -344,11 +344,14 @@ export class ImagePipeline extends Construct implements Monitored {
     });
     inUse.forEach((imageId, i) => new Ec2Tag(this, `in-use-${i}`, { resourceId: imageId, key: IN_USE_TAG.key, value: IN_USE_TAG.value }));
 
-    // Failed builds: Image Builder emits a state change event; the rule's TriggeredRules
-    // metric reaches Datadog (AWS/Events), and the topic is there to subscribe people to.
+    // Failed builds: Image Builder emits a state change event, the rule publishes it to the
+    // topic, and the topic's NumberOfMessagesPublished reaches Datadog through its Amazon SNS
+    // integration (AWS/SNS). Datadog's EventBridge integration collects no metrics
+    // (docs.datadoghq.com/integrations/amazon_event_bridge, "Data Collected").
     // https://docs.aws.amazon.com/imagebuilder/latest/userguide/integ-eventbridge.html
+    this.failureTopicName = `${name}-image-failures`;
     const topic = new SnsTopic(this, 'failures-topic', {
-      name: `${name}-image-failures`,
+      name: this.failureTopicName,
       kmsMasterKeyId: key.arn,
       policy: policyDocument({
         Sid: 'EventBridgePublishes',
@@ -359,9 +362,8 @@ export class ImagePipeline extends Construct implements Monitored {
         Condition: { StringEquals: { 'aws:SourceAccount': accountId } },
       }),
     });
-    this.failureRuleName = `${name}-image-failed`;
     const rule = new CloudwatchEventRule(this, 'failed-rule', {
-      name: this.failureRuleName,
+      name: `${name}-image-failed`,
       description: `A build of image pipeline ${name} failed`,
       eventPattern: JSON.stringify({
         source: ['aws.imagebuilder'],
@@ -380,7 +382,7 @@ export class ImagePipeline extends Construct implements Monitored {
         key: `${this.pipelineName}-image-build-failed`,
         title: `${this.pipelineName}: image build failed`,
         type: 'query alert',
-        query: `sum(last_1d):sum:aws.events.triggered_rules{rulename:${this.failureRuleName}}.as_count() > 0`,
+        query: `sum(last_1d):sum:aws.sns.number_of_messages_published{topicname:${this.failureTopicName}}.as_count() > 0`,
         critical: 0,
         unit: 'failed builds in a day',
         priority: 3,

@@ -95,7 +95,7 @@ describe('ImagePipeline', () => {
     expect(onlyResource(synth(props({ keepImages: 6 })), 'aws_imagebuilder_lifecycle_policy').policy_detail[0].filter).toEqual([{ type: 'COUNT', value: 6 }]);
   });
 
-  it('sends failed builds to an encrypted topic and watches the rule from Datadog (watch channel)', () => {
+  it('sends failed builds to an encrypted topic and watches the topic from Datadog (watch channel)', () => {
     const rule = onlyResource(json, 'aws_cloudwatch_event_rule');
     expect(JSON.parse(rule.event_pattern)).toEqual({
       source: ['aws.imagebuilder'],
@@ -106,7 +106,7 @@ describe('ImagePipeline', () => {
     expect(onlyResource(json, 'aws_sns_topic').kms_master_key_id).toMatch(/aws_kms_key/);
     expect(onlyResource(json, 'aws_cloudwatch_event_target').arn).toMatch(/aws_sns_topic/);
     const [monitor] = built!.monitors();
-    expect(monitor).toMatchObject({ priority: 3, query: 'sum(last_1d):sum:aws.events.triggered_rules{rulename:windows-iis-image-failed}.as_count() > 0', target: { kind: 'image-pipeline', name: 'windows-iis' } });
+    expect(monitor).toMatchObject({ priority: 3, query: 'sum(last_1d):sum:aws.sns.number_of_messages_published{topicname:windows-iis-image-failures}.as_count() > 0', target: { kind: 'image-pipeline', name: 'windows-iis' } });
   });
 
   it('refuses bad props, naming each', () => {
