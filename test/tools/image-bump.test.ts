@@ -4,7 +4,7 @@ import { loadAccounts } from '../../accounts';
 import { images, platforms } from '../../accounts/catalogue';
 import type { AccountConfig } from '../../accounts/schema';
 import {
-  AwsReader, ImagePackage, ImageSummary, PipelineTarget, builderAccount, editCatalogue, newestSolutionStack, newestSuccessfulImage, pipelineTargets, planBump, pullRequestBody,
+  AwsReader, ImagePackage, ImageSummary, PipelineTarget, builderAccount, editCatalogue, newestSolutionStack, newestSuccessfulImage, packageChanges, pipelineTargets, planBump, pullRequestBody,
 } from '../../tools/image-bump';
 
 /**
@@ -40,6 +40,19 @@ describe('tools/image-bump: picking', () => {
   it('finds the pipelines in the account config (the builder account, ARN from its id and region)', () => {
     const builder = builderAccount(accounts);
     expect(windows).toEqual({ account: builder.name, region: builder.region, image: 'windowsMonthly', pipelineArn: `arn:aws:imagebuilder:${builder.region}:${builder.accountId}:image-pipeline/${builder.imagePipelines![0].name}` });
+  });
+
+  it('names the one account whose read-only role the workflow assumes, and refuses none or several', () => {
+    expect(builderAccount(accounts).imagePipelines!.length).toBeGreaterThan(0);
+    const builder = builderAccount(accounts);
+    expect(() => builderAccount(accounts.filter((a) => a !== builder))).toThrow('expected exactly one account with imagePipelines, got none');
+    expect(() => builderAccount([builder, { ...builder, name: 'tooling' }])).toThrow(`got ${builder.name}, tooling`);
+  });
+
+  it('says when Image Builder has no inventory to compare', () => {
+    expect(packageChanges(undefined, undefined)).toEqual(['  - packages: not reported (no OS inventory for this image)']);
+    expect(packageChanges(undefined, packages[november.arn])).toEqual(['  - packages: 4 in the image (the previous image has no inventory to compare with)']);
+    expect(packageChanges(packages[november.arn], packages[november.arn])).toEqual(['  - packages: no change in the OS inventory']);
   });
 
   it('takes the newest AVAILABLE image with an AMI in the region', () => {
