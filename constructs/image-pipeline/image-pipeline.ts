@@ -199,6 +199,16 @@ export class ImagePipeline extends Construct implements Monitored {
                 Action: ['kms:Encrypt', 'kms:Decrypt', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:DescribeKey'],
                 Resource: '*',
               },
+              // The one grant a consumer creates itself (README, "Consumer accounts"): for
+              // its own Auto Scaling role, which launches Beanstalk instances.
+              {
+                Sid: 'ConsumersGrantToTheirAutoScaling',
+                Effect: 'Allow' as const,
+                Principal: { AWS: consumerRoots },
+                Action: 'kms:CreateGrant',
+                Resource: '*',
+                Condition: { StringEquals: { 'kms:GranteePrincipal': shareWith.map((a) => `arn:aws:iam::${a}:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling`) } },
+              },
               {
                 Sid: 'ConsumersGrantToAwsResources',
                 Effect: 'Allow' as const,

@@ -73,6 +73,10 @@ describe('ImagePipeline', () => {
     const statements = policyOf(onlyResource(json, 'aws_kms_key')).Statement;
     expect(statements.find((s) => s.Sid === 'ConsumersUse')).toMatchObject({ Principal: { AWS: ['arn:aws:iam::222222222222:root'] }, Action: expect.arrayContaining(['kms:Decrypt', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:DescribeKey']) });
     expect(statements.find((s) => s.Sid === 'ConsumersGrantToAwsResources')).toMatchObject({ Action: expect.arrayContaining(['kms:CreateGrant']), Condition: { Bool: { 'kms:GrantIsForAWSResource': true } } });
+    expect(statements.find((s) => s.Sid === 'ConsumersGrantToTheirAutoScaling')).toMatchObject({
+      Action: 'kms:CreateGrant',
+      Condition: { StringEquals: { 'kms:GranteePrincipal': ['arn:aws:iam::222222222222:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling'] } },
+    });
     expect(statements.find((s) => s.Sid === 'AutoScalingLaunchesHere')).toMatchObject({ Principal: { AWS: 'arn:aws:iam::111111111111:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling' } });
     expect(statements.find((s) => s.Sid === 'EventBridgePublishes')).toMatchObject({ Principal: { Service: 'events.amazonaws.com' }, Condition: { StringEquals: { 'aws:SourceAccount': '111111111111' } } });
     const alone = policyOf(onlyResource(synth(props({ shareWithAccountIds: [] })), 'aws_kms_key')).Statement;
