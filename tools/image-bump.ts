@@ -224,6 +224,20 @@ export function builderAccount(accounts: readonly AccountConfig[]): AccountConfi
   return builders[0];
 }
 
+/**
+ * Edits the catalogue file and writes the PR body when something changed; leaves both
+ * alone otherwise. Returns whether anything changed.
+ */
+export function runBump(catalogueFile: string, bodyFile: string, accounts: readonly AccountConfig[], aws: AwsReader, catalogue = { images, platforms }): boolean {
+  const changes = planBump(catalogue, pipelineTargets(accounts), aws);
+  if (changes.length === 0) return false;
+  let text = readFileSync(catalogueFile, 'utf8');
+  for (const c of changes) text = editCatalogue(text, c);
+  writeFileSync(catalogueFile, text);
+  writeFileSync(bodyFile, pullRequestBody(changes, accounts));
+  return true;
+}
+
 function output(name: string, value: string): void {
   if (process.env.GITHUB_OUTPUT) appendFileSync(process.env.GITHUB_OUTPUT, `${name}=${value}\n`);
   process.stdout.write(`${name}=${value}\n`);
@@ -242,15 +256,8 @@ function main(argv: string[]): void {
   const bodyAt = argv.indexOf('--body');
   const bodyFile = bodyAt >= 0 ? argv[bodyAt + 1] : 'image-bump.md';
   // Run compiled from dist/tools: the text to edit is the source file.
-  const file = join(__dirname, '../../accounts/catalogue.ts');
-  const changes = planBump({ images, platforms }, pipelineTargets(accounts), new CliAwsReader(builder.region));
-  let text = readFileSync(file, 'utf8');
-  for (const c of changes) text = editCatalogue(text, c);
-  if (changes.length > 0) {
-    writeFileSync(file, text);
-    writeFileSync(bodyFile, pullRequestBody(changes, accounts));
-  }
-  output('changed', String(changes.length > 0));
+  const changed = runBump(join(__dirname, '../../accounts/catalogue.ts'), bodyFile, accounts, new CliAwsReader(builder.region));
+  output('changed', String(changed));
 }
 
 if (require.main === module) {

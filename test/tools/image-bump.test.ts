@@ -1,10 +1,11 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadAccounts } from '../../accounts';
 import { images, platforms } from '../../accounts/catalogue';
 import type { AccountConfig } from '../../accounts/schema';
 import {
-  AwsReader, ImagePackage, ImageSummary, PipelineTarget, builderAccount, editCatalogue, newestSolutionStack, newestSuccessfulImage, packageChanges, pipelineTargets, planBump, pullRequestBody,
+  AwsReader, ImagePackage, ImageSummary, PipelineTarget, builderAccount, editCatalogue, newestSolutionStack, newestSuccessfulImage, packageChanges, pipelineTargets, planBump, pullRequestBody, runBump,
 } from '../../tools/image-bump';
 
 /**
@@ -131,5 +132,27 @@ describe('tools/image-bump: editing accounts/catalogue.ts', () => {
     const edited = editCatalogue(catalogueFile, { section: 'platforms', key: 'windowsIis', from: platforms.windowsIis, to: '64bit Windows Server 2022 v2.19.1 running IIS 10.0' });
     expect(edited).toContain("  windowsIis: '64bit Windows Server 2022 v2.19.1 running IIS 10.0',");
     expect(() => editCatalogue(catalogueFile, { section: 'images', key: 'windowsIis', from: platforms.windowsIis, to: 'x' })).toThrow(`accounts/catalogue.ts images has no line "  windowsIis: '${platforms.windowsIis}',"`);
+  });
+});
+
+describe('tools/image-bump: the run', () => {
+  const workspace = () => {
+    const dir = mkdtempSync(join(tmpdir(), 'image-bump-'));
+    writeFileSync(join(dir, 'catalogue.ts'), catalogueFile);
+    return { catalogue: join(dir, 'catalogue.ts'), body: join(dir, 'body.md') };
+  };
+
+  it('new image: edits the catalogue and writes the PR body', () => {
+    const w = workspace();
+    expect(runBump(w.catalogue, w.body, accounts, fakeAws({ [windows.pipelineArn]: allImages }, [...Object.values(platforms)]))).toBe(true);
+    expect(readFileSync(w.catalogue, 'utf8')).toBe(catalogueFile.replace(`'${images.windowsMonthly}'`, "'ami-0c4d5e6f7a8b9c0d1'"));
+    expect(readFileSync(w.body, 'utf8')).toContain('### `images.windowsMonthly`');
+  });
+
+  it('nothing new: touches neither file, so the workflow opens no PR', () => {
+    const w = workspace();
+    expect(runBump(w.catalogue, w.body, accounts, fakeAws({ [windows.pipelineArn]: [failed, october] }, [...Object.values(platforms)]))).toBe(false);
+    expect(readFileSync(w.catalogue, 'utf8')).toBe(catalogueFile);
+    expect(existsSync(w.body)).toBe(false);
   });
 });
