@@ -334,7 +334,9 @@ export class ImagePipeline extends Construct implements Monitored {
     // from other accounts, or AMIs of earlier recipe versions (see the README).
     const lifecycleRole = new IamRole(this, 'lifecycle-role', {
       name: `${name}-image-lifecycle`,
-      assumeRolePolicy: serviceTrust('imagebuilder.amazonaws.com', accountId),
+      // The trust the Image Builder lifecycle documentation gives: the service principal
+      // alone (CreateLifecyclePolicy checks that the service can assume the role).
+      assumeRolePolicy: serviceTrust('imagebuilder.amazonaws.com'),
       managedPolicyArns: [managedPolicy('service-role/EC2ImageBuilderLifecycleExecutionPolicy')],
     });
     new ImagebuilderLifecyclePolicy(this, 'lifecycle', {
