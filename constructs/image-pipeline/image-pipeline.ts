@@ -185,7 +185,6 @@ export class ImagePipeline extends Construct implements Monitored {
           Principal: { Service: 'events.amazonaws.com' },
           Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
           Resource: '*',
-          Condition: { StringEquals: { 'aws:SourceAccount': accountId } },
         },
         // Consumers: use the key to launch from the shared AMI, and create grants for their
         // own AWS resources (their Auto Scaling role gets a grant; see the README).

@@ -78,7 +78,7 @@ describe('ImagePipeline', () => {
       Condition: { StringEquals: { 'kms:GranteePrincipal': ['arn:aws:iam::222222222222:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling'] } },
     });
     expect(statements.find((s) => s.Sid === 'AutoScalingLaunchesHere')).toMatchObject({ Principal: { AWS: 'arn:aws:iam::111111111111:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling' } });
-    expect(statements.find((s) => s.Sid === 'EventBridgePublishes')).toMatchObject({ Principal: { Service: 'events.amazonaws.com' }, Condition: { StringEquals: { 'aws:SourceAccount': '111111111111' } } });
+    expect(statements.find((s) => s.Sid === 'EventBridgePublishes')).toMatchObject({ Principal: { Service: 'events.amazonaws.com' }, Action: ['kms:Decrypt', 'kms:GenerateDataKey*'] });
     const alone = policyOf(onlyResource(synth(props({ shareWithAccountIds: [] })), 'aws_kms_key')).Statement;
     expect(alone.map((s) => s.Sid)).not.toContain('ConsumersUse');
     expect(onlyResource(synth(props({ shareWithAccountIds: [] })), 'aws_imagebuilder_distribution_configuration').distribution[0].ami_distribution_configuration.launch_permission).toBeUndefined();
