@@ -68,7 +68,7 @@ export const management: ManagementConfig = {
     { group: 'Developers', permissionSet: 'Developer', accounts: ['staging', 'sandbox'] },
     { group: 'SREs', permissionSet: 'SREAdmin', accounts: ['production', 'staging', 'sandbox', 'management'] },
     { group: 'Finance', permissionSet: 'Billing', accounts: ['management'] },
-    { group: 'SRE-BreakGlass', permissionSet: 'BreakGlass', accounts: ['production'] },
+    { group: 'SREs', permissionSet: 'BreakGlass', accounts: ['production', 'staging', 'sandbox', 'management'] },
   ],
   organization: {
     organizationalUnits: { workloads: 'ou-ab12-workload1', sandbox: 'ou-ab12-sandbox1' },
