@@ -6,6 +6,7 @@ import { management } from '../../accounts/management';
 import { ManagementConfig, accountIds, resolveManagement } from '../../accounts/management-schema';
 import { AccountConfigError } from '../../accounts/schema';
 import { IdentityCenter } from '../../constructs/identity/identity-center';
+import { BootstrapStack } from '../../bootstrap/bootstrap-stack';
 import { ManagementStack } from '../../stacks/management-stack';
 import { synthesizeAccounts } from '../../stacks/synthesize';
 import { renderAccessMatrix } from '../../tools/access-matrix';
@@ -39,6 +40,13 @@ function problems(input: unknown): string {
 }
 
 describe('management stack', () => {
+  it('has a bootstrap like every account: its state bucket and the CI roles the provider assumes', () => {
+    const boot = new BootstrapStack(Testing.app(), { account: management }).toTerraform() as TerraformJson;
+    expect(Object.values(resourcesOf(boot, 'aws_s3_bucket')).map((b) => b.bucket)).toEqual([management.state.bucket]);
+    expect(Object.values(resourcesOf(boot, 'aws_iam_role')).map((r) => r.name).sort()).toEqual([management.ci.applyRole, management.ci.planRole].sort());
+    expect(boot.provider.aws[0].allowed_account_ids).toEqual([management.accountId]);
+  });
+
   it('keeps its state in its own bucket and pins the provider to its account, with the CI roles of every stack', () => {
     expect(json.terraform.backend.s3).toMatchObject({ bucket: management.state.bucket, key: 'management/terraform.tfstate', encrypt: true, use_lockfile: true, allowed_account_ids: [management.accountId] });
     const aws = json.provider.aws[0];
