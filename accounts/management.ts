@@ -10,11 +10,11 @@ import type { ManagementConfig } from './management-schema';
  */
 export const management: ManagementConfig = {
   name: 'management',
-  accountId: '999999999999',
+  accountId: '777777777777',
   region: 'ap-northeast-1',
   environment: 'production',
   ci: { planRole: 'infra-ci-plan', applyRole: 'infra-ci-apply' },
-  state: { bucket: 'example-co-tfstate-999999999999' },
+  state: { bucket: 'example-co-tfstate-777777777777' },
   tags: { team: 'platform', costCenter: 'CC-1000', repository: 'example-co/infrastructure' },
   permissionSets: [
     {
@@ -75,5 +75,5 @@ export const management: ManagementConfig = {
     guardrailTargets: ['workloads', 'sandbox'],
     allowedRegions: ['ap-northeast-1', 'us-east-1'],
   },
-  trail: { name: 'organization-trail', bucket: 'example-co-org-trail-999999999999', retentionDays: 365 },
+  trail: { name: 'organization-trail', bucket: 'example-co-org-trail-777777777777', retentionDays: 365 },
 };

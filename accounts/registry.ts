@@ -15,5 +15,5 @@ export const ACCOUNT_TIERS: Readonly<Record<string, Environment>> = {
   '111111111111': 'production',
   '222222222222': 'staging',
   '333333333333': 'sandbox',
-  '999999999999': 'production', // the organization's management account (accounts/management.ts)
+  '777777777777': 'production', // the organization's management account (accounts/management.ts)
 };

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { App } from 'cdktf';
 import { AccountConfig, AccountConfigError, AccountSource, Environment } from '../accounts/schema';
-import { loadAccounts } from '../accounts';
+import { accountSources as accountSourcesOfRepo, loadAccounts } from '../accounts';
 import { UserError } from '../constructs/core/validation';
 import { PolicyViolationError, SuppressedFinding } from '../policies/engine';
 import { SecretFoundError, scanDirectory } from '../policies/secret-scan';
@@ -23,7 +23,7 @@ export interface SynthesizeOptions {
   readonly tiers?: Readonly<Record<string, Environment>>;
   /**
    * The management account's config (checked at run time), or false for none.
-   * @default - accounts/management.ts when `sources` is not given; none otherwise
+   * @default - accounts/management.ts when `sources` holds every account its access matrix names; none otherwise
    */
   readonly management?: unknown;
 }
@@ -76,7 +76,11 @@ export function synthesizeAccounts(options: SynthesizeOptions = {}): SynthesizeR
     errors.push(error);
     accounts = error.validAccounts;
   }
-  const managementInput = options.management ?? (options.sources === undefined ? managementConfig : false);
+  // A run of some accounts only (a test, the benchmark's generated accounts) has no
+  // management stack: its access matrix names accounts that run would not know.
+  const folders = (options.sources ?? accountSourcesOfRepo).map((s) => s.folder);
+  const named = managementConfig.access.flatMap((g) => g.accounts).filter((a) => a !== managementConfig.name);
+  const managementInput = options.management ?? (named.every((a) => folders.includes(a)) ? managementConfig : false);
   let management: ReturnType<typeof resolveManagement> | undefined;
   if (managementInput !== false) {
     try {

@@ -1,7 +1,8 @@
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Testing } from 'cdktf';
-import { loadAccounts } from '../../accounts';
+import { accountSources, loadAccounts } from '../../accounts';
 import { management } from '../../accounts/management';
 import { ManagementConfig, accountIds, resolveManagement } from '../../accounts/management-schema';
 import { AccountConfigError } from '../../accounts/schema';
@@ -204,8 +205,25 @@ describe('management config validation', () => {
     expect(problems(variant(change as never))).toContain(message);
   });
 
+  it('is built with the accounts its matrix names, and left out of a run of some accounts only', () => {
+    const root = mkdtempSync(join(tmpdir(), 'management-'));
+    try {
+      const some = synthesizeAccounts({ outdir: join(root, 'some'), sources: accountSources.filter((s) => s.folder === accountSources[0].folder) });
+      expect(some.stacks.map((s) => s.account.name)).toEqual([accountSources[0].folder]);
+      const all = synthesizeAccounts({ outdir: join(root, 'all'), sources: accountSources });
+      expect(all.stacks.map((s) => s.account.name)).toContain(management.name);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+
   it('is reported by npm start with the other config problems, and nothing is built', () => {
-    expect(() => synthesizeAccounts({ outdir: join(__dirname, 'never-written'), management: variant((c) => (c.accountId = '1')) })).toThrow(/accounts\/management: accountId: got "1", expected a 12-digit AWS account id/);
+    const root = mkdtempSync(join(tmpdir(), 'management-'));
+    try {
+      expect(() => synthesizeAccounts({ outdir: join(root, 'cdktf.out'), management: variant((c) => (c.accountId = '1')) })).toThrow(/accounts\/management: accountId: got "1", expected a 12-digit AWS account id/);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
   });
 });
 
