@@ -7,7 +7,7 @@
  */
 import { BREAK_GLASS_MAX_MINUTES, grantsAdministrator, sessionMinutes } from '../constructs/identity/identity-center';
 import type { AccessGrant, IamStatement, PermissionSetSpec } from '../constructs/identity/identity-center';
-import { AccountConfigError, AccountProblem, AWS_REGIONS, AccountConfig, AccountTags, AwsRegion, CiRoles, Environment, StateConfig } from './schema';
+import { AccountConfigError, AccountProblem, AWS_REGIONS, DATADOG_SITES, DatadogSite, AccountConfig, AccountTags, AwsRegion, CiRoles, Environment, StateConfig } from './schema';
 import { ACCOUNT_TIERS } from './registry';
 import { ObjectRule, Problem, Schema, arrayOf, boolean, number, object, oneOf, optional, recordOf, show, string } from './schema-kit';
 
@@ -52,6 +52,14 @@ export interface ManagementConfig {
   readonly access: readonly AccessGrant[];
   readonly organization: OrganizationConfig;
   readonly trail: TrailConfig;
+  readonly alerting: AlertingConfig;
+}
+
+/** Where the break-glass alert goes: Datadog (its SNS intake) and, through it, Slack. */
+export interface AlertingConfig {
+  readonly datadogSite: DatadogSite;
+  /** The Slack account's name in Datadog's Slack integration and the channel (no #) that must act now. */
+  readonly slack: { readonly workspace: string; readonly channel: string };
 }
 
 /** AWS managed policy names (or `job-function/...`), e.g. `ReadOnlyAccess`. */
@@ -139,6 +147,13 @@ export const managementSchema: Schema<ManagementConfig> = object<ManagementConfi
     name: string({ pattern: /^[A-Za-z0-9][\w.-]{2,127}$/, description: 'a trail name (3-128 of letters, digits, ._-)' }),
     bucket: string({ pattern: /^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/, description: 'an S3 bucket name (3-63 of a-z, 0-9, -)' }),
     retentionDays: number({ min: 1, max: 3650 }),
+  }),
+  alerting: object<AlertingConfig>({
+    datadogSite: oneOf(DATADOG_SITES),
+    slack: object<AlertingConfig['slack']>({
+      workspace: string({ pattern: /^[a-z0-9][a-z0-9_-]*$/, description: 'the Slack account name in the Datadog Slack integration' }),
+      channel: string({ pattern: /^[a-z0-9][a-z0-9_-]*$/, description: 'a Slack channel name (lower-case, no #)' }),
+    }),
   }),
 }, [grantsNamePermissionSets, breakGlassIsShortAndAlone, adminOnlyInBreakGlass, targetsAreUnits]);
 

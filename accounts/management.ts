@@ -75,5 +75,7 @@ export const management: ManagementConfig = {
     guardrailTargets: ['workloads', 'sandbox'],
     allowedRegions: ['ap-northeast-1', 'us-east-1'],
   },
+  // Break-glass use posts to the production immediate channel, like a P1 alert.
+  alerting: { datadogSite: 'ap1.datadoghq.com', slack: { workspace: 'example-co', channel: 'infra-production-immediate' } },
   trail: { name: 'organization-trail', bucket: 'example-co-org-trail-777777777777', retentionDays: 365 },
 };

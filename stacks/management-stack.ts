@@ -1,4 +1,5 @@
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
+import { DatadogProvider } from '@cdktf/provider-datadog/lib/provider';
 import { Fn, S3Backend, TerraformStack, TerraformVariable } from 'cdktf';
 import { Construct } from 'constructs';
 import { ManagementConfig } from '../accounts/management-schema';
@@ -68,7 +69,25 @@ export class ManagementStack extends TerraformStack {
 
     this.identityCenter = new IdentityCenter(this, 'identity-center', { permissionSets: config.permissionSets, access: config.access, accountIds: props.accountIds });
     const breakGlass = config.permissionSets.find((p) => p.breakGlass)!;
-    this.breakGlassAlert = new BreakGlassAlert(this, 'break-glass-alert', { permissionSetName: breakGlass.name, accountId: config.accountId });
+    // Keys from the environment (DD_API_KEY / DD_APP_KEY), as in every account stack.
+    new DatadogProvider(this, 'datadog', { apiUrl: `https://api.${config.alerting.datadogSite}/` });
+    // The Datadog API key Fastly logs with (the same secret in plans, drift and applies, so the
+    // subscription URL never shows as a change): a new variable would need every workflow changed.
+    const datadogApiKey = new TerraformVariable(this, 'fastly_datadog_logs_token', {
+      type: 'string',
+      sensitive: true,
+      description: 'Datadog API key; here the key of the SNS intake the break-glass alert posts to. CI sets TF_VAR_fastly_datadog_logs_token from its secrets.',
+    });
+    this.breakGlassAlert = new BreakGlassAlert(this, 'break-glass-alert', {
+      permissionSetName: breakGlass.name,
+      accountId: config.accountId,
+      datadog: {
+        site: config.alerting.datadogSite,
+        apiKey: datadogApiKey.stringValue,
+        slackHandle: `@slack-${config.alerting.slack.workspace}-${config.alerting.slack.channel}`,
+        tags: [`account:${config.name}`, `env:${config.environment}`, `team:${config.tags.team}`],
+      },
+    });
     this.serviceControlPolicies = new ServiceControlPolicies(this, 'scp', {
       allowedRegions: config.organization.allowedRegions,
       targets: Object.fromEntries(config.organization.guardrailTargets.map((t) => [t, config.organization.organizationalUnits[t]])),

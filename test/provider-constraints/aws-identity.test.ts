@@ -75,6 +75,13 @@ const checks: Record<string, { check: Check; breakIt: (stack: TerraformJson) => 
     check: (s) => all(s, 'aws_cloudwatch_event_rule').flatMap(([k, r]) => (JSON.stringify(JSON.parse(r.event_pattern)).length <= 4096 ? [] : [`${k}: event_pattern too long`])),
     breakIt: (s) => (Object.values(resourcesOf(s, 'aws_cloudwatch_event_rule'))[0].event_pattern = JSON.stringify({ detail: { x: ['y'.repeat(5000)] } })),
   },
+  // internal/service/sns/topic_subscription.go: for http(s) the provider waits for the
+  // confirmation only when endpoint_auto_confirms is true; otherwise the subscription may stay
+  // pending, unnoticed, and receive nothing.
+  'aws_sns_topic_subscription: an https endpoint is confirmed at apply (sns/topic_subscription.go)': {
+    check: (s) => all(s, 'aws_sns_topic_subscription').flatMap(([k, sub]) => (!String(sub.protocol).startsWith('http') || sub.endpoint_auto_confirms === true ? [] : [`${k}: endpoint_auto_confirms ${sub.endpoint_auto_confirms}`])),
+    breakIt: (s) => delete Object.values(resourcesOf(s, 'aws_sns_topic_subscription'))[0].endpoint_auto_confirms,
+  },
   // internal/service/s3/bucket_object_lock_configuration.go: default_retention needs mode
   // (GOVERNANCE or COMPLIANCE) and exactly one of days, years; the bucket needs object_lock_enabled
   // at creation (S3 PutObjectLockConfiguration fails on a bucket created without it).

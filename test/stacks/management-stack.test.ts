@@ -6,6 +6,7 @@ import { accountSources, loadAccounts } from '../../accounts';
 import { management } from '../../accounts/management';
 import { ManagementConfig, accountIds, resolveManagement } from '../../accounts/management-schema';
 import { AccountConfigError } from '../../accounts/schema';
+import { BreakGlassAlert } from '../../constructs/identity/break-glass-alert';
 import { IdentityCenter } from '../../constructs/identity/identity-center';
 import { BootstrapStack } from '../../bootstrap/bootstrap-stack';
 import { ManagementStack } from '../../stacks/management-stack';
@@ -97,6 +98,23 @@ describe('management stack', () => {
     const key = Object.entries(resourcesOf(json, 'aws_kms_key')).find(([k]) => topic.kms_master_key_id.includes(k))![1];
     expect(JSON.parse(key.policy).Statement[1]).toMatchObject({ Principal: { Service: 'events.amazonaws.com' }, Action: ['kms:GenerateDataKey*', 'kms:Decrypt'] });
     expect(byName('aws_cloudwatch_event_target')[0].arn).toMatch(/aws_sns_topic\..*\.arn/);
+  });
+
+  it('sends the alert on to Datadog (SNS intake, API key from a sensitive variable) and a P1 monitor posts it to the Slack channel', () => {
+    const subscription = byName('aws_sns_topic_subscription')[0];
+    expect(subscription).toMatchObject({
+      protocol: 'https',
+      endpoint: `https://app.${management.alerting.datadogSite}/intake/webhook/sns?api_key=\${var.fastly_datadog_logs_token}`,
+      raw_message_delivery: false,
+      endpoint_auto_confirms: true,
+    });
+    expect(json.variable.fastly_datadog_logs_token).toMatchObject({ sensitive: true });
+    expect(json.provider.datadog[0].api_url).toBe(`https://api.${management.alerting.datadogSite}/`);
+    const monitor = byName('datadog_monitor')[0];
+    const breakGlass = management.permissionSets.find((p) => p.breakGlass)!.name;
+    expect(monitor).toMatchObject({ type: 'event-v2 alert', query: `events("GetRoleCredentials ${breakGlass}").rollup("count").last("5m") > 0`, priority: '1', monitor_thresholds: { critical: '0' } });
+    expect(monitor.message).toContain(`@slack-${management.alerting.slack.workspace}-${management.alerting.slack.channel}`);
+    expect(monitor.tags).toEqual(expect.arrayContaining(['account:management', 'env:production', 'priority:p1']));
   });
 
   it('attaches both SCPs to every configured unit, and they deny each guardrail', () => {
@@ -200,6 +218,7 @@ describe('management config validation', () => {
     ['a member account id', (c: TerraformJson) => (c.accountId = accounts[0].accountId), `accounts/management: accountId: got "${accounts[0].accountId}", expected an id no member account has`],
     ['a guardrail target that is no unit', (c: TerraformJson) => c.organization.guardrailTargets.push('prod'), 'accounts/management: organization.guardrailTargets[2]: got "prod", expected one of organization.organizationalUnits'],
     ['a permission set name over 32 characters', (c: TerraformJson) => (c.permissionSets[0].name = 'x'.repeat(33)), 'accounts/management: permissionSets[0].name: got "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx", expected a permission set name: 1 to 32'],
+    ['a Slack channel with a #', (c: TerraformJson) => (c.alerting.slack.channel = '#infra'), 'accounts/management: alerting.slack.channel: got "#infra", expected a Slack channel name (lower-case, no #)'],
     ['a typo in a key', (c: TerraformJson) => (c.permisionSets = []), 'accounts/management: permisionSets: got an array of 0, expected no such key (did you mean "permissionSets"?)'],
   ])('refuses %s, naming the field, the value and what is allowed', (_what, change, message) => {
     expect(problems(variant(change as never))).toContain(message);
@@ -234,6 +253,12 @@ describe('IdentityCenter construct validation', () => {
   it('refuses a grant to an account it has no id for, and a session outside 1 to 12 hours', () => {
     expect(build({ accountIds: { production: '111111111111' } })).toThrow(/access\[1\]\.accounts\[0\]: got "staging", expected one of production/);
     expect(build({ permissionSets: [{ ...management.permissionSets[0], sessionDuration: 'PT30M' }], access: [] })).toThrow(/permissionSets\[0\]\.sessionDuration: got "PT30M", expected an ISO-8601 duration from PT1H to PT12H/);
+  });
+
+  it('refuses a Slack handle Datadog would not route', () => {
+    expect(() => synthConstructs((stack) => new BreakGlassAlert(stack, 'bg', { permissionSetName: 'BreakGlass', accountId: '777777777777', datadog: { site: 'ap1.datadoghq.com', apiKey: 'x', slackHandle: '#infra' } }))).toThrow(
+      /datadog\.slackHandle: got "#infra", expected a Datadog Slack handle, @slack-<workspace>-<channel>/,
+    );
   });
 
   it('refuses "*" on "*" outside the break-glass set', () => {
