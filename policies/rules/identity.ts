@@ -13,14 +13,16 @@ function permissionSetOf(r: SynthResource, stack: SynthStack): SynthResource | u
 
 const isBreakGlass = (set: SynthResource | undefined) => (set?.attributes.tags as Record<string, string> | undefined)?.[ACCESS_TIER_TAG] === 'break-glass';
 
-/** The guardrails every target of the organization's SCPs must get, as (what, test over the Deny statements). */
-const GUARDRAILS: ReadonlyArray<readonly [string, (denies: readonly Statement[]) => boolean]> = [
-  ['leaving the organization', (d) => denies(d, 'organizations:LeaveOrganization')],
-  ['stopping CloudTrail', (d) => denies(d, 'cloudtrail:StopLogging') && denies(d, 'cloudtrail:DeleteTrail')],
-  ['deleting GuardDuty', (d) => denies(d, 'guardduty:DeleteDetector')],
-  ['stopping AWS Config', (d) => denies(d, 'config:StopConfigurationRecorder') && denies(d, 'config:DeleteConfigurationRecorder')],
-  ['the root user', (d) => d.some((s) => !s.notActions && s.actions.includes('*') && Object.values(s.condition).some((keys) => (keys['aws:PrincipalArn'] ?? []).some((v) => v.endsWith(':root'))))],
-  ['other regions', (d) => d.some((s) => Object.values(s.condition).some((keys) => 'aws:RequestedRegion' in keys))],
+/** The guardrails every target of the organization's SCPs must get: tests over its Deny statements. */
+const GUARDRAILS: ReadonlyArray<(denies: readonly Statement[]) => boolean> = [
+  (d) => denies(d, 'organizations:LeaveOrganization'),
+  (d) => denies(d, 'cloudtrail:StopLogging') && denies(d, 'cloudtrail:DeleteTrail'),
+  (d) => denies(d, 'guardduty:DeleteDetector'),
+  (d) => denies(d, 'config:StopConfigurationRecorder') && denies(d, 'config:DeleteConfigurationRecorder'),
+  // The root user: every action, for principals arn:aws:iam::<account>:root.
+  (d) => d.some((s) => !s.notActions && s.actions.includes('*') && Object.values(s.condition).some((keys) => (keys['aws:PrincipalArn'] ?? []).some((v) => v.endsWith(':root')))),
+  // Other regions: a deny conditioned on the requested region.
+  (d) => d.some((s) => Object.values(s.condition).some((keys) => 'aws:RequestedRegion' in keys)),
 ];
 
 function denies(statements: readonly Statement[], action: string): boolean {
@@ -71,7 +73,7 @@ export const identityRules: PolicyRule[] = [
       const documents = policies.map((p) => statementsOf(p.attributes.content, stack));
       if (documents.some((d) => d === undefined)) return 'not-applicable';
       const denyStatements = (documents as Statement[][]).flat().filter((s) => s.effect === 'Deny');
-      return verdict(GUARDRAILS.every(([, holds]) => holds(denyStatements)));
+      return verdict(GUARDRAILS.every((holds) => holds(denyStatements)));
     },
   },
 ];
