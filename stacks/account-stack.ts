@@ -336,7 +336,7 @@ function withSuppressions<T extends Construct>(construct: T, suppressions: reado
 }
 
 /** The tags every taggable AWS resource in the account carries. */
-export function accountTags(account: AccountConfig): Record<string, string> {
+export function accountTags(account: Pick<AccountConfig, 'environment' | 'name' | 'tags'>): Record<string, string> {
   return {
     Environment: account.environment,
     Account: account.name,

@@ -56,6 +56,14 @@ const dbGroup: Array<[string, string, Json]> = [
 ];
 const monitor = (name: string, tags: string[], query: string, extra: Json = {}): [string, string, Json] => ['datadog_monitor', name, { tags, query, type: 'query alert', priority: '3', message: 'x @slack-watch', ...extra }];
 
+const permissionSet = (tier: string, session = 'PT1H'): [string, string, Json] => ['aws_ssoadmin_permission_set', 'ps', { name: 'x', session_duration: session, tags: { AccessTier: tier } }];
+const guardrailStatements: Json[] = [
+  { Effect: 'Deny', Action: ['organizations:LeaveOrganization', 'cloudtrail:StopLogging', 'cloudtrail:DeleteTrail', 'guardduty:DeleteDetector', 'config:StopConfigurationRecorder', 'config:DeleteConfigurationRecorder'], Resource: '*' },
+  { Effect: 'Deny', Action: '*', Resource: '*', Condition: { StringLike: { 'aws:PrincipalArn': 'arn:aws:iam::*:root' } } },
+  { Effect: 'Deny', NotAction: ['iam:*'], Resource: '*', Condition: { StringNotEquals: { 'aws:RequestedRegion': ['ap-northeast-1'] } } },
+];
+const scp = (statements: Json[]): [string, string, Json] => ['aws_organizations_policy', 'p', { type: 'SERVICE_CONTROL_POLICY', content: policy(...statements) }];
+
 /** For each rule: the resource (type, name) to judge, a stack where it complies, and one where it does not. */
 const cases: Record<string, { target: [string, string]; compliant: SynthStack; nonCompliant: SynthStack }> = {
   'RDS-ENCRYPTED': { target: ['aws_rds_cluster', 'c'], compliant: stack([['aws_rds_cluster', 'c', db({})]]), nonCompliant: stack([['aws_rds_cluster', 'c', db({ storage_encrypted: false })]]) },
@@ -270,6 +278,22 @@ const cases: Record<string, { target: [string, string]; compliant: SynthStack; n
     target: ['aws_vpc', 'v'],
     compliant: stack([['aws_vpc', 'v', { tags: { Name: 'x' } }]]),
     nonCompliant: stack([['aws_vpc', 'v', { tags: { Team: '' } }]]),
+  },
+  'SSO-NO-ADMIN': {
+    target: ['aws_ssoadmin_managed_policy_attachment', 'a'],
+    compliant: stack([permissionSet('break-glass'), ['aws_ssoadmin_managed_policy_attachment', 'a', { permission_set_arn: ref('aws_ssoadmin_permission_set', 'ps', 'arn'), managed_policy_arn: 'arn:aws:iam::aws:policy/AdministratorAccess' }]]),
+    nonCompliant: stack([permissionSet('standard'), ['aws_ssoadmin_managed_policy_attachment', 'a', { permission_set_arn: ref('aws_ssoadmin_permission_set', 'ps', 'arn'), managed_policy_arn: 'arn:aws:iam::aws:policy/AdministratorAccess' }]]),
+  },
+  'SSO-BREAK-GLASS-SESSION': {
+    target: ['aws_ssoadmin_permission_set', 'ps'],
+    compliant: stack([permissionSet('break-glass', 'PT1H')]),
+    nonCompliant: stack([permissionSet('break-glass', 'PT4H')]),
+  },
+  'SCP-GUARDRAILS': {
+    target: ['aws_organizations_policy_attachment', 'a'],
+    compliant: stack([scp(guardrailStatements), ['aws_organizations_policy_attachment', 'a', { policy_id: ref('aws_organizations_policy', 'p'), target_id: 'ou-ab12-workload1' }]]),
+    // Root user not denied: one guardrail missing is enough.
+    nonCompliant: stack([scp(guardrailStatements.slice(0, -2).concat(guardrailStatements.slice(-1))), ['aws_organizations_policy_attachment', 'a', { policy_id: ref('aws_organizations_policy', 'p'), target_id: 'ou-ab12-workload1' }]]),
   },
 };
 
