@@ -25,6 +25,12 @@ export function resourcesOf(json: TerraformJson, type: string): Record<string, T
   return json.resource?.[type] ?? {};
 }
 
+/** The managed policy ARNs attached (aws_iam_role_policy_attachment) to the role named `roleName`. */
+export function managedPoliciesOf(json: TerraformJson, roleName: string): string[] {
+  const id = Object.entries(resourcesOf(json, 'aws_iam_role')).find(([, r]) => r.name === roleName)?.[0];
+  return Object.values(resourcesOf(json, 'aws_iam_role_policy_attachment')).filter((a) => a.role === `\${aws_iam_role.${id}.name}`).map((a) => a.policy_arn);
+}
+
 /** The only resource of `type`; fails the test when there is not exactly one. */
 export function onlyResource(json: TerraformJson, type: string): TerraformJson {
   const all = Object.values(resourcesOf(json, type));

@@ -16,7 +16,7 @@ import { VpcSecurityGroupEgressRule } from '@cdktf/provider-aws/lib/vpc-security
 import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
 import { Construct } from 'constructs';
 import { SecureBucket } from '../core/bucket';
-import { managedPolicy, policyDocument, serviceTrust } from '../core/iam';
+import { accountIdOf, attachManagedPolicies, policyDocument, serviceTrust } from '../core/iam';
 import { Rule, checkProps, distinctZones } from '../core/validation';
 import { BACKUP_WINDOW, DB_IDENTIFIER, MAINTENANCE_WINDOW, clientSecurityGroup, encryptionKey, monitoringRole, subnetGroup, windowRules } from '../database/database-base';
 import { sqlServerMonitors } from '../monitoring/catalogue';
@@ -255,7 +255,9 @@ export class SqlServerCluster extends Construct implements Monitored {
     });
 
     const backupBucket = r.backupBucketName ?? new SecureBucket(this, 'backups', { bucketName: `${p.name}-native-backups`, kmsKeyArn: p.kmsKeyArn }).bucketName;
-    const backupRole = new IamRole(this, 'backup-role', { name: `${p.name}-native-backup`, assumeRolePolicy: serviceTrust('rds.amazonaws.com') });
+    // RDS sends aws:SourceAccount when it assumes the native backup role
+    // (docs.aws.amazon.com/AmazonRDS/latest/UserGuide/cross-service-confused-deputy-prevention.html).
+    const backupRole = new IamRole(this, 'backup-role', { name: `${p.name}-native-backup`, assumeRolePolicy: serviceTrust('rds.amazonaws.com', accountIdOf(this)) });
     new IamRolePolicy(this, 'backup-access', {
       role: backupRole.id,
       policy: policyDocument(
@@ -277,9 +279,9 @@ export class SqlServerCluster extends Construct implements Monitored {
       ? new IamRole(this, 'directory-role', {
           name: `${p.name}-rds-directory`,
           assumeRolePolicy: serviceTrust('rds.amazonaws.com'),
-          managedPolicyArns: [managedPolicy('service-role/AmazonRDSDirectoryServiceAccess')],
         })
       : undefined;
+    if (domainRole) attachManagedPolicies(this, 'directory-role', domainRole.name, ['service-role/AmazonRDSDirectoryServiceAccess']);
 
     const instance = new DbInstance(this, 'instance', {
       identifier: p.name,
@@ -383,8 +385,8 @@ export class SqlServerCluster extends Construct implements Monitored {
     const role = new IamRole(this, 'node-role', {
       name: `${p.name}-sql-node`,
       assumeRolePolicy: serviceTrust('ec2.amazonaws.com'),
-      managedPolicyArns: [managedPolicy('AmazonSSMManagedInstanceCore'), managedPolicy('CloudWatchAgentServerPolicy')],
     });
+    attachManagedPolicies(this, 'node-role', role.name, ['AmazonSSMManagedInstanceCore', 'CloudWatchAgentServerPolicy']);
     const profile = new IamInstanceProfile(this, 'node-profile', { name: `${p.name}-sql-node`, role: role.name });
 
     // The administrator login's value is set outside Terraform (runbook), never in state.
@@ -460,9 +462,11 @@ export class SqlServerCluster extends Construct implements Monitored {
 
     const dlmRole = new IamRole(this, 'snapshot-role', {
       name: `${p.name}-snapshots`,
-      assumeRolePolicy: serviceTrust('dlm.amazonaws.com'),
-      managedPolicyArns: [managedPolicy('service-role/AWSDataLifecycleManagerServiceRole')],
+      // DLM sends aws:SourceAccount and aws:SourceArn (its policy) when it assumes the role
+      // (docs.aws.amazon.com/ebs/latest/userguide/cross-service-confused-deputy-prevention.html).
+      assumeRolePolicy: serviceTrust('dlm.amazonaws.com', accountIdOf(this), `arn:aws:dlm:*:${accountIdOf(this)}:policy/*`),
     });
+    attachManagedPolicies(this, 'snapshot-role', dlmRole.name, ['service-role/AWSDataLifecycleManagerServiceRole']);
     new DlmLifecyclePolicy(this, 'snapshots', {
       description: `${p.name}: daily EBS snapshots of every node volume`,
       executionRoleArn: dlmRole.arn,

@@ -1,5 +1,5 @@
 import { AlwaysOnSettings, RdsSqlServerSettings, SqlServerCluster, SqlServerClusterProps } from '../../constructs/sqlserver/sqlserver-cluster';
-import { errorOf, onlyResource, resourcesOf, synthConstructs, testSubnets } from '../helpers';
+import { errorOf, managedPoliciesOf, onlyResource, resourcesOf, synthConstructs, testSubnets } from '../helpers';
 
 const rds: RdsSqlServerSettings = { edition: 'se', engineVersion: '16.00.4165.4.v1' };
 const alwaysOn: AlwaysOnSettings = {
@@ -63,7 +63,7 @@ describe('SqlServerCluster: rds mode', () => {
   it('joins Active Directory when asked', () => {
     const joined = synth(props({ rds: { ...rds, activeDirectoryId: 'd-1234567890' } }));
     expect(onlyResource(joined, 'aws_db_instance').domain).toBe('d-1234567890');
-    expect(Object.values(resourcesOf(joined, 'aws_iam_role')).some((r) => r.managed_policy_arns?.includes('arn:aws:iam::aws:policy/service-role/AmazonRDSDirectoryServiceAccess'))).toBe(true);
+    expect(Object.values(resourcesOf(joined, 'aws_iam_role_policy_attachment')).map((a) => a.policy_arn)).toContain('arn:aws:iam::aws:policy/service-role/AmazonRDSDirectoryServiceAccess');
   });
 
   it('takes io2 with provisioned IOPS', () => {
@@ -83,8 +83,7 @@ describe('SqlServerCluster: ec2-always-on mode', () => {
       expect(i.disable_api_termination).toBe(true);
       expect(i.root_block_device).toMatchObject({ encrypted: true, volume_type: 'gp3' });
     }
-    const role = Object.values(resourcesOf(json, 'aws_iam_role')).find((r) => r.name === 'hotel-core-sql-node')!;
-    expect(role.managed_policy_arns).toContain('arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore');
+    expect(managedPoliciesOf(json, 'hotel-core-sql-node')).toContain('arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore');
   });
 
   it('gives each node its own, cluster and listener addresses', () => {
