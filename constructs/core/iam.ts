@@ -1,7 +1,8 @@
 /** IAM policy JSON, built here so every construct writes policies the same way. */
 import { DataAwsCallerIdentity } from '@cdktf/provider-aws/lib/data-aws-caller-identity';
 import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
-import { TerraformStack } from 'cdktf';
+import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
+import { TerraformStack, Token } from 'cdktf';
 import { Construct } from 'constructs';
 
 export interface Statement {
@@ -39,11 +40,14 @@ export function serviceTrust(service: string, accountId?: string, sourceArn?: st
 }
 
 /**
- * The id of the account Terraform runs in (one `data.aws_caller_identity` per stack), for
- * constructs that are not given it: the provider's allowed_account_ids pins it to the account.
+ * The id of the account the stack deploys to, for constructs that are not given it: the one
+ * id its AWS provider allows (`allowed_account_ids`), else `data.aws_caller_identity`
+ * (one per stack), resolved at plan time.
  */
 export function accountIdOf(scope: Construct): string {
   const stack = TerraformStack.of(scope);
+  const pinned = stack.node.children.filter((c): c is AwsProvider => c instanceof AwsProvider).map((p) => p.allowedAccountIds ?? []);
+  if (pinned.length === 1 && pinned[0].length === 1 && !Token.isUnresolved(pinned[0][0])) return pinned[0][0];
   const existing = stack.node.tryFindChild('caller-identity') as DataAwsCallerIdentity | undefined;
   return (existing ?? new DataAwsCallerIdentity(stack, 'caller-identity')).accountId;
 }

@@ -44,7 +44,7 @@ describe('SqlServerCluster: rds mode', () => {
     expect(options).toMatchObject({ engine_name: 'sqlserver-se', major_engine_version: '16.00' });
     expect(options.option[0].option_name).toBe('SQLSERVER_BACKUP_RESTORE');
     expect(options.option[0].option_settings[0]).toMatchObject({ name: 'IAM_ROLE_ARN' });
-    expect(onlyResource(json, 'aws_s3_bucket').bucket).toBe('hotel-core-native-backups');
+    expect(onlyResource(json, 'aws_s3_bucket').bucket).toBe('hotel-core-native-backups-${data.aws_caller_identity.caller-identity.account_id}') // no provider here: the caller's account;
     expect(onlyResource(json, 'aws_s3_bucket_public_access_block')).toMatchObject({ block_public_acls: true, restrict_public_buckets: true });
     expect(onlyResource(json, 'aws_s3_bucket_lifecycle_configuration').rule[0]).toMatchObject({
       status: 'Enabled', noncurrent_version_expiration: [{ noncurrent_days: 90 }], abort_incomplete_multipart_upload: [{ days_after_initiation: 7 }],
