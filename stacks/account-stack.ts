@@ -9,6 +9,7 @@ import { Construct } from 'constructs';
 import { AccountConfig } from '../accounts/schema';
 import { AuroraCluster } from '../constructs/aurora/aurora-cluster';
 import { BeanstalkApp } from '../constructs/beanstalk/beanstalk-app';
+import { globalBucketName } from '../constructs/core/bucket';
 import { policyDocument } from '../constructs/core/iam';
 import { Suppression, suppress } from '../constructs/core/suppressions';
 import { packsFor } from '../policies/packs';
@@ -87,7 +88,8 @@ export class AccountStack extends TerraformStack {
     this.account = account;
 
     new S3Backend(this, {
-      bucket: account.state.bucket,
+      // The bucket the bootstrap made with SecureBucket: the same derived name.
+      bucket: globalBucketName(account.state.bucket, account.accountId),
       key: `${account.name}/terraform.tfstate`,
       region: account.region,
       encrypt: true,

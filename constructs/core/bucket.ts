@@ -12,6 +12,15 @@ import { accountIdOf, denyInsecureTransport, policyDocument } from './iam';
 /** S3 bucket names: 3-63 lower-case letters, digits, dots and hyphens (docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html). */
 const BUCKET_NAME = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 
+/**
+ * A bucket name unique across AWS: `<name>-<account id>`, or `name` itself when it already
+ * ends with the account id. SecureBucket names its bucket with it; a backend that reads a
+ * bucket made elsewhere (the state bucket) derives the same name.
+ */
+export function globalBucketName(name: string, accountId: string): string {
+  return name.endsWith(`-${accountId}`) ? name : `${name}-${accountId}`;
+}
+
 export interface SecureBucketProps {
   /**
    * The name before the account id: S3 names are global across all AWS accounts, so the
@@ -44,7 +53,7 @@ export class SecureBucket extends Construct {
   constructor(scope: Construct, id: string, props: SecureBucketProps) {
     super(scope, id);
     const accountId = props.accountId ?? accountIdOf(this);
-    const name = props.bucketName.endsWith(`-${accountId}`) ? props.bucketName : `${props.bucketName}-${accountId}`;
+    const name = globalBucketName(props.bucketName, accountId);
     if (!Token.isUnresolved(name) && !BUCKET_NAME.test(name)) {
       throw new Error(`${this.node.path}: bucketName: got "${props.bucketName}", which makes the bucket name "${name}"; expected 3-63 lower-case letters, digits, dots or hyphens with the account id appended (so at most ${62 - accountId.length} characters before it)`);
     }

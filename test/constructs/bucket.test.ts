@@ -1,6 +1,9 @@
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { SecureBucket } from '../../constructs/core/bucket';
-import { errorOf, onlyResource, synthConstructs } from '../helpers';
+import { Testing } from 'cdktf';
+import { loadAccounts } from '../../accounts';
+import { BootstrapStack } from '../../bootstrap/bootstrap-stack';
+import { TerraformJson, errorOf, onlyResource, synthAccount, synthConstructs } from '../helpers';
 
 // S3 bucket names are global across every AWS account
 // (docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html): a name made of the
@@ -19,6 +22,15 @@ describe('SecureBucket names', () => {
     expect(onlyResource(kept, 'aws_s3_bucket').bucket).toBe('example-co-tfstate-111111111111');
     const explicit = synthConstructs((s) => new SecureBucket(s, 'b', { bucketName: 'logs', accountId: '333333333333' }));
     expect(onlyResource(explicit, 'aws_s3_bucket').bucket).toBe('logs-333333333333');
+  });
+
+  it('names the state bucket the backend reads exactly as the bootstrap creates it, for every account', () => {
+    for (const account of loadAccounts()) {
+      const backend = synthAccount({ ...account, state: { bucket: 'example-co-tfstate' } }).terraform.backend.s3.bucket;
+      const created = new BootstrapStack(Testing.app(), { account: { ...account, state: { bucket: 'example-co-tfstate' } } }).toTerraform() as TerraformJson;
+      expect(backend).toBe(`example-co-tfstate-${account.accountId}`);
+      expect(onlyResource(created, 'aws_s3_bucket').bucket).toBe(backend);
+    }
   });
 
   it('resolves the account at plan time (aws_caller_identity) when no provider pins it', () => {
