@@ -255,8 +255,8 @@ export class SqlServerCluster extends Construct implements Monitored {
     });
 
     const backupBucket = r.backupBucketName ?? new SecureBucket(this, 'backups', { bucketName: `${p.name}-native-backups`, kmsKeyArn: p.kmsKeyArn }).bucketName;
-    // RDS sends aws:SourceAccount when it assumes the native backup role
-    // (docs.aws.amazon.com/AmazonRDS/latest/UserGuide/cross-service-confused-deputy-prevention.html).
+    // RDS recommends aws:SourceAccount / aws:SourceArn on the native backup role's trust
+    // (docs.aws.amazon.com/AmazonRDS/latest/UserGuide/SQLServer.Procedural.Importing.Native.Enabling.html).
     const backupRole = new IamRole(this, 'backup-role', { name: `${p.name}-native-backup`, assumeRolePolicy: serviceTrust('rds.amazonaws.com', accountIdOf(this)) });
     new IamRolePolicy(this, 'backup-access', {
       role: backupRole.id,
@@ -462,9 +462,8 @@ export class SqlServerCluster extends Construct implements Monitored {
 
     const dlmRole = new IamRole(this, 'snapshot-role', {
       name: `${p.name}-snapshots`,
-      // DLM sends aws:SourceAccount and aws:SourceArn (its policy) when it assumes the role
-      // (docs.aws.amazon.com/ebs/latest/userguide/cross-service-confused-deputy-prevention.html).
-      assumeRolePolicy: serviceTrust('dlm.amazonaws.com', accountIdOf(this), `arn:aws:dlm:*:${accountIdOf(this)}:policy/*`),
+      // No aws:SourceAccount condition: DLM's service-role documentation names none.
+      assumeRolePolicy: serviceTrust('dlm.amazonaws.com'),
     });
     attachManagedPolicies(this, 'snapshot-role', dlmRole.name, ['service-role/AWSDataLifecycleManagerServiceRole']);
     new DlmLifecyclePolicy(this, 'snapshots', {

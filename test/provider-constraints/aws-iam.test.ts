@@ -45,14 +45,14 @@ describe('aws_iam_role_policy and aws_iam_role_policy_attachment (role_policy.go
 
 /**
  * Confused deputy (docs.aws.amazon.com/IAM/latest/UserGuide/confused-deputy.html): the
- * services below document that they send aws:SourceAccount (and aws:SourceArn) when they
- * assume a role, so the trust names this account. ec2.amazonaws.com (instance profiles) and
- * lambda.amazonaws.com (execution roles) document no such keys: their trusts have none, and
- * Elastic Beanstalk's service role is guarded by its documented sts:ExternalId instead.
+ * services below document aws:SourceAccount (and aws:SourceArn) for the trust of the role
+ * they assume, so the trust names this account. ec2.amazonaws.com (instance profiles),
+ * lambda.amazonaws.com (execution roles) and dlm.amazonaws.com document no such keys for
+ * their roles, so their trusts have none (a condition the service does not send would
+ * refuse it); Elastic Beanstalk's service role is guarded by its documented sts:ExternalId.
  */
 const GUARDED: Record<string, string> = {
   'monitoring.rds.amazonaws.com': 'docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_Monitoring.OS.Enabling.html',
-  'dlm.amazonaws.com': 'docs.aws.amazon.com/ebs/latest/userguide/cross-service-confused-deputy-prevention.html',
   'vpc-flow-logs.amazonaws.com': 'docs.aws.amazon.com/vpc/latest/userguide/flow-logs-iam-role.html',
 };
 
@@ -68,9 +68,16 @@ describe('service-role trusts name the account where the service sends aws:Sourc
     expect([GUARDED[service], statement.Condition?.StringEquals?.['aws:SourceAccount']]).toEqual([GUARDED[service], accountOf(stack)]);
   });
 
-  it('DLM and flow logs also name their own resources as aws:SourceArn', () => {
-    for (const [, , statement, stack] of serviceRoles.filter(([, s]) => s === 'dlm.amazonaws.com' || s === 'vpc-flow-logs.amazonaws.com')) {
-      expect(statement.Condition?.ArnLike?.['aws:SourceArn']).toMatch(new RegExp(`^arn:aws:(dlm|ec2):\\*:${accountOf(stack)}:(policy|vpc-flow-log)/\\*$`));
+  it('flow logs also name their own resources as aws:SourceArn', () => {
+    for (const [, , statement, stack] of serviceRoles.filter(([, s]) => s === 'vpc-flow-logs.amazonaws.com')) {
+      expect(statement.Condition?.ArnLike?.['aws:SourceArn']).toBe(`arn:aws:ec2:*:${accountOf(stack)}:vpc-flow-log/*`);
     }
+  });
+
+  // docs.aws.amazon.com/AmazonRDS/latest/UserGuide/SQLServer.Procedural.Importing.Native.Enabling.html
+  it('the SQL Server native backup role (rds.amazonaws.com) names the account', () => {
+    const backups = roles.filter(([, r]) => String(r.name).endsWith('-native-backup'));
+    expect(backups.length).toBeGreaterThan(0);
+    for (const [, role, stack] of backups) expect(trustOf(role)[0].Condition?.StringEquals?.['aws:SourceAccount']).toBe(accountOf(stack));
   });
 });
