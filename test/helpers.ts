@@ -1,5 +1,6 @@
 import { TerraformStack, Testing } from 'cdktf';
 import { sharedDefaults } from '../accounts/defaults';
+import { loadAccounts } from '../accounts';
 import { staging } from '../accounts/staging';
 import { AccountConfig, AccountOverrides, layer, resolveAccounts } from '../accounts/schema';
 import { SubnetRef } from '../constructs/network/network';
@@ -24,6 +25,13 @@ export function synthAccount(account: AccountConfig): TerraformJson {
 export function resourcesOf(json: TerraformJson, type: string): Record<string, TerraformJson> {
   return json.resource?.[type] ?? {};
 }
+
+/** Every resource of `type` in every account's stack, labelled `<account> <resource name>` (accounts from accounts/index.ts). */
+export function accountResources(type: string): Array<readonly [string, TerraformJson]> {
+  return loadAccounts().flatMap((a) => Object.entries(resourcesOf(synthAccountCached(a), type)).map(([id, r]) => [`${a.name} ${id}`, r] as const));
+}
+const synthCache = new Map<string, TerraformJson>();
+const synthAccountCached = (a: AccountConfig) => synthCache.get(a.name) ?? synthCache.set(a.name, synthAccount(a)).get(a.name)!;
 
 /** The managed policy ARNs attached (aws_iam_role_policy_attachment) to the role named `roleName`. */
 export function managedPoliciesOf(json: TerraformJson, roleName: string): string[] {
