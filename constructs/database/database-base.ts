@@ -6,7 +6,7 @@ import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
 import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
 import { DataResource, Fn, Token } from 'cdktf';
 import { Construct } from 'constructs';
-import { managedPolicy, serviceTrust } from '../core/iam';
+import { accountIdOf, attachManagedPolicies, serviceTrust } from '../core/iam';
 import { Rule } from '../core/validation';
 import { SubnetRef } from '../network/network';
 
@@ -66,11 +66,14 @@ export function clientSecurityGroup(
 
 /** The role RDS enhanced monitoring uses to publish OS metrics. */
 export function monitoringRole(scope: Construct, name: string): IamRole {
-  return new IamRole(scope, 'monitoring-role', {
+  const role = new IamRole(scope, 'monitoring-role', {
     name: `${name}-rds-monitoring`,
-    assumeRolePolicy: serviceTrust('monitoring.rds.amazonaws.com'),
-    managedPolicyArns: [managedPolicy('service-role/AmazonRDSEnhancedMonitoringRole')],
+    // Enhanced monitoring assumes the role on behalf of this account's DB instances
+    // (docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_Monitoring.OS.Enabling.html, confused deputy).
+    assumeRolePolicy: serviceTrust('monitoring.rds.amazonaws.com', accountIdOf(scope)),
   });
+  attachManagedPolicies(scope, 'monitoring-role', role.name, ['service-role/AmazonRDSEnhancedMonitoringRole']);
+  return role;
 }
 
 /**

@@ -12,7 +12,7 @@ import { RouteTableAssociation } from '@cdktf/provider-aws/lib/route-table-assoc
 import { Subnet } from '@cdktf/provider-aws/lib/subnet';
 import { Vpc } from '@cdktf/provider-aws/lib/vpc';
 import { Construct } from 'constructs';
-import { policyDocument, serviceTrust } from '../core/iam';
+import { accountIdOf, policyDocument, serviceTrust } from '../core/iam';
 import { Rule, checkProps } from '../core/validation';
 
 /** A subnet and the zone it is in: what other constructs need to place resources. */
@@ -171,7 +171,9 @@ export class Network extends Construct {
     });
     const role = new IamRole(this, 'flow-logs-role', {
       namePrefix: `${id}-flow-logs-`,
-      assumeRolePolicy: serviceTrust('vpc-flow-logs.amazonaws.com'),
+      // Flow logs send aws:SourceAccount and aws:SourceArn (the flow log) when they assume the
+      // role (docs.aws.amazon.com/vpc/latest/userguide/flow-logs-iam-role.html, confused deputy).
+      assumeRolePolicy: serviceTrust('vpc-flow-logs.amazonaws.com', accountIdOf(this), `arn:aws:ec2:*:${accountIdOf(this)}:vpc-flow-log/*`),
     });
     new IamRolePolicy(this, 'flow-logs-policy', {
       role: role.id,

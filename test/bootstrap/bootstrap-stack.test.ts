@@ -32,16 +32,29 @@ describe('bootstrap', () => {
     expect(onlyResource(json, 'aws_iam_openid_connect_provider')).toMatchObject({ url: 'https://token.actions.githubusercontent.com', client_id_list: ['sts.amazonaws.com'] });
   });
 
-  it('lets pull requests and main (drift) plan, and the role and the named admins assume it', () => {
-    const [github, itself] = trustOf('infra-ci-plan');
-    expect(github.Condition.StringLike['token.actions.githubusercontent.com:sub']).toEqual(['repo:example-co/infrastructure:pull_request', 'repo:example-co/infrastructure:ref:refs/heads/main']);
+  it('lets pull requests, the merge queue and main plan, and the named admins (not the role itself) assume it', () => {
+    const [github, named] = trustOf('infra-ci-plan');
+    expect(github.Condition.StringLike['token.actions.githubusercontent.com:sub']).toEqual([
+      'repo:example-co/infrastructure:pull_request',
+      'repo:example-co/infrastructure:ref:refs/heads/main',
+      'repo:example-co/infrastructure:ref:refs/heads/gh-readonly-queue/main/*',
+    ]);
     expect(github.Condition.StringEquals['token.actions.githubusercontent.com:aud']).toBe('sts.amazonaws.com');
-    expect(itself.Condition.ArnLike['aws:PrincipalArn']).toEqual(['arn:aws:iam::111111111111:role/infra-ci-plan', 'arn:aws:iam::111111111111:role/aws-reserved/sso.amazonaws.com/*/AWSReservedSSO_AdministratorAccess_*']);
+    expect(named.Condition.ArnLike['aws:PrincipalArn']).toEqual(['arn:aws:iam::111111111111:role/aws-reserved/sso.amazonaws.com/*/AWSReservedSSO_AdministratorAccess_*']);
+  });
+
+  it('trusts no AWS principal at all when no planner is named', () => {
+    const bare = new BootstrapStack(Testing.app(), { account: production }).toTerraform() as TerraformJson;
+    const trusts = Object.values(resourcesOf(bare, 'aws_iam_role')).map((r) => JSON.parse(r.assume_role_policy).Statement);
+    expect(trusts.map((t) => t.map((s: { Sid: string }) => s.Sid))).toEqual([['GitHubActions'], ['GitHubActions']]);
+  });
+
+  it('attaches managed policies with aws_iam_role_policy_attachment, not the deprecated managed_policy_arns', () => {
+    expect(Object.values(roles).map((r) => r.managed_policy_arns)).toEqual([undefined, undefined]);
+    expect(Object.values(resourcesOf(json, 'aws_iam_role_policy_attachment')).map((a) => a.policy_arn).sort()).toEqual(['arn:aws:iam::aws:policy/AdministratorAccess', 'arn:aws:iam::aws:policy/ReadOnlyAccess']);
   });
 
   it('gives the plan role read-only access, state read and lock, and no data or secrets', () => {
-    const plan = Object.values(roles).find((r) => r.name === 'infra-ci-plan')!;
-    expect(plan.managed_policy_arns).toEqual(['arn:aws:iam::aws:policy/ReadOnlyAccess']);
     const policies = Object.values(resourcesOf(json, 'aws_iam_role_policy')).map((p) => JSON.parse(p.policy).Statement).flat();
     expect(policies.find((s) => s.Sid === 'Lock')).toMatchObject({ Action: ['s3:PutObject', 's3:DeleteObject'] });
     expect(policies.find((s) => s.Sid === 'Lock').Resource).toMatch(/\/\*\.tflock$/);
@@ -49,15 +62,16 @@ describe('bootstrap', () => {
     expect(policies.find((s) => s.Sid === 'NoSecrets').Action).toContain('secretsmanager:GetSecretValue');
   });
 
-  it('lets only the account environment apply', () => {
-    const [github, itself] = trustOf('infra-ci-apply');
-    expect(github.Condition.StringLike['token.actions.githubusercontent.com:sub']).toEqual(['repo:example-co/infrastructure:environment:production']);
-    expect(itself.Condition.ArnLike['aws:PrincipalArn']).toEqual(['arn:aws:iam::111111111111:role/infra-ci-apply']);
+  it('lets only the account environment apply, for up to 3 h', () => {
+    const statements = trustOf('infra-ci-apply');
+    expect(statements).toHaveLength(1);
+    expect(statements[0].Condition.StringLike['token.actions.githubusercontent.com:sub']).toEqual(['repo:example-co/infrastructure:environment:production']);
+    expect(Object.values(roles).find((r) => r.name === 'infra-ci-apply')!.max_session_duration).toBe(10800);
   });
 
   it('passes the baseline policy pack, with the apply role\'s administrator access as the one reasoned exception', () => {
     const report = evaluate(stackOf(stack.node.id, json), rulesIn(['baseline']), suppressionsUnder(stack));
     expect(report.violations.map((v) => `${v.rule.id} ${v.resource.path}`)).toEqual([]);
-    expect(report.suppressed.map((s) => `${s.rule.id} ${s.resource.path}`)).toEqual([`IAM-NO-ADMIN ${stack.node.id}/apply-role`]);
+    expect(report.suppressed.map((s) => `${s.rule.id} ${s.resource.path}`)).toEqual([`IAM-NO-ADMIN ${stack.node.id}/apply-administrator`]);
   });
 });

@@ -14,14 +14,17 @@ describe('AccountStack', () => {
     expect(aws.region).toBe('ap-northeast-1');
   });
 
-  it('assumes the plan role unless ci_role says apply', () => {
+  it('assumes the plan role by default, the named role for "plan"/"apply", and nothing for "current" (CI)', () => {
     expect(json.variable.ci_role.default).toBe('plan');
-    expect(json.variable.ci_role.validation[0].condition).toBe('${contains(["plan", "apply"], var.ci_role)}');
-    const roleArn: string = aws.assume_role[0].role_arn;
+    expect(json.variable.ci_role.validation[0].condition).toBe('${contains(["plan", "apply", "current"], var.ci_role)}');
+    expect(aws.assume_role).toBeUndefined();
+    const block = aws.dynamic.assume_role;
+    expect(block.for_each).toBe('${var.ci_role == "current" ? [] : [var.ci_role]}');
+    const roleArn: string = block.content.role_arn;
     expect(roleArn).toContain('"plan" = "arn:aws:iam::222222222222:role/infra-ci-plan"');
     expect(roleArn).toContain('"apply" = "arn:aws:iam::222222222222:role/infra-ci-apply"');
-    expect(roleArn).toMatch(/\[var\.ci_role\]\}$/);
-    expect(aws.assume_role[0].session_name).toBe('cdktf-staging');
+    expect(roleArn).toMatch(/, assume_role\.value\)\}$/);
+    expect(block.content.session_name).toBe('cdktf-staging');
   });
 
   it('tags every resource through default_tags', () => {
@@ -41,6 +44,7 @@ describe('AccountStack', () => {
       key: 'staging/terraform.tfstate',
       region: 'ap-northeast-1',
       encrypt: true,
+      kms_key_id: 'arn:aws:kms:ap-northeast-1:222222222222:alias/terraform-state',
       use_lockfile: true,
       allowed_account_ids: ['222222222222'],
     });

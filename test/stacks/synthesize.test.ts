@@ -107,16 +107,14 @@ describe('synthesizeAccounts', () => {
     expect(tree(outdir)).toEqual(before);
   });
 
-  it('refuses two accounts creating an S3 bucket of the same (global) name', () => {
+  it('gives two accounts with the same databases different (global) S3 bucket names: the account id ends each', () => {
     const { sources, tiers } = generatedAccounts(1);
     const staging = accountSources.find((s) => s.folder === 'staging')!.overrides as { databases: unknown };
-    // The generated account with staging's databases: its SQL Server backup bucket has staging's name.
+    // The generated account with staging's databases: its SQL Server backup bucket once had staging's name.
     const copy = sources.map((s) => ({ ...s, overrides: { ...(s.overrides as object), databases: staging.databases } }));
-    const before = tree(outdir);
     const { lines, printer } = capture();
-    expect(runMain({ outdir, sources: [...accountSources, ...copy], tiers: { ...ACCOUNT_TIERS, ...tiers } }, printer)).toBe(1);
-    expect(lines.error.join('\n')).toMatch(/accounts\/bench-001 \(aws_s3_bucket\.[\w-]+\): bucket "hotel-core-native-backups" is also created by accounts\/staging \(aws_s3_bucket\.[\w-]+\)/);
-    expect(tree(outdir)).toEqual(before);
+    runMain({ outdir, sources: [...accountSources, ...copy], tiers: { ...ACCOUNT_TIERS, ...tiers } }, printer);
+    expect(lines.error.join('\n')).not.toMatch(/is also created by/);
   });
 
   it('exits 0 and prints the inventory of every stack, without claiming nothing was written', () => {
