@@ -29,6 +29,7 @@ export const production: AccountOverrides = {
   apps: [
     {
       name: 'hotel-customer',
+      caches: ['hotel-session'],
       suppressions: noAccessLogsYet,
       description: 'Hotel booking site for customers (Windows / IIS / .NET)',
       solutionStackName: platforms.windowsIis,
@@ -41,6 +42,7 @@ export const production: AccountOverrides = {
     },
     {
       name: 'hotel-partner',
+      caches: ['hotel-session'],
       suppressions: noAccessLogsYet,
       description: 'Facility partner portal (Windows / IIS / .NET)',
       solutionStackName: platforms.windowsIis,
@@ -57,6 +59,7 @@ export const production: AccountOverrides = {
     },
     {
       name: 'hotel-operator',
+      caches: ['hotel-session'],
       suppressions: noAccessLogsYet,
       description: 'Internal operator console (Windows / IIS / .NET), reachable from the office only',
       solutionStackName: platforms.windowsIis,
@@ -134,6 +137,8 @@ export const production: AccountOverrides = {
       { name: 'restaurant-availability', service: 'restaurant-prod', source: 'load-balancer', kind: 'availability', target: 99.5, timeframe: '30d' },
     ],
   },
+  // Sessions and cached reads of the hotel apps (Valkey): a primary and a replica in another zone.
+  caches: [{ name: 'hotel-session' }],
   databases: {
     sqlServer: [
       {
