@@ -132,7 +132,6 @@ export class CacheCluster extends Construct implements Monitored {
   /** Number of nodes (primary and replicas). */
   public readonly nodes: number;
   private readonly users = new Map<string, ElasticacheUser>();
-  private sharedUser?: ElasticacheUser;
 
   constructor(scope: Construct, id: string, props: CacheClusterProps) {
     super(scope, id);
@@ -165,7 +164,7 @@ export class CacheCluster extends Construct implements Monitored {
       [production && !multiAz, 'multiAz', multiAz, 'true in production (a replica in another zone takes over)'],
       [distinctZones(props.subnets).length < 2, 'subnets', props.subnets.map((s) => s.id), 'subnets in at least 2 availability zones'],
       [allowed.some((g) => !g.startsWith('sg-') && !g.startsWith('${')), 'allowedSecurityGroupIds', allowed, 'security group ids (sg-...): clients are admitted by group, never by CIDR'],
-      [clients.some((c) => !USER_ID.test(`${props.name}-${c}`)), 'clients', clients, 'client names of lower-case letters, digits and hyphens'],
+      [clients.some((c) => !USER_ID.test(c)), 'clients', clients, 'client names of lower-case letters, digits and hyphens'],
       [new Set(clients).size !== clients.length, 'clients', clients, 'each client once'],
       [!['iam', 'password', 'auth-token'].includes(auth.mode), 'auth.mode', auth.mode, '"iam", "password" or "auth-token"'],
       [secretArn !== undefined && !/^arn:aws:secretsmanager:[a-z0-9-]+:\d{12}:secret:.+/.test(secretArn), auth.mode === 'password' ? 'auth.passwordSecretArn' : 'auth.tokenSecretArn', secretArn, 'a Secrets Manager secret ARN (never the secret itself)'],
@@ -268,7 +267,6 @@ export class CacheCluster extends Construct implements Monitored {
       }
     } else {
       const user = new ElasticacheUser(this, 'app-user', { userId: `${name}-app`, userName: `${name}-app`, engine, accessString: access, authenticationMode: { type: 'password', passwords: [password!] } });
-      this.sharedUser = user;
       members.push(user);
     }
     return new ElasticacheUserGroup(this, 'user-group', { userGroupId: name, engine, userIds: members.map((u) => u.userId) });
@@ -277,7 +275,8 @@ export class CacheCluster extends Construct implements Monitored {
   /** The user name a client connects as; undefined with an AUTH token. */
   public userNameFor(client: string): string | undefined {
     if (this.auth.mode === 'auth-token') return undefined;
-    return this.auth.mode === 'iam' ? this.users.get(client)?.userName : this.sharedUser?.userName;
+    if (this.auth.mode === 'password') return `${this.cacheName}-app`;
+    return this.users.has(client) ? `${this.cacheName}-${client}` : undefined;
   }
 
   /**
