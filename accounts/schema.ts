@@ -290,7 +290,7 @@ const cacheSchema = object<CacheConfig>({
   auth: optional(
     object<CacheAuthFields>(
       { mode: oneOf(['iam', 'password', 'auth-token'] as const), passwordSecretArn: optional(secretArn()), tokenSecretArn: optional(secretArn()) },
-      [(a) => ((a.mode === 'password') !== (a.passwordSecretArn !== undefined) || (a.mode === 'auth-token') !== (a.tokenSecretArn !== undefined) ? [{ path: 'mode', got: JSON.stringify(a.mode), expected: 'passwordSecretArn with "password" only, tokenSecretArn with "auth-token" only, neither with "iam"' }] : [])],
+      [(a) => ((a.mode === 'password') !== (a.passwordSecretArn !== undefined) || (a.mode === 'auth-token') !== (a.tokenSecretArn !== undefined) ? [{ path: 'mode', got: a.mode, expected: 'passwordSecretArn with "password" only, tokenSecretArn with "auth-token" only, neither with "iam"' }] : [])],
     ) as Schema<CacheAuth>,
   ),
   kmsKeyArn: optional(arn('kms')),
