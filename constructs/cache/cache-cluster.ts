@@ -11,7 +11,7 @@ import { Construct } from 'constructs';
 import { policyDocument } from '../core/iam';
 import { Rule, checkProps, distinctZones } from '../core/validation';
 import { BACKUP_WINDOW, MAINTENANCE_WINDOW, clientSecurityGroup, encryptionKey, windowRules } from '../database/database-base';
-import { cacheMonitors } from '../monitoring/catalogue';
+import { CACHE_REPLICATION_GROUP_TAG_KEY, cacheMonitors } from '../monitoring/catalogue';
 import { MonitorSpec, MonitorThresholds, Monitored } from '../monitoring/spec';
 import { LOG_RETENTION_DAYS, SubnetRef } from '../network/network';
 
@@ -235,6 +235,9 @@ export class CacheCluster extends Construct implements Monitored {
       maintenanceWindow,
       finalSnapshotIdentifier: finalSnapshot ? `${props.name}-final` : undefined,
       logDeliveryConfiguration: logGroups.map(([logType, group]) => ({ destinationType: 'cloudwatch-logs', destination: group.name, logFormat: 'json', logType })),
+      // ElastiCache copies the group's tags to its nodes, and Datadog puts a node's tags on
+      // its metrics: the monitors select the group by this tag (see the catalogue).
+      tags: { [CACHE_REPLICATION_GROUP_TAG_KEY]: props.name },
     });
 
     this.primaryEndpoint = this.replicationGroup.primaryEndpointAddress;

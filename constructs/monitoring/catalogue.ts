@@ -527,10 +527,14 @@ export function mailMonitors(m: MailTarget, t: MonitorThresholds['mail']): Monit
 
 /**
  * The tag key that puts an `aws.elasticache.*` metric on its replication group. Datadog's
- * ElastiCache page (docs.datadoghq.com/integrations/amazon_elasticache) documents
- * `cacheclusterid` (one node: `<replication group id>-00N`); the `replication_group` key is
- * what public Datadog queries use (e.g. `{replication_group:<id>}`), not found in Datadog's
- * own docs here: unverified. Monitors group by `cacheclusterid`, so an alert names the node.
+ * ElastiCache page (DataDog/documentation, integrations/amazon_elasticache: "Data Collected")
+ * documents `cacheclusterid` (one node, `<replication group id>-00N`) and says each metric
+ * carries the tags the resource has in AWS (it lists them with
+ * elasticache:ListTagsForResource); it does not document a replication group tag. So
+ * CacheCluster tags its replication group with this key itself: "When you add or remove tags
+ * on replication groups, those actions will be replicated to all nodes in the replication
+ * group" (Tag, ElastiCache API reference), so every node's metrics carry it. Monitors group
+ * by `cacheclusterid`, so an alert names the node.
  */
 export const CACHE_REPLICATION_GROUP_TAG_KEY = 'replication_group';
 

@@ -17,6 +17,10 @@ describe('CacheCluster: production defaults', () => {
   const json = synth(props({ production: true, logsKmsKeyArn: 'arn:aws:kms:ap-northeast-1:111111111111:key/logs' }));
   const rg = group(json);
 
+  it('tags the group (and so its nodes) with the replication_group tag its monitors select on', () => {
+    expect(rg.tags).toEqual({ replication_group: 'hotel-session' });
+  });
+
   it('runs Valkey 8.0 on two nodes with Multi-AZ and automatic failover', () => {
     expect(rg).toMatchObject({ replication_group_id: 'hotel-session', engine: 'valkey', engine_version: '8.0', node_type: 'cache.r7g.large', num_cache_clusters: 2, multi_az_enabled: true, automatic_failover_enabled: true, port: 6379 });
   });
