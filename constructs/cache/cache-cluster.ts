@@ -99,9 +99,10 @@ const FAMILIES: Record<CacheEngine, ReadonlyArray<[RegExp, string]>> = {
 /** internal/service/elasticache/replication_group.go: snapshot_retention_limit IntAtMost(35). */
 const MAX_SNAPSHOT_RETENTION = 35;
 /**
- * "The minimum maintenance window is a 60 minute period" and the snapshot window likewise
- * (PreferredMaintenanceWindow / SnapshotWindow, CreateReplicationGroup in the ElastiCache
- * API reference); the two may not overlap.
+ * "The minimum maintenance window is a 60 minute period" (PreferredMaintenanceWindow,
+ * CreateReplicationGroup / ModifyReplicationGroup in the ElastiCache API reference). The API
+ * states no minimum for SnapshotWindow: the same floor is this construct's choice, and the
+ * windows are kept apart so a snapshot never competes with maintenance for the node.
  */
 const MINIMUM_WINDOW_MINUTES = 60;
 /** 1 primary + 5 replicas: the most num_cache_clusters a cluster-mode-disabled group takes. */
