@@ -184,6 +184,7 @@ export class CacheCluster extends Construct implements Monitored {
     this.auth = auth;
     this.authSecretArn = secretArn;
 
+    const zones = distinctZones(props.subnets);
     const kmsKeyArn = encryptionKey(this, `${props.name}-cache`, props.kmsKeyArn);
     const subnets = new ElasticacheSubnetGroup(this, 'subnet-group', {
       name: props.name,
@@ -217,6 +218,9 @@ export class CacheCluster extends Construct implements Monitored {
       engineVersion,
       nodeType,
       numCacheClusters: nodes,
+      // One zone per node in turn, the primary's first: without this ElastiCache may put a
+      // replica in the primary's zone, and a zone failure would take both.
+      preferredCacheClusterAzs: Array.from({ length: nodes }, (_, i) => zones[i % zones.length]),
       automaticFailoverEnabled: multiAz,
       multiAzEnabled: multiAz,
       port: CACHE_PORT,

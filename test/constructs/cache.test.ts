@@ -25,6 +25,10 @@ describe('CacheCluster: production defaults', () => {
     expect(rg).toMatchObject({ replication_group_id: 'hotel-session', engine: 'valkey', engine_version: '8.0', node_type: 'cache.r7g.large', num_cache_clusters: 2, multi_az_enabled: true, automatic_failover_enabled: true, port: 6379 });
   });
 
+  it('places the primary and the replica in different zones', () => {
+    expect(rg.preferred_cache_cluster_azs).toEqual(['ap-northeast-1a', 'ap-northeast-1c']);
+  });
+
   it('requires TLS and encrypts at rest with its own rotating KMS key', () => {
     expect(rg).toMatchObject({ transit_encryption_enabled: true, transit_encryption_mode: 'required', at_rest_encryption_enabled: 'true' });
     expect(rg.kms_key_id).toMatch(/aws_kms_key\..*\.arn/);

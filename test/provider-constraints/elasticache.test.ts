@@ -57,8 +57,13 @@ const logDelivery: Check = (r) => {
     ...(new Set(logs.map((l) => l.log_type)).size !== logs.length ? ['a log_type delivered twice'] : []),
   ];
 };
-/** replication_group.go: snapshot_retention_limit IntAtMost(35); auth_token ConflictsWith user_group_ids. */
+/**
+ * replication_group.go: snapshot_retention_limit IntAtMost(35); auth_token ConflictsWith
+ * user_group_ids. PreferredCacheClusterAZs: "The number of Availability Zones listed must
+ * equal the value of NumCacheClusters" (CreateReplicationGroup, ElastiCache API reference).
+ */
 const snapshotsAndAuth: Check = (r) => [
+  ...(r.preferred_cache_cluster_azs !== undefined && (r.preferred_cache_cluster_azs as unknown[]).length !== Number(r.num_cache_clusters) ? ['preferred_cache_cluster_azs not one per cache cluster'] : []),
   ...(Number(r.snapshot_retention_limit ?? 0) > 35 ? [`snapshot_retention_limit ${r.snapshot_retention_limit}`] : []),
   ...(r.auth_token !== undefined && r.user_group_ids !== undefined ? ['auth_token with user_group_ids'] : []),
 ];
@@ -153,6 +158,7 @@ describe('ElastiCache provider constraints (hashicorp/terraform-provider-aws 6.2
       ['a log in XML', 'aws_elasticache_replication_group', { log_delivery_configuration: [{ destination_type: 'cloudwatch-logs', log_format: 'xml', log_type: 'slow-log' }] }, /log_format xml/],
       ['a command log', 'aws_elasticache_replication_group', { log_delivery_configuration: [{ destination_type: 'cloudwatch-logs', log_format: 'json', log_type: 'command-log' }] }, /log_type command-log/],
       ['36 days of snapshots', 'aws_elasticache_replication_group', { snapshot_retention_limit: 36 }, /snapshot_retention_limit/],
+      ['a zone list shorter than the nodes', 'aws_elasticache_replication_group', { preferred_cache_cluster_azs: ['ap-northeast-1a'] }, /preferred_cache_cluster_azs not one per cache cluster/],
       ['an AUTH token beside a user group', 'aws_elasticache_replication_group', { auth_token: 'x' }, /auth_token with user_group_ids/],
       ['an IAM user named unlike its id', 'aws_elasticache_user', { user_name: 'someone' }, /IAM user hotel-session-hotel-customer named someone/],
       ['a password on an IAM user', 'aws_elasticache_user', { authentication_mode: { type: 'iam', passwords: ['x'] } }, /passwords without type password/],
