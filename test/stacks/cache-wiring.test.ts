@@ -56,6 +56,13 @@ describe('caches in the account stack', () => {
     expect(monitors.length).toBe(7);
   });
 
+  it('takes the monitors\' thresholds from account config', () => {
+    const account = testAccount({ monitoring: { thresholds: { cache: { memoryPercent: 70, replicationLagSeconds: 5 } } } });
+    const j = new AccountStack(Testing.app(), { account }).toTerraform() as TerraformJson;
+    const queries = Object.values(resourcesOf(j, 'datadog_monitor')).map((m) => String(m.query)).filter((q) => q.includes('aws.elasticache.'));
+    expect(queries.find((q) => q.includes('database_memory_usage_percentage'))).toMatch(/ > 70$/);
+  });
+
   it('passes a password secret by ARN, never its value', () => {
     const arn = 'arn:aws:secretsmanager:ap-northeast-1:222222222222:secret:hotel/cache-password-AbCdEf';
     const account = testAccount({ caches: [{ name: 'hotel-session', auth: { mode: 'password', passwordSecretArn: arn } }] });
@@ -79,6 +86,10 @@ describe('cache config validation', () => {
 
   it('refuses an app that declares a cache the account does not have', () => {
     expect(problems({ caches: [] })).toContain('accounts/staging: apps[0].caches[0]: got "hotel-session", expected the name of a cache in this account: none');
+  });
+
+  it('refuses a cache threshold that could never alert', () => {
+    expect(problems({ monitoring: { thresholds: { cache: { memoryPercent: 100 } } } }).join('\n')).toMatch(/monitoring\.thresholds\.cache\.memoryPercent: got 100/);
   });
 
   it('refuses a secret ARN that does not match the auth mode', () => {
