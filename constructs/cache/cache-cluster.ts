@@ -196,10 +196,12 @@ export class CacheCluster extends Construct implements Monitored {
 
     // The family is in the name: a new family (engine upgrade) makes a new group, created
     // before the old one is dropped, because the replication group still uses the old one.
+    // The description is ForceNew (parameter_group.go) under a name that stays: it names the
+    // family only, so a minor version bump does not try to recreate a group of the same name.
     const parameterGroup = new ElasticacheParameterGroup(this, 'parameters', {
       name: `${props.name}-${family}`,
       family: family!,
-      description: `${props.name} (${engine} ${engineVersion})`,
+      description: `${props.name} (${family})`,
       parameter: Object.entries(parameters).map(([name, value]) => ({ name, value })),
       lifecycle: { createBeforeDestroy: true },
     });

@@ -63,6 +63,11 @@ describe('CacheCluster: production defaults', () => {
     expect(params).toMatchObject({ name: 'hotel-session-valkey8', family: 'valkey8', lifecycle: { create_before_destroy: true } });
     expect(rg.parameter_group_name).toMatch(/aws_elasticache_parameter_group/);
   });
+
+  it('keeps the parameter group across a minor version bump (its description is ForceNew in parameter_group.go)', () => {
+    const of = (engineVersion: string) => onlyResource(synth(props({ production: true, engineVersion })), 'aws_elasticache_parameter_group');
+    expect(of('8.1')).toEqual(of('8.0'));
+  });
 });
 
 describe('CacheCluster: elsewhere', () => {
