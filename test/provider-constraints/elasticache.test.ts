@@ -85,7 +85,10 @@ const user: Check = (u) => {
   ];
 };
 /**
- * user_group.go: engine redis or valkey (the API: "The options are valkey or redis",
+ * user_group.go: engine redis or valkey, lower case: the provider's CHANGELOG for 6.0.0
+ * deprecates an upper-case `engine` on aws_elasticache_replication_group, aws_elasticache_user
+ * and aws_elasticache_user_group (#42419); the stored user_group.go predates Valkey and
+ * accepted "REDIS" only (the API: "The options are valkey or redis",
  * CreateUserGroup, ElastiCache API reference); "A user named default must be included"
  * (UserIds, AWS::ElastiCache::UserGroup in the CloudFormation reference); the group id is
  * `[a-z][a-z0-9\-]*`.
