@@ -97,6 +97,11 @@ describe('cache config validation', () => {
     expect(p.join('\n')).toMatch(/caches\[0\]\.auth\.mode: got "iam", expected passwordSecretArn with "password" only, tokenSecretArn with "auth-token" only/);
   });
 
+  it('refuses a secret ARN of another account (the rule over every ARN in the config)', () => {
+    const p = problems({ caches: [{ name: 'hotel-session', auth: { mode: 'auth-token', tokenSecretArn: 'arn:aws:secretsmanager:ap-northeast-1:111111111111:secret:t' } }] });
+    expect(p).toContain('accounts/staging: caches[0].auth.tokenSecretArn: got an ARN of secretsmanager in account 111111111111, expected an ARN in this account (222222222222) and region (ap-northeast-1)');
+  });
+
   it('refuses a secret value in place of its ARN, without echoing it', () => {
     const p = problems({ caches: [{ name: 'hotel-session', auth: { mode: 'password', passwordSecretArn: 'hunter2-hunter2-hunter2' } }] }).join('\n');
     expect(p).toMatch(/caches\[0\]\.auth\.passwordSecretArn: got/);
