@@ -15,6 +15,7 @@ import type { DnsRecord, MailPathProps, SendGridSettings, SesSettings } from '..
 import type { AlwaysOnNode, AlwaysOnSettings, RdsSqlServerSettings, SqlServerClusterProps, VolumeRole, VolumeSpec } from '../constructs/sqlserver/sqlserver-cluster';
 import type { Suppression } from '../constructs/core/suppressions';
 import type { ManagedDirectoryProps } from '../constructs/directory/managed-directory';
+import type { CacheAuth, CacheClusterProps } from '../constructs/cache/cache-cluster';
 import { UserError } from '../constructs/core/validation';
 import { images, platforms } from './catalogue';
 import { accountProblems, crossAccountProblems } from './rules';
@@ -83,7 +84,14 @@ export interface Suppressible {
 export type NetworkConfig = Omit<NetworkProps, 'logsKmsKeyArn'> & Suppressible;
 
 /** An Elastic Beanstalk application: BeanstalkApp's props less what the stack wires in. */
-export type AppConfig = Omit<BeanstalkAppProps, 'vpcId' | 'privateSubnets' | 'publicSubnets' | 'production' | 'logsKmsKeyArn'> & Suppressible;
+export type AppConfig = Omit<BeanstalkAppProps, 'vpcId' | 'privateSubnets' | 'publicSubnets' | 'production' | 'logsKmsKeyArn'> &
+  Suppressible & {
+    /** Caches (names in `caches`) the app uses: it is admitted and gets their endpoint and credentials. @default [] */
+    readonly caches?: readonly string[];
+  };
+
+/** An ElastiCache replication group: CacheCluster's props less what the stack wires in (clients come from the apps' `caches`). */
+export type CacheConfig = Omit<CacheClusterProps, 'vpcId' | 'subnets' | 'allowedSecurityGroupIds' | 'clients' | 'production' | 'logsKmsKeyArn'> & Suppressible;
 
 /** Who may connect to a database: names of apps in this account (their instances). */
 interface DatabaseClients {
@@ -207,6 +215,8 @@ export interface AccountConfig {
   readonly mail: readonly MailConfig[];
   /** The directory SQL Server (FSx witness, RDS Windows authentication) joins. @default - none */
   readonly directory?: DirectoryConfig;
+  /** ElastiCache replication groups. @default [] */
+  readonly caches?: readonly CacheConfig[];
 }
 
 const NAME = /^[a-z][a-z0-9-]{0,30}[a-z0-9]$/;
@@ -270,6 +280,36 @@ const appSchema = object<AppConfig>({
   imageId: optionalText(),
   environments: arrayOf(environmentSchema, { minLength: 1, uniqueBy: (e: BeanstalkEnvironmentSettings) => e.name }),
   maxVersions: optionalCount(1, 1000),
+  suppressions: suppressions(),
+  caches: optional(arrayOf(text(), { uniqueBy: (c: string) => c })),
+});
+
+interface CacheAuthFields {
+  readonly mode: CacheAuth['mode'];
+  readonly passwordSecretArn?: string;
+  readonly tokenSecretArn?: string;
+}
+const secretArn = () => string({ pattern: /^arn:aws:secretsmanager:/, description: 'a Secrets Manager secret ARN (never the secret itself)' });
+const cacheSchema = object<CacheConfig>({
+  name: text(),
+  engine: optional(oneOf(['valkey', 'redis'] as const)),
+  engineVersion: optionalText(),
+  nodeType: optionalText(),
+  nodes: optionalCount(1, 6),
+  multiAz: optional(boolean()),
+  auth: optional(
+    object<CacheAuthFields>(
+      { mode: oneOf(['iam', 'password', 'auth-token'] as const), passwordSecretArn: optional(secretArn()), tokenSecretArn: optional(secretArn()) },
+      [(a) => ((a.mode === 'password') !== (a.passwordSecretArn !== undefined) || (a.mode === 'auth-token') !== (a.tokenSecretArn !== undefined) ? [{ path: 'mode', got: a.mode, expected: 'passwordSecretArn with "password" only, tokenSecretArn with "auth-token" only, neither with "iam"' }] : [])],
+    ) as Schema<CacheAuth>,
+  ),
+  kmsKeyArn: optional(arn('kms')),
+  snapshotRetentionDays: optionalCount(0, 35),
+  snapshotWindow: optionalText(),
+  maintenanceWindow: optionalText(),
+  finalSnapshot: optional(boolean()),
+  logRetentionDays: optionalCount(1, 3653),
+  parameters: optional(recordOf(string())),
   suppressions: suppressions(),
 });
 
@@ -419,6 +459,7 @@ const monitoringSchema = object<MonitoringConfig>({
       sqlServer: optional(object({ cpuPercent: percent(), freeStoragePercent: percent(), secondaryLagSeconds: positive() })),
       fastly: optional(object({ http5xxPercent: percent(), minimumRequests: n(), hitRatioPercent: percent(), originLatencySeconds: positive() })),
       mail: optional(object({ oldestMessageSeconds: positive(), bounceRate: fraction(), complaintRate: fraction() })),
+      cache: optional(object({ cpuPercent: percent(), engineCpuPercent: percent(), memoryPercent: percent(), evictions: n(), replicationLagSeconds: positive(), connections: n() })),
     }),
   ),
   slos: optional(
@@ -476,6 +517,12 @@ const sloServicesExist: ObjectRule<AccountConfig> = (account) => {
     const known = s.source === 'fastly' ? fastly : environments;
     return known.includes(s.service) ? [] : [{ path: `monitoring.slos[${i}].service`, got: s.service, expected: `${s.source === 'fastly' ? 'a cdn service of this account' : 'a Beanstalk environment of this account'}: ${known.join(', ') || 'none'}` }];
   });
+};
+
+/** Apps may only use caches of the same account. */
+const appCachesExist: ObjectRule<AccountConfig> = (account) => {
+  const caches = (account.caches ?? []).map((c) => c.name);
+  return account.apps.flatMap((a, i) => (a.caches ?? []).flatMap((c, j) => (caches.includes(c) ? [] : [{ path: `apps[${i}].caches[${j}]`, got: c, expected: `the name of a cache in this account: ${caches.join(', ') || 'none'}` }])));
 };
 
 /** Fastly backends may only name apps (and their environments) of the same account. */
@@ -564,7 +611,8 @@ export const accountSchema: Schema<AccountConfig> = object<AccountConfig>({
   monitoring: monitoringSchema,
   mail: arrayOf(mailSchema, { uniqueBy: (m: MailConfig) => m.name }),
   directory: optional(object<DirectoryConfig>({ domainName: text(), shortName: optionalText(), edition: optional(oneOf(['Standard', 'Enterprise'] as const)), vpcDns: optional(boolean()) })),
-}, [clientsAreApps, cdnOriginsExist, fastlyCustomerForS3Logs, sloServicesExist, mailSendersAreApps, directoryForSqlServer, catalogued]);
+  caches: optional(arrayOf(cacheSchema, { uniqueBy: (c: CacheConfig) => c.name })),
+}, [clientsAreApps, cdnOriginsExist, fastlyCustomerForS3Logs, sloServicesExist, mailSendersAreApps, directoryForSqlServer, catalogued, appCachesExist]);
 
 /** What an account file exports: only what differs from the shared defaults. */
 export type AccountOverrides = DeepPartial<AccountConfig> & { readonly name: string; readonly accountId: string };

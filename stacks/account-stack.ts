@@ -11,6 +11,7 @@ import { AuroraCluster } from '../constructs/aurora/aurora-cluster';
 import { BeanstalkApp } from '../constructs/beanstalk/beanstalk-app';
 import { globalBucketName } from '../constructs/core/bucket';
 import { ManagedDirectory } from '../constructs/directory/managed-directory';
+import { CacheCluster } from '../constructs/cache/cache-cluster';
 import { policyDocument } from '../constructs/core/iam';
 import { Suppression, suppress } from '../constructs/core/suppressions';
 import { packsFor } from '../policies/packs';
@@ -83,6 +84,7 @@ export class AccountStack extends TerraformStack {
   public readonly directory?: ManagedDirectory;
   public readonly cdnServices: readonly FastlyVclService[];
   public readonly mailPaths: readonly MailPath[];
+  public readonly caches: readonly CacheCluster[];
   /** Datadog monitors, SLOs and dashboard; undefined where monitoring is off. */
   public readonly monitoring?: Monitoring;
   /** The policy packs this account runs, and their report after synth. */
@@ -174,11 +176,45 @@ export class AccountStack extends TerraformStack {
         account.mail.flatMap((m, i) => (m.senders.includes(app) ? [[`MAIL_QUEUE_URL_${m.name.toUpperCase().replace(/-/g, '_')}`, this.mailPaths[i].queueUrl]] : [])),
       );
 
-    this.apps = account.apps.map(({ suppressions, ...app }) =>
+    // Caches before the apps, which get their endpoints; each app that declares a cache is
+    // one of its clients (an IAM user of its own), admitted once the app exists.
+    const cacheConfigs = account.caches ?? [];
+    const cacheClients = (cache: string) => account.apps.filter((a) => a.caches?.includes(cache)).map((a) => a.name);
+    this.caches = cacheConfigs.map(({ suppressions, ...cache }) =>
+      withSuppressions(
+        new CacheCluster(this, `cache-${cache.name}`, {
+          ...cache,
+          production,
+          vpcId: this.network.vpcId,
+          subnets: this.network.isolatedSubnets,
+          clients: cacheClients(cache.name),
+          logsKmsKeyArn: logsKey.arn,
+        }),
+        suppressions,
+      ),
+    );
+    const cacheSettings = (app: string, declared: readonly string[] = []) => {
+      const variables: Record<string, string> = {};
+      const secrets: Record<string, string> = {};
+      for (const cache of this.caches.filter((c) => declared.includes(c.cacheName))) {
+        const suffix = cache.cacheName.toUpperCase().replace(/-/g, '_');
+        variables[`CACHE_ENDPOINT_${suffix}`] = cache.primaryEndpoint;
+        variables[`CACHE_PORT_${suffix}`] = String(cache.port);
+        const user = cache.userNameFor(app);
+        if (user) variables[`CACHE_USER_${suffix}`] = user;
+        if (cache.authSecretArn) secrets[`CACHE_AUTH_${suffix}`] = cache.authSecretArn;
+      }
+      return { variables, secrets };
+    };
+
+    this.apps = account.apps.map(({ suppressions, caches, ...app }) =>
       withSuppressions(
         new BeanstalkApp(this, `app-${app.name}`, {
           ...app,
-          environments: app.environments.map((e) => ({ ...e, environmentVariables: { ...e.environmentVariables, ...mailVariables(app.name) } })),
+          environments: app.environments.map((e) => {
+            const cache = cacheSettings(app.name, caches);
+            return { ...e, environmentVariables: { ...e.environmentVariables, ...mailVariables(app.name), ...cache.variables }, secrets: { ...e.secrets, ...cache.secrets } };
+          }),
           production,
           vpcId: this.network.vpcId,
           privateSubnets: this.network.privateSubnets,
@@ -194,6 +230,11 @@ export class AccountStack extends TerraformStack {
         const app = this.apps.find((a) => a.appName === sender)!;
         new IamRolePolicyAttachment(this, `mail-${m.name}-sender-${sender}`, { role: app.instanceRoleName, policyArn: this.mailPaths[i].producerPolicyArn });
       }),
+    );
+    account.apps.forEach((a, i) =>
+      (a.caches ?? []).forEach((name) =>
+        this.caches.find((c) => c.cacheName === name)!.admit(a.name, { securityGroupIds: this.apps[i].environments.map((e) => e.instanceSecurityGroupId), roleName: this.apps[i].instanceRoleName }),
+      ),
     );
     const clientGroups = (names: readonly string[] = []) =>
       names.flatMap((name) => this.apps.find((a) => a.appName === name)!.environments.map((e) => e.instanceSecurityGroupId));
@@ -297,7 +338,7 @@ export class AccountStack extends TerraformStack {
       });
     }
     const thresholds = resolveThresholds(account.monitoring.thresholds);
-    const monitored: Monitored[] = [...this.apps, ...this.auroraClusters, ...this.sqlServerClusters, ...this.cdnServices, ...this.mailPaths];
+    const monitored: Monitored[] = [...this.apps, ...this.auroraClusters, ...this.sqlServerClusters, ...this.cdnServices, ...this.mailPaths, ...this.caches];
     return new Monitoring(this, 'monitoring', {
       account: account.name,
       environment: account.environment,

@@ -29,6 +29,7 @@ export const production: AccountOverrides = {
   apps: [
     {
       name: 'hotel-customer',
+      caches: ['hotel-session'],
       suppressions: noAccessLogsYet,
       description: 'Hotel booking site for customers (Windows / IIS / .NET)',
       solutionStackName: platforms.windowsIis,
@@ -41,6 +42,7 @@ export const production: AccountOverrides = {
     },
     {
       name: 'hotel-partner',
+      caches: ['hotel-session'],
       suppressions: noAccessLogsYet,
       description: 'Facility partner portal (Windows / IIS / .NET)',
       solutionStackName: platforms.windowsIis,
@@ -57,6 +59,7 @@ export const production: AccountOverrides = {
     },
     {
       name: 'hotel-operator',
+      caches: ['hotel-session'],
       suppressions: noAccessLogsYet,
       description: 'Internal operator console (Windows / IIS / .NET), reachable from the office only',
       solutionStackName: platforms.windowsIis,
@@ -137,6 +140,8 @@ export const production: AccountOverrides = {
   // AWS Managed Microsoft AD for the SQL Server cluster's witness share; its Admin password
   // is the CI secret DIRECTORY_ADMIN_PASSWORD (Terraform variable directory_admin_password).
   directory: { domainName: 'corp.example-hotel.jp', shortName: 'HOTELCORP', edition: 'Standard' },
+  // Sessions and cached reads of the hotel apps (Valkey): a primary and a replica in another zone.
+  caches: [{ name: 'hotel-session' }],
   databases: {
     sqlServer: [
       {

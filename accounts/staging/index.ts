@@ -15,6 +15,7 @@ export const staging: AccountOverrides = {
   apps: [
     {
       name: 'hotel-customer',
+      caches: ['hotel-session'],
       solutionStackName: platforms.windowsIis,
       imageId: images.windowsMonthly,
       environments: [
@@ -24,6 +25,7 @@ export const staging: AccountOverrides = {
     },
     {
       name: 'hotel-partner',
+      caches: ['hotel-session'],
       solutionStackName: platforms.windowsIis,
       imageId: images.windowsMonthly,
       environments: [{ name: 'hotel-partner-stg', certificateArn: certificate, secrets: { ConnectionStrings__Core: secret('hotel/core-db-MnOpQr') } }],
@@ -69,6 +71,8 @@ export const staging: AccountOverrides = {
     thresholds: { beanstalk: { http5xxPercent: 10 } },
     slos: [{ name: 'hotel-availability', service: 'hotel', source: 'fastly', kind: 'availability', target: 99, timeframe: '7d' }],
   },
+  // One node: staging may lose its sessions on a node failure.
+  caches: [{ name: 'hotel-session' }],
   databases: {
     sqlServer: [
       {

@@ -127,15 +127,16 @@ function overlaps([a, aLength]: [number, number], [b, bLength]: [number, number]
  * window shorter than 30 minutes ("Must not conflict with the preferred maintenance
  * window. Must be at least 30 minutes.": PreferredBackupWindow and
  * PreferredMaintenanceWindow in the RDS API reference, CreateDBInstance / CreateDBCluster).
+ * ElastiCache asks for 60 minutes (`minimumMinutes`): see constructs/cache.
  * Malformed windows are left to the format rules.
  */
-export function windowRules(backupProp: string, backupWindow: string, maintenanceProp: string, maintenanceWindow: string): Rule[] {
+export function windowRules(backupProp: string, backupWindow: string, maintenanceProp: string, maintenanceWindow: string, minimumMinutes = 30): Rule[] {
   if (!BACKUP_WINDOW.test(backupWindow) || !MAINTENANCE_WINDOW.test(maintenanceWindow)) return [];
   const maintenance = maintenanceSpan(maintenanceWindow);
   const [, backupLength] = weeklySpans(backupWindow)[0];
   return [
-    [backupLength < 30, backupProp, backupWindow, 'a window of at least 30 minutes'],
-    [maintenance[1] < 30, maintenanceProp, maintenanceWindow, 'a window of at least 30 minutes'],
+    [backupLength < minimumMinutes, backupProp, backupWindow, `a window of at least ${minimumMinutes} minutes`],
+    [maintenance[1] < minimumMinutes, maintenanceProp, maintenanceWindow, `a window of at least ${minimumMinutes} minutes`],
     [weeklySpans(backupWindow).some((b) => overlaps(b, maintenance)), maintenanceProp, maintenanceWindow, `a window that does not overlap ${backupProp} (${backupWindow} UTC, every day)`],
   ];
 }

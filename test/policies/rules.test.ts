@@ -33,6 +33,7 @@ const goodEb: Array<[string, string, string]> = [
 const without = (settings: Array<[string, string, string]>, name: string, value = 'false') => settings.map(([ns, n, v]): [string, string, string] => (n === name ? [ns, n, value] : [ns, n, v]));
 const bucket = (extra: Array<[string, string, Json]> = []) => stack([['aws_s3_bucket', 'b', { bucket: 'x' }], ...extra]);
 const db = (attrs: Json) => ({ storage_encrypted: true, deletion_protection: true, skip_final_snapshot: false, final_snapshot_identifier: 'x-final', backup_retention_period: 14, ...attrs });
+const cache = (attrs: Json) => ({ at_rest_encryption_enabled: 'true', kms_key_id: 'arn:aws:kms:ap-northeast-1:111111111111:key/k', transit_encryption_enabled: true, transit_encryption_mode: 'required', user_group_ids: ['g'], multi_az_enabled: true, automatic_failover_enabled: true, num_cache_clusters: 2, ...attrs });
 const instance = (attrs: Json) => ({ monitoring_interval: 60, performance_insights_enabled: true, ...attrs });
 const ingress = (attrs: Json): [string, string, Json] => ['aws_vpc_security_group_ingress_rule', 'rule', { ip_protocol: 'tcp', security_group_id: ref('aws_security_group', 'lb'), ...attrs }];
 const backend = (attrs: Json) => ({ name: 'b', use_ssl: true, ssl_check_cert: true, ssl_cert_hostname: 'origin.example.jp', ...attrs });
@@ -66,6 +67,10 @@ const scp = (statements: Json[]): [string, string, Json] => ['aws_organizations_
 
 /** For each rule: the resource (type, name) to judge, a stack where it complies, and one where it does not. */
 const cases: Record<string, { target: [string, string]; compliant: SynthStack; nonCompliant: SynthStack }> = {
+  'CACHE-ENCRYPTED': { target: ['aws_elasticache_replication_group', 'g'], compliant: stack([['aws_elasticache_replication_group', 'g', cache({})]]), nonCompliant: stack([['aws_elasticache_replication_group', 'g', cache({ kms_key_id: undefined })]]) },
+  'CACHE-TLS-REQUIRED': { target: ['aws_elasticache_replication_group', 'g'], compliant: stack([['aws_elasticache_replication_group', 'g', cache({})]]), nonCompliant: stack([['aws_elasticache_replication_group', 'g', cache({ transit_encryption_mode: 'preferred' })]]) },
+  'CACHE-AUTH': { target: ['aws_elasticache_replication_group', 'g'], compliant: stack([['aws_elasticache_replication_group', 'g', cache({ user_group_ids: undefined, auth_token: '${data.aws_secretsmanager_secret_version.t.secret_string}' })]]), nonCompliant: stack([['aws_elasticache_replication_group', 'g', cache({ user_group_ids: [] })]]) },
+  'CACHE-MULTI-AZ': { target: ['aws_elasticache_replication_group', 'g'], compliant: stack([['aws_elasticache_replication_group', 'g', cache({})]]), nonCompliant: stack([['aws_elasticache_replication_group', 'g', cache({ num_cache_clusters: 1 })]]) },
   'RDS-ENCRYPTED': { target: ['aws_rds_cluster', 'c'], compliant: stack([['aws_rds_cluster', 'c', db({})]]), nonCompliant: stack([['aws_rds_cluster', 'c', db({ storage_encrypted: false })]]) },
   'RDS-DELETION-PROTECTION': { target: ['aws_db_instance', 'd'], compliant: stack([['aws_db_instance', 'd', db({})]]), nonCompliant: stack([['aws_db_instance', 'd', db({ deletion_protection: false })]]) },
   'RDS-FINAL-SNAPSHOT': { target: ['aws_rds_cluster', 'c'], compliant: stack([['aws_rds_cluster', 'c', db({})]]), nonCompliant: stack([['aws_rds_cluster', 'c', db({ skip_final_snapshot: true })]]) },
