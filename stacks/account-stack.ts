@@ -9,6 +9,7 @@ import { Construct } from 'constructs';
 import { AccountConfig } from '../accounts/schema';
 import { AuroraCluster } from '../constructs/aurora/aurora-cluster';
 import { BeanstalkApp } from '../constructs/beanstalk/beanstalk-app';
+import { CostGuardrails } from '../constructs/cost/cost-guardrails';
 import { policyDocument } from '../constructs/core/iam';
 import { Suppression, suppress } from '../constructs/core/suppressions';
 import { packsFor } from '../policies/packs';
@@ -29,6 +30,14 @@ export interface AccountStackProps {
   readonly account: AccountConfig;
   /** The commit being deployed, recorded on Fastly service versions. @default - none */
   readonly commitId?: string;
+  /** @default - the account's own cost guardrails, anomaly monitor included */
+  readonly costOptions?: AccountCostOptions;
+}
+
+/** What a stack sharing its account with another (a preview) changes in the cost guardrails. */
+export interface AccountCostOptions {
+  /** Create the account's anomaly monitor: AWS allows one AWS-services monitor per account. @default true */
+  readonly anomalyMonitor?: boolean;
 }
 
 /** The Terraform variable that picks which CI role the AWS provider assumes. */
@@ -62,6 +71,8 @@ export class AccountStack extends TerraformStack {
   public readonly monitoring?: Monitoring;
   /** The policy packs this account runs, and their report after synth. */
   public readonly policy: PolicyValidation;
+  /** Budget and anomaly alerts; undefined where the config has no budget (COST-BUDGET then fails). */
+  public readonly cost?: CostGuardrails;
 
   constructor(scope: Construct, props: AccountStackProps) {
     const { account } = props;
@@ -195,6 +206,7 @@ export class AccountStack extends TerraformStack {
 
     this.cdnServices = this.buildCdn(account, props.commitId);
     this.monitoring = account.monitoring.enabled ? this.buildMonitoring(account) : undefined;
+    this.cost = this.buildCost(account, props.costOptions);
     this.policy = enforcePolicies(this, packsFor(account.environment));
   }
 
@@ -210,6 +222,7 @@ export class AccountStack extends TerraformStack {
       region: account.region,
       site: account.datadog.site,
       accountTags: [`account:${account.name}`, `env:${account.environment}`],
+      billingMetrics: account.cost.estimatedChargesAlertUsd !== undefined,
     });
     // Datadog collects fastly.* only for services its Fastly integration lists; the ids
     // come from this stack's fastly_service_vcl resources, known after apply.
@@ -237,6 +250,27 @@ export class AccountStack extends TerraformStack {
       // A Fastly SLO names its cdn entry; the Fastly service carries the account prefix.
       slos: account.monitoring.slos?.map((s) => (s.source === 'fastly' ? { ...s, service: `${account.name}-${s.service}` } : s)),
       runbookUrl: account.monitoring.runbookUrl,
+    });
+  }
+
+  /** The account's budget and anomaly alerts (constructs/cost). */
+  private buildCost(account: AccountConfig, options: AccountCostOptions = {}): CostGuardrails | undefined {
+    const { cost } = account;
+    if (cost.monthlyBudgetUsd === undefined) return undefined;
+    const watch = `@slack-${account.monitoring.slack.workspace}-${account.monitoring.slack.watch}`;
+    return new CostGuardrails(this, 'cost', {
+      name: account.name,
+      accountId: account.accountId,
+      monthlyBudgetUsd: cost.monthlyBudgetUsd,
+      actualThresholdsPercent: cost.actualThresholdsPercent,
+      forecastThresholdPercent: cost.forecastThresholdPercent,
+      forecastIsImmediate: account.environment === 'production',
+      emails: cost.emails,
+      anomalyThresholdUsd: cost.anomalyThresholdUsd,
+      chatbot: cost.chatbot,
+      costAllocationTags: cost.activateCostAllocationTags ? ['Team', 'CostCenter'] : [],
+      estimatedCharges: this.monitoring && cost.estimatedChargesAlertUsd !== undefined ? { thresholdUsd: cost.estimatedChargesAlertUsd, notify: watch } : undefined,
+      anomalyMonitor: options.anomalyMonitor,
     });
   }
 

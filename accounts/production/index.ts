@@ -134,6 +134,11 @@ export const production: AccountOverrides = {
       { name: 'restaurant-availability', service: 'restaurant-prod', source: 'load-balancer', kind: 'availability', target: 99.5, timeframe: '30d' },
     ],
   },
+  cost: {
+    monthlyBudgetUsd: 65000,
+    chatbot: { workspaceId: 'T01EXAMPLE', watchChannelId: 'C01PRODWATCH', immediateChannelId: 'C01PRODNOW' },
+    estimatedChargesAlertUsd: 70000,
+  },
   databases: {
     sqlServer: [
       {

@@ -69,6 +69,7 @@ export const staging: AccountOverrides = {
     thresholds: { beanstalk: { http5xxPercent: 10 } },
     slos: [{ name: 'hotel-availability', service: 'hotel', source: 'fastly', kind: 'availability', target: 99, timeframe: '7d' }],
   },
+  cost: { monthlyBudgetUsd: 9000, chatbot: { workspaceId: 'T01EXAMPLE', watchChannelId: 'C01STGWATCH', immediateChannelId: 'C01STGWATCH' } },
   databases: {
     sqlServer: [
       {
