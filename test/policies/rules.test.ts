@@ -271,6 +271,24 @@ const cases: Record<string, { target: [string, string]; compliant: SynthStack; n
     compliant: stack([['aws_vpc', 'v', { tags: { Name: 'x' } }]]),
     nonCompliant: stack([['aws_vpc', 'v', { tags: { Team: '' } }]]),
   },
+  'COST-BUDGET': {
+    target: ['aws_vpc', 'v'],
+    compliant: stack([
+      ['aws_vpc', 'v', {}],
+      ['aws_budgets_budget', 'b', { budget_type: 'COST', time_unit: 'MONTHLY', limit_amount: '100.00', notification: [
+        { notification_type: 'ACTUAL', subscriber_sns_topic_arns: ['${aws_sns_topic.t.arn}'] },
+        { notification_type: 'FORECASTED', subscriber_email_addresses: ['a@example.com'] },
+      ] }],
+    ]),
+    // A budget that tells nobody about the forecast is as good as none.
+    nonCompliant: stack([
+      ['aws_vpc', 'v', {}],
+      ['aws_budgets_budget', 'b', { budget_type: 'COST', time_unit: 'MONTHLY', limit_amount: '100.00', notification: [
+        { notification_type: 'ACTUAL', subscriber_sns_topic_arns: ['${aws_sns_topic.t.arn}'] },
+        { notification_type: 'FORECASTED', subscriber_email_addresses: [] },
+      ] }],
+    ]),
+  },
 };
 
 function verdictOf(ruleId: string, s: SynthStack, [type, name]: [string, string]): Verdict {
