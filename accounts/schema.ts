@@ -79,7 +79,7 @@ export interface Suppressible {
 }
 
 /** The account's VPC: the Network construct's props. */
-export type NetworkConfig = Omit<NetworkProps, 'logsKmsKeyArn'> & Suppressible;
+export type NetworkConfig = Omit<NetworkProps, 'logsKmsKeyArn' | 'flowLogName'> & Suppressible;
 
 /** An Elastic Beanstalk application: BeanstalkApp's props less what the stack wires in. */
 export type AppConfig = Omit<BeanstalkAppProps, 'vpcId' | 'privateSubnets' | 'publicSubnets' | 'production'> & Suppressible;

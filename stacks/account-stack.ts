@@ -30,14 +30,15 @@ export interface AccountStackProps {
   readonly account: AccountConfig;
   /** The commit being deployed, recorded on Fastly service versions. @default - none */
   readonly commitId?: string;
-  /** @default - the account's own cost guardrails, anomaly monitor included */
-  readonly costOptions?: AccountCostOptions;
-}
-
-/** What a stack sharing its account with another (a preview) changes in the cost guardrails. */
-export interface AccountCostOptions {
-  /** Create the account's anomaly monitor: AWS allows one AWS-services monitor per account. @default true */
-  readonly anomalyMonitor?: boolean;
+  /**
+   * The stack shares its AWS account with the account's own stack (a preview): it leaves
+   * the account-wide settings to that stack (EBS encryption by default, the AWS-services
+   * anomaly monitor, of which one per account is enough) and names its log key alias apart.
+   * @default false
+   */
+  readonly sharesAccount?: boolean;
+  /** Tags added to the provider's default_tags (a preview's PR number and expiry). @default {} */
+  readonly extraTags?: Readonly<Record<string, string>>;
 }
 
 /** The Terraform variable that picks which CI role the AWS provider assumes. */
@@ -107,13 +108,13 @@ export class AccountStack extends TerraformStack {
       region: account.region,
       allowedAccountIds: [account.accountId],
       assumeRole: [{ roleArn: Fn.lookup(roleArns, ciRole.stringValue), sessionName: `cdktf-${account.name}` }],
-      defaultTags: [{ tags: accountTags(account) }],
+      defaultTags: [{ tags: { ...accountTags(account), ...props.extraTags } }],
     });
 
 
     // Every EBS volume in the account and region is encrypted, including the root volumes
     // of Beanstalk instances, whose launch templates have no encryption setting.
-    new EbsEncryptionByDefault(this, 'ebs-encryption-by-default', { enabled: true });
+    if (!props.sharesAccount) new EbsEncryptionByDefault(this, 'ebs-encryption-by-default', { enabled: true });
 
     // One key for every log group in the account: CloudWatch Logs may use it only for
     // log groups of this account and region.
@@ -133,12 +134,13 @@ export class AccountStack extends TerraformStack {
         },
       ),
     });
-    new KmsAlias(this, 'logs-key-alias', { name: 'alias/cloudwatch-logs', targetKeyId: logsKey.keyId });
+    // Alias names are unique per account and region.
+    new KmsAlias(this, 'logs-key-alias', { name: props.sharesAccount ? `alias/cloudwatch-logs-${account.name}` : 'alias/cloudwatch-logs', targetKeyId: logsKey.keyId });
     this.logsKmsKeyArn = logsKey.arn;
 
     const production = account.environment === 'production';
     const { suppressions: networkSuppressions, ...network } = account.network;
-    this.network = withSuppressions(new Network(this, 'network', { ...network, logsKmsKeyArn: logsKey.arn }), networkSuppressions);
+    this.network = withSuppressions(new Network(this, 'network', { ...network, logsKmsKeyArn: logsKey.arn, flowLogName: props.sharesAccount ? account.name : undefined }), networkSuppressions);
 
     // Mail paths first: the apps that send get their queue URL as an environment variable.
     this.mailPaths = account.mail.map(({ senders: _senders, suppressions, ...mail }) =>
@@ -206,7 +208,7 @@ export class AccountStack extends TerraformStack {
 
     this.cdnServices = this.buildCdn(account, props.commitId);
     this.monitoring = account.monitoring.enabled ? this.buildMonitoring(account) : undefined;
-    this.cost = this.buildCost(account, props.costOptions);
+    this.cost = this.buildCost(account, !props.sharesAccount);
     this.policy = enforcePolicies(this, packsFor(account.environment));
   }
 
@@ -254,7 +256,7 @@ export class AccountStack extends TerraformStack {
   }
 
   /** The account's budget and anomaly alerts (constructs/cost). */
-  private buildCost(account: AccountConfig, options: AccountCostOptions = {}): CostGuardrails | undefined {
+  private buildCost(account: AccountConfig, anomalyMonitor: boolean): CostGuardrails | undefined {
     const { cost } = account;
     if (cost.monthlyBudgetUsd === undefined) return undefined;
     const watch = `@slack-${account.monitoring.slack.workspace}-${account.monitoring.slack.watch}`;
@@ -270,7 +272,7 @@ export class AccountStack extends TerraformStack {
       chatbot: cost.chatbot,
       costAllocationTags: cost.activateCostAllocationTags ? ['Team', 'CostCenter'] : [],
       estimatedCharges: this.monitoring && cost.estimatedChargesAlertUsd !== undefined ? { thresholdUsd: cost.estimatedChargesAlertUsd, notify: watch } : undefined,
-      anomalyMonitor: options.anomalyMonitor,
+      anomalyMonitor,
     });
   }
 

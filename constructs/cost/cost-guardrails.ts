@@ -66,7 +66,7 @@ export interface CostGuardrailsProps {
   readonly costAllocationTags?: readonly string[];
   /** @default - no Datadog monitor on estimated charges */
   readonly estimatedCharges?: EstimatedChargesMonitor;
-  /** Create the account-wide anomaly monitor (one per account: see below). @default true */
+  /** Create the account-wide AWS-services anomaly monitor: one per account (a second would watch the same spend and alert twice). @default true */
   readonly anomalyMonitor?: boolean;
 }
 

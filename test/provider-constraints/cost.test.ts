@@ -85,7 +85,7 @@ describe('AWS provider constraints on cost resources (terraform-provider-aws v6.
     expect(Object.keys(resourcesOf(json, 'aws_budgets_budget'))).toHaveLength(1);
   });
 
-  it('has at most one AWS-services anomaly monitor per account (Cost Anomaly Detection allows one)', () => {
+  it('has at most one AWS-services anomaly monitor per account (a second watches the same spend and alerts twice)', () => {
     const byAccount = new Map<string, number>();
     for (const [, json] of stacks) {
       const account = json.provider.aws[0].allowed_account_ids[0] as string;
