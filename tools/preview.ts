@@ -96,8 +96,8 @@ export interface Decision {
 export function decide(event: PullRequestEvent): Decision {
   const stack = previewStackName(event.number);
   const { wanted } = requestOf(event.labels);
-  if (event.action === 'closed') return { action: 'destroy', stack, reason: 'the pull request was closed' };
   if (!event.sameRepository) return { action: 'none', stack, reason: 'pull requests from forks get no preview (no cloud credentials)' };
+  if (event.action === 'closed') return { action: 'destroy', stack, reason: 'the pull request was closed' };
   if (event.action === 'unlabeled') return wanted ? { action: 'apply', stack, reason: 'a preview label was removed, others remain' } : { action: 'destroy', stack, reason: 'the preview label was removed' };
   if (['opened', 'reopened', 'synchronize', 'labeled'].includes(event.action) && wanted) return { action: 'apply', stack, reason: `${event.action}, labelled ${PREVIEW_LABEL}` };
   return { action: 'none', stack, reason: wanted ? `nothing to do on "${event.action}"` : `not labelled ${PREVIEW_LABEL}` };
