@@ -7,6 +7,7 @@
  *   node dist/tools/preview.js synth --pr N --labels FILE --files FILE [--now ISO] [--outdir cdktf.out.preview]
  *   node dist/tools/preview.js sweep --previews FILE [--now ISO] -> ["preview-12", ...]
  *   node dist/tools/preview.js comment --pr N --outputs FILE  -> the PR comment (Markdown)
+ *   node dist/tools/preview.js settings                       -> {"accountId","region","bucket","roleArn"} for CI
  *
  * Only stack names `preview-<number>` ever come out of this tool: the workflow destroys
  * nothing else, and the role it uses cannot touch anything else (bootstrap, infra-ci-preview).
@@ -184,11 +185,16 @@ export function main(args: string[], log: (s: string) => void = console.log, err
       case 'sweep':
         log(JSON.stringify(sweep(JSON.parse(readFileSync(at('--previews')!, 'utf8')), now).map((s) => s.stack)));
         return 0;
+      case 'settings': {
+        const account = loadAccounts().find((a) => a.name === sandboxPreview.account)!;
+        log(JSON.stringify({ accountId: account.accountId, region: account.region, bucket: account.state.bucket, roleArn: `arn:aws:iam::${account.accountId}:role/${sandboxPreview.role}` }));
+        return 0;
+      }
       case 'comment':
         log(commentBody(Number(at('--pr')), JSON.parse(readFileSync(at('--outputs')!, 'utf8'))));
         return 0;
       default:
-        error('usage: preview decide --event FILE | synth --pr N [--labels FILE] [--files FILE] [--now ISO] [--outdir DIR] | sweep --previews FILE [--now ISO] | comment --pr N --outputs FILE');
+        error('usage: preview decide --event FILE | synth --pr N [--labels FILE] [--files FILE] [--now ISO] [--outdir DIR] | sweep --previews FILE [--now ISO] | comment --pr N --outputs FILE | settings');
         return 1;
     }
   } catch (e) {

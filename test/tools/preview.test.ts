@@ -230,6 +230,12 @@ describe('the CLI', () => {
     expect(JSON.parse(out[0])).toEqual(['preview-3']);
   });
 
+  it('prints the preview account, region, state bucket and role for CI, from the account config', () => {
+    const out: string[] = [];
+    expect(main(['settings'], (s) => out.push(s))).toBe(0);
+    expect(JSON.parse(out[0])).toEqual({ accountId: target.accountId, region: target.region, bucket: target.state.bucket, roleArn: `arn:aws:iam::${target.accountId}:role/${settings.role}` });
+  });
+
   it('exits 1 with the usage on a wrong command', () => {
     const err: string[] = [];
     expect(main(['destroy', 'production'], () => undefined, (s) => err.push(s))).toBe(1);
