@@ -6,6 +6,9 @@ import { sandbox } from '../../accounts/sandbox';
 import { staging } from '../../accounts/staging';
 import { CostGuardrails, CostGuardrailsProps } from '../../constructs/cost/cost-guardrails';
 import { PropsError } from '../../constructs/core/validation';
+import { evaluate } from '../../policies/engine';
+import { rulesIn } from '../../policies/packs';
+import { stackOf } from '../../policies/rule';
 import { AccountStack } from '../../stacks/account-stack';
 import { TerraformJson, errorOf, onlyResource, resourcesOf, synthAccount, synthConstructs, testAccount } from '../helpers';
 
@@ -203,5 +206,25 @@ describe('cost guardrails in the account stacks', () => {
     const stack = new AccountStack(Testing.app(), { account });
     expect(resourcesOf(stack.toTerraform() as TerraformJson, 'aws_budgets_budget')).toEqual({});
     expect(stack.policy.run().violations.map((v) => `${v.rule.id} ${v.stack}`)).toEqual(['COST-BUDGET x-sandbox']);
+  });
+});
+
+describe('COST-BUDGET', () => {
+  it('is judged once per stack: a stack without a budget has exactly one violation, on its first resource', () => {
+    const stack = stackOf('s', { resource: { aws_vpc: { a: {} }, aws_subnet: { b: {}, c: {} } } });
+    const report = evaluate(stack, rulesIn(['baseline']).filter((r) => r.id === 'COST-BUDGET'), []);
+    expect(report.violations.map((v) => `${v.rule.id} ${v.resource.type}.${v.resource.name}`)).toEqual(['COST-BUDGET aws_vpc.a']);
+    expect(report.notApplicable).toBe(2);
+  });
+
+  it.each<[string, TerraformJson]>([
+    ['an amount of 0', { limit_amount: '0.00' }],
+    ['a usage budget', { budget_type: 'USAGE' }],
+    ['a yearly budget', { time_unit: 'ANNUALLY' }],
+    ['no forecast alert', { notification: [{ notification_type: 'ACTUAL', subscriber_email_addresses: ['a@example.com'] }] }],
+  ])('refuses a budget with %s', (_, change) => {
+    const budget = { budget_type: 'COST', time_unit: 'MONTHLY', limit_amount: '10.00', notification: [{ notification_type: 'ACTUAL', subscriber_email_addresses: ['a@example.com'] }, { notification_type: 'FORECASTED', subscriber_sns_topic_arns: ['t'] }], ...change };
+    const stack = stackOf('s', { resource: { aws_budgets_budget: { b: budget } } });
+    expect(evaluate(stack, rulesIn(['baseline']).filter((r) => r.id === 'COST-BUDGET'), []).violations).toHaveLength(1);
   });
 });
