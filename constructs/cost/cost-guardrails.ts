@@ -148,11 +148,22 @@ export class CostGuardrails extends Construct {
       const t = new SnsTopic(this, tid, { name: `${props.name}-cost-${tid}`, displayName: `${props.name} cost ${purpose}`, kmsMasterKeyId: key.arn });
       new SnsTopicPolicy(this, `${tid}-policy`, {
         arn: t.arn,
+        // The statements AWS documents for each service, limited to this account's budgets
+        // and anomaly subscriptions (docs.aws.amazon.com/cost-management/latest/userguide/
+        // budgets-sns-policy.html and ad-SNS.html).
         policy: policyDocument(
           {
-            Sid: 'CostServicesPublish',
+            Sid: 'BudgetsPublish',
             Effect: 'Allow',
-            Principal: { Service: publishers },
+            Principal: { Service: 'budgets.amazonaws.com' },
+            Action: 'SNS:Publish',
+            Resource: t.arn,
+            Condition: { StringEquals: { 'aws:SourceAccount': props.accountId }, ArnLike: { 'aws:SourceArn': `arn:aws:budgets::${props.accountId}:*` } },
+          },
+          {
+            Sid: 'AnomalyDetectionPublish',
+            Effect: 'Allow',
+            Principal: { Service: 'costalerts.amazonaws.com' },
             Action: 'SNS:Publish',
             Resource: t.arn,
             Condition: { StringEquals: { 'aws:SourceAccount': props.accountId } },

@@ -74,8 +74,9 @@ describe('CostGuardrails', () => {
     const policies = Object.values(resourcesOf(json, 'aws_sns_topic_policy'));
     expect(policies).toHaveLength(2);
     for (const p of policies) {
-      const [allow, deny] = statements(p.policy);
-      expect(allow).toMatchObject({ Effect: 'Allow', Principal: { Service: ['budgets.amazonaws.com', 'costalerts.amazonaws.com'] }, Action: 'SNS:Publish', Condition: { StringEquals: { 'aws:SourceAccount': '222222222222' } } });
+      const [budgets, anomalies, deny] = statements(p.policy);
+      expect(budgets).toMatchObject({ Effect: 'Allow', Principal: { Service: 'budgets.amazonaws.com' }, Action: 'SNS:Publish', Condition: { StringEquals: { 'aws:SourceAccount': '222222222222' }, ArnLike: { 'aws:SourceArn': 'arn:aws:budgets::222222222222:*' } } });
+      expect(anomalies).toMatchObject({ Effect: 'Allow', Principal: { Service: 'costalerts.amazonaws.com' }, Action: 'SNS:Publish', Condition: { StringEquals: { 'aws:SourceAccount': '222222222222' } } });
       expect(deny).toMatchObject({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': false } } });
     }
   });

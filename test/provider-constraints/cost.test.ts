@@ -85,6 +85,35 @@ describe('AWS provider constraints on cost resources (terraform-provider-aws v6.
     expect(Object.keys(resourcesOf(json, 'aws_budgets_budget'))).toHaveLength(1);
   });
 
+  /**
+   * docs.aws.amazon.com/cost-management/latest/userguide/budgets-sns-policy.html: the topic is
+   * in the budget's account (cross-account SNS is not supported) and its policy lets
+   * budgets.amazonaws.com publish; .../ad-SNS.html: the same for costalerts.amazonaws.com.
+   * docs.aws.amazon.com/sns/latest/dg/sns-key-management.html: a service publishing to a topic
+   * encrypted with a customer managed key needs kms:GenerateDataKey* and kms:Decrypt on it.
+   */
+  it.each(stacks)('%s: every topic a budget or anomaly subscription notifies is in the stack, lets that service publish, and its key lets it encrypt', (_, json) => {
+    const topics = resourcesOf(json, 'aws_sns_topic');
+    const ref = (arn: string) => /^\$\{aws_sns_topic\.([^.]+)\.arn\}$/.exec(arn)?.[1];
+    const notified: Array<[service: string, arn: string]> = [
+      ...Object.values(resourcesOf(json, 'aws_budgets_budget')).flatMap((b) => (list(b.notification) as TerraformJson[]).flatMap((n) => list(n.subscriber_sns_topic_arns).map((a) => ['budgets.amazonaws.com', String(a)] as [string, string]))),
+      ...Object.values(resourcesOf(json, 'aws_ce_anomaly_subscription')).flatMap((s) => (list(s.subscriber) as TerraformJson[]).filter((x) => x.type === 'SNS').map((x) => ['costalerts.amazonaws.com', String(x.address)] as [string, string])),
+    ];
+    expect(notified.length).toBeGreaterThan(0);
+    const policies = Object.values(resourcesOf(json, 'aws_sns_topic_policy'));
+    const keys = resourcesOf(json, 'aws_kms_key');
+    for (const [service, arn] of notified) {
+      const name = ref(arn);
+      expect([arn, name !== undefined && name in topics]).toEqual([arn, true]);
+      const policy = policies.find((p) => p.arn === arn)!;
+      const allows = (JSON.parse(policy.policy).Statement as TerraformJson[]).some((st) => st.Effect === 'Allow' && list(st.Principal?.Service).includes(service) && st.Action === 'SNS:Publish');
+      expect([arn, service, allows]).toEqual([arn, service, true]);
+      const keyName = /^\$\{aws_kms_key\.([^.]+)\.arn\}$/.exec(topics[name!].kms_master_key_id)![1];
+      const keyAllows = (JSON.parse(keys[keyName].policy).Statement as TerraformJson[]).some((st) => st.Effect === 'Allow' && list(st.Principal?.Service).includes(service) && ['kms:GenerateDataKey*', 'kms:Decrypt'].every((a) => list(st.Action).includes(a)));
+      expect([keyName, service, keyAllows]).toEqual([keyName, service, true]);
+    }
+  });
+
   it('has at most one AWS-services anomaly monitor per account (a second watches the same spend and alerts twice)', () => {
     const byAccount = new Map<string, number>();
     for (const [, json] of stacks) {
