@@ -158,7 +158,9 @@ export class BootstrapStack extends TerraformStack {
         // account's tags too: they are excluded here and guarded by the statements below.
         { Sid: 'NotOtherStacksResources', Effect: 'Deny', Action: '*', NotResource: [roleArn(name), bucketArn, `${bucketArn}/preview-*`, stateKeyArn], Condition: notPreview },
         { Sid: 'NotTaggedAsOtherStacks', Effect: 'Deny', Action: '*', Resource: '*', Condition: { StringNotLike: { 'aws:RequestTag/Account': 'preview-*' }, Null: { 'aws:RequestTag/Account': 'false' } } },
-        { Sid: 'NoObjectsButPreviewState', Effect: 'Deny', Action: ['s3:GetObject*', 's3:PutObject*', 's3:DeleteObject*'], NotResource: `${bucketArn}/preview-*` },
+        // Beanstalk stores application versions and environment files in its own
+        // elasticbeanstalk-<region>-<account> bucket with the caller's credentials.
+        { Sid: 'NoObjectsButPreviewState', Effect: 'Deny', Action: ['s3:GetObject*', 's3:PutObject*', 's3:DeleteObject*'], NotResource: [`${bucketArn}/preview-*`, 'arn:aws:s3:::elasticbeanstalk-*/*'] },
         { Sid: 'NotTheStateBucket', Effect: 'Deny', Action: ['s3:PutBucket*', 's3:DeleteBucket*', 's3:PutLifecycleConfiguration', 's3:PutEncryptionConfiguration'], Resource: bucketArn },
         { Sid: 'NotTheStateKey', Effect: 'Deny', Action: ['kms:ScheduleKeyDeletion', 'kms:DisableKey', 'kms:PutKeyPolicy', 'kms:CreateGrant'], Resource: stateKeyArn },
         { Sid: 'NotTheCiRoles', Effect: 'Deny', Action: 'iam:*', Resource: [roleArn('infra-ci-*'), `arn:aws:iam::*:oidc-provider/${GITHUB_OIDC}`] },

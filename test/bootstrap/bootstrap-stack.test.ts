@@ -86,7 +86,10 @@ describe('bootstrap of the preview account: the infra-ci-preview role', () => {
   it('reaches state only under preview-* keys', () => {
     expect(sid('preview-state', 'ListPreviewState').Condition).toEqual({ StringLike: { 's3:prefix': ['preview-*'] } });
     expect(sid('preview-state', 'PreviewState').Resource).toMatch(/\/preview-\*$/);
-    expect(sid('preview-guardrails', 'NoObjectsButPreviewState')).toMatchObject({ Effect: 'Deny', NotResource: expect.stringMatching(/\/preview-\*$/) });
+    const objects = sid('preview-guardrails', 'NoObjectsButPreviewState');
+    expect(objects.Effect).toBe('Deny');
+    // The state bucket's preview-* objects, and Beanstalk's own storage bucket (application versions): nothing else.
+    expect(objects.NotResource).toEqual([expect.stringMatching(/^\$\{aws_s3_bucket\.[^}]+\}\/preview-\*$/), 'arn:aws:s3:::elasticbeanstalk-*/*']);
   });
 
   it('may not touch resources tagged as another stack\'s, nor tag anything as one', () => {
