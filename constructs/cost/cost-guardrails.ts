@@ -60,7 +60,7 @@ export interface CostGuardrailsProps {
   /**
    * Activate these tag keys as cost allocation tags. Only the management (payer) account of
    * an AWS Organization can: leave empty in member accounts.
-   * @see https://docs.aws.amazon.com/awsaccountbilling/latest/aboutv2/activating-tags.html
+   * @see https://docs.aws.amazon.com/awsaccountbilling/latest/aboutv2/custom-tags.html
    * @default []
    */
   readonly costAllocationTags?: readonly string[];
