@@ -1,6 +1,7 @@
 import { Testing } from 'cdktf';
 import { loadAccounts } from '../../accounts';
 import { sharedDefaults } from '../../accounts/defaults';
+import { ACCOUNT_TIERS } from '../../accounts/registry';
 import { resolveAccounts } from '../../accounts/schema';
 import { sandbox } from '../../accounts/sandbox';
 import { staging } from '../../accounts/staging';
@@ -157,6 +158,9 @@ describe('CostGuardrails', () => {
   });
 });
 
+/** An account id registered with this tier in accounts/registry.ts. */
+const registeredAs = (tier: string) => Object.keys(ACCOUNT_TIERS).find((id) => ACCOUNT_TIERS[id] === tier)!;
+
 /** Staging's config as another account with no budget (layering cannot remove a key). */
 const withoutBudget = (name: string, accountId: string, environment: string) =>
   resolveAccounts([{ folder: name, overrides: { ...(environment === 'sandbox' ? sandbox : staging), name, accountId, environment, cost: { emails: ['cost@example.com'] } } }], sharedDefaults)[0];
@@ -189,7 +193,7 @@ describe('cost guardrails in the account stacks', () => {
   });
 
   it.each(['production', 'staging'])('refuses a %s account without a monthly budget, in the loader format', (environment) => {
-    const id = environment === 'production' ? '111111111111' : '222222222222';
+    const id = registeredAs(environment);
     const message = errorOf(() => withoutBudget(`x-${environment}`, id, environment));
     expect(message).toContain(`accounts/x-${environment}: cost.monthlyBudgetUsd: got nothing, expected a monthly budget in USD: required for a ${environment} account`);
   });
@@ -202,7 +206,7 @@ describe('cost guardrails in the account stacks', () => {
   });
 
   it('accepts a sandbox account without a budget at load time; the COST-BUDGET rule then refuses its stack', () => {
-    const account = withoutBudget('x-sandbox', '333333333333', 'sandbox');
+    const account = withoutBudget('x-sandbox', registeredAs('sandbox'), 'sandbox');
     expect(account.cost.monthlyBudgetUsd).toBeUndefined();
     const stack = new AccountStack(Testing.app(), { account });
     expect(resourcesOf(stack.toTerraform() as TerraformJson, 'aws_budgets_budget')).toEqual({});
