@@ -1,4 +1,4 @@
-import { PolicyRule, SynthResource, SynthStack, Verdict, resourcesOf, verdict } from '../rule';
+import { PolicyRule, SynthResource, SynthStack, Verdict, refersTo, resourcesOf, verdict } from '../rule';
 
 /** Cost: every account stack says what a month may cost, and tells someone before it does. */
 
@@ -29,5 +29,19 @@ export const costRules: PolicyRule[] = [
       if (r !== stack.resources[0]) return 'not-applicable';
       return verdict(resourcesOf(stack, 'aws_budgets_budget').some(budgetComplete));
     },
+  },
+  {
+    id: 'COST-ANOMALY-ALERTS',
+    pack: 'baseline',
+    info: 'Every Cost Anomaly Detection monitor has a subscription that alerts someone (an SNS topic or an e-mail address).',
+    explanation: 'A monitor without a subscription finds anomalies that only the console shows: nobody is told.',
+    fix: 'Keep the anomaly subscriptions CostGuardrails makes (constructs/cost); give the account an e-mail or Slack channel.',
+    resourceTypes: ['aws_ce_anomaly_monitor'],
+    check: (r, stack) =>
+      verdict(
+        resourcesOf(stack, 'aws_ce_anomaly_subscription').some(
+          (s) => refersTo(s.attributes.monitor_arn_list, r) && ((s.attributes.subscriber ?? []) as Array<Record<string, unknown>>).some((x) => typeof x.address === 'string' && x.address !== ''),
+        ),
+      ),
   },
 ];

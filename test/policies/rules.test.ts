@@ -271,6 +271,18 @@ const cases: Record<string, { target: [string, string]; compliant: SynthStack; n
     compliant: stack([['aws_vpc', 'v', { tags: { Name: 'x' } }]]),
     nonCompliant: stack([['aws_vpc', 'v', { tags: { Team: '' } }]]),
   },
+  'COST-ANOMALY-ALERTS': {
+    target: ['aws_ce_anomaly_monitor', 'm'],
+    compliant: stack([
+      ['aws_ce_anomaly_monitor', 'm', { monitor_type: 'DIMENSIONAL', monitor_dimension: 'SERVICE' }],
+      ['aws_ce_anomaly_subscription', 's', { frequency: 'IMMEDIATE', monitor_arn_list: ['${aws_ce_anomaly_monitor.m.arn}'], subscriber: [{ type: 'SNS', address: '${aws_sns_topic.t.arn}' }] }],
+    ]),
+    // A subscription to another monitor does not count.
+    nonCompliant: stack([
+      ['aws_ce_anomaly_monitor', 'm', { monitor_type: 'DIMENSIONAL', monitor_dimension: 'SERVICE' }],
+      ['aws_ce_anomaly_subscription', 's', { frequency: 'IMMEDIATE', monitor_arn_list: ['${aws_ce_anomaly_monitor.other.arn}'], subscriber: [{ type: 'SNS', address: '${aws_sns_topic.t.arn}' }] }],
+    ]),
+  },
   'COST-BUDGET': {
     target: ['aws_vpc', 'v'],
     compliant: stack([
