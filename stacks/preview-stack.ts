@@ -91,7 +91,6 @@ function previewAurora(db: AuroraConfig, pr: number, apps: readonly string[]): A
     deletionProtection: false,
     backupRetentionDays: PREVIEW_PROFILE.backupRetentionDays,
     logRetentionDays: PREVIEW_PROFILE.logRetentionDays,
-    monitoringIntervalSeconds: 0,
     clients: (db.clients ?? []).filter((c) => apps.includes(c)).map((c) => `${short(pr)}-${c}`),
   };
 }

@@ -182,6 +182,14 @@ describe('preview stacks synthesized from config', () => {
     expect(budget.notification[0].subscriber_email_addresses).toEqual(target.cost.emails);
   });
 
+  it('passes the policy packs, with the two reasoned preview exceptions only', () => {
+    const account13 = previewAccount(target, source, settings, 13, partsOf(source, ['preview'], ['constructs/beanstalk/x.ts', 'constructs/aurora/x.ts', 'constructs/sqlserver/x.ts']));
+    const stack = previewStack(Testing.app(), account13, 13, expiryOf(now, settings.ttlDays));
+    const report = stack.policy.run();
+    expect(report.violations.map((v) => `${v.rule.id} ${v.resource.path}`)).toEqual([]);
+    expect([...new Set(report.suppressed.map((f) => f.rule.id))].sort()).toEqual(['EBS-DEFAULT-ENCRYPTION', 'LOGS-RETENTION']);
+  });
+
   it('declares no Terraform variable without a default (the preview jobs pass no secret)', () => {
     expect(Object.entries(json.variable ?? {}).filter(([, v]) => (v as TerraformJson).default === undefined)).toEqual([]);
   });
