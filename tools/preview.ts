@@ -81,6 +81,8 @@ export interface PullRequestEvent {
   readonly labels: readonly string[];
   /** Whether the PR comes from this repository (forks get no credentials, so no preview). */
   readonly sameRepository: boolean;
+  /** The label added or removed (`labeled` / `unlabeled` events). @default - none */
+  readonly label?: string;
 }
 
 export interface Decision {
@@ -99,6 +101,10 @@ export function decide(event: PullRequestEvent): Decision {
   const { wanted } = requestOf(event.labels);
   if (!event.sameRepository) return { action: 'none', stack, reason: 'pull requests from forks get no preview (no cloud credentials)' };
   if (event.action === 'closed') return { action: 'destroy', stack, reason: 'the pull request was closed' };
+  // Other labels (allow-destroy, plan:*) come and go on every PR: they change nothing here.
+  if ((event.action === 'labeled' || event.action === 'unlabeled') && event.label !== undefined && !requestOf([event.label]).wanted) {
+    return { action: 'none', stack, reason: `label "${event.label}" is not a preview label` };
+  }
   if (event.action === 'unlabeled') return wanted ? { action: 'apply', stack, reason: 'a preview label was removed, others remain' } : { action: 'destroy', stack, reason: 'the preview label was removed' };
   if (['opened', 'reopened', 'synchronize', 'labeled'].includes(event.action) && wanted) return { action: 'apply', stack, reason: `${event.action}, labelled ${PREVIEW_LABEL}` };
   return { action: 'none', stack, reason: wanted ? `nothing to do on "${event.action}"` : `not labelled ${PREVIEW_LABEL}` };
@@ -173,7 +179,7 @@ export function main(args: string[], log: (s: string) => void = console.log, err
       case 'decide': {
         const event = JSON.parse(readFileSync(at('--event')!, 'utf8'));
         const pr = event.pull_request;
-        log(JSON.stringify(decide({ action: event.action, number: pr.number, labels: pr.labels.map((l: { name: string }) => l.name), sameRepository: pr.head.repo?.full_name === event.repository.full_name })));
+        log(JSON.stringify(decide({ action: event.action, number: pr.number, labels: pr.labels.map((l: { name: string }) => l.name), sameRepository: pr.head.repo?.full_name === event.repository.full_name, label: event.label?.name })));
         return 0;
       }
       case 'synth': {

@@ -63,7 +63,7 @@ describe('preview selection', () => {
 });
 
 describe('what CI does on a pull request event', () => {
-  const event = (action: string, labels: string[], sameRepository = true): PullRequestEvent => ({ action, number: 7, labels, sameRepository });
+  const event = (action: string, labels: string[], sameRepository = true, label?: string): PullRequestEvent => ({ action, number: 7, labels, sameRepository, label });
   it.each<[string, PullRequestEvent, string]>([
     ['a push to a labelled PR', event('synchronize', ['preview']), 'apply'],
     ['the label being added', event('labeled', ['preview:hotel-customer']), 'apply'],
@@ -73,6 +73,9 @@ describe('what CI does on a pull request event', () => {
     ['the PR closing (merged or not)', event('closed', ['preview']), 'destroy'],
     ['a fork PR', event('synchronize', ['preview'], false), 'none'],
     ['a fork PR closing (it never had a preview)', event('closed', ['preview'], false), 'none'],
+    ['another label added to a labelled PR', event('labeled', ['preview', 'allow-destroy'], true, 'allow-destroy'), 'none'],
+    ['another label removed from a labelled PR', event('unlabeled', ['preview'], true, 'plan:changes'), 'none'],
+    ['preview:<app> added to a labelled PR', event('labeled', ['preview', 'preview:restaurant'], true, 'preview:restaurant'), 'apply'],
   ])('%s', (_, e, action) => {
     const d = decide(e);
     expect(d.action).toBe(action);
@@ -218,7 +221,7 @@ describe('the CLI', () => {
   };
 
   it('decides from the GitHub event payload', () => {
-    const event = file('event.json', JSON.stringify({ action: 'labeled', repository: { full_name: 'o/r' }, pull_request: { number: 9, labels: [{ name: 'preview' }], head: { repo: { full_name: 'o/r' } } } }));
+    const event = file('event.json', JSON.stringify({ action: 'labeled', label: { name: 'preview' }, repository: { full_name: 'o/r' }, pull_request: { number: 9, labels: [{ name: 'preview' }], head: { repo: { full_name: 'o/r' } } } }));
     const out: string[] = [];
     expect(main(['decide', '--event', event], (s) => out.push(s))).toBe(0);
     expect(JSON.parse(out[0])).toEqual({ action: 'apply', stack: 'preview-9', reason: 'labeled, labelled preview' });
