@@ -1,8 +1,10 @@
 /**
- * What the AWS provider (hashicorp/terraform-provider-aws v6.25.0, the version
- * @cdktf/provider-aws 21.22.1 binds) and the Budgets / Cost Explorer APIs refuse, and the
- * typed bindings do not: each check names its source. The checks run over every account
- * of the repository, and each is shown to catch a broken resource.
+ * What the AWS provider (hashicorp/terraform-provider-aws; @cdktf/provider-aws 21.22.1 binds
+ * v6.25.0) and the Budgets / Cost Explorer APIs refuse, and the typed bindings do not: each
+ * check names its source. The provider files were read as the code index stores them, which
+ * is not necessarily the v6.25.0 tag; the attribute names are the v6.25.0 binding's (they
+ * type-check), and the enums are the AWS SDK's. The checks run over every account of the
+ * repository, and each is shown to catch a broken resource.
  */
 import { loadAccounts } from '../../accounts';
 import { TerraformJson, resourcesOf, synthAccount } from '../helpers';
@@ -76,7 +78,7 @@ const CHECKS: Record<string, (r: TerraformJson) => string[]> = {
   aws_chatbot_slack_channel_configuration: chatbotProblems,
 };
 
-describe('AWS provider constraints on cost resources (terraform-provider-aws v6.25.0)', () => {
+describe('AWS provider and API constraints on cost resources', () => {
   const stacks = loadAccounts().map((a) => [a.name, synthAccount(a)] as const);
 
   it.each(stacks)('%s: every budget, anomaly monitor, subscription and Chatbot configuration is one the provider and the API accept', (_, json) => {
