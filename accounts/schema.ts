@@ -16,6 +16,7 @@ import type { AlwaysOnNode, AlwaysOnSettings, RdsSqlServerSettings, SqlServerClu
 import type { Suppression } from '../constructs/core/suppressions';
 import type { ManagedDirectoryProps } from '../constructs/directory/managed-directory';
 import type { CacheAuth, CacheClusterProps } from '../constructs/cache/cache-cluster';
+import type { CostChatbotSettings } from '../constructs/cost/cost-guardrails';
 import { UserError } from '../constructs/core/validation';
 import { images, platforms } from './catalogue';
 import { accountProblems, crossAccountProblems } from './rules';
@@ -81,7 +82,7 @@ export interface Suppressible {
 }
 
 /** The account's VPC: the Network construct's props. */
-export type NetworkConfig = Omit<NetworkProps, 'logsKmsKeyArn'> & Suppressible;
+export type NetworkConfig = Omit<NetworkProps, 'logsKmsKeyArn' | 'flowLogName'> & Suppressible;
 
 /** An Elastic Beanstalk application: BeanstalkApp's props less what the stack wires in. */
 export type AppConfig = Omit<BeanstalkAppProps, 'vpcId' | 'privateSubnets' | 'publicSubnets' | 'production' | 'logsKmsKeyArn'> &
@@ -175,6 +176,29 @@ export interface FastlyAccountConfig {
   readonly customerId: string;
 }
 
+/**
+ * Cost guardrails (constructs/cost): a monthly budget with actual and forecast alerts,
+ * anomaly alerts, Slack through AWS Chatbot and e-mail as the fallback.
+ */
+export interface CostConfig {
+  /** Monthly cost budget, USD. Required in production and staging. @default - none: refused in production and staging; elsewhere no budget (and the COST-BUDGET rule fails) */
+  readonly monthlyBudgetUsd?: number;
+  /** Actual-cost alerts, percent of the budget. @default [80, 100] */
+  readonly actualThresholdsPercent?: readonly number[];
+  /** Forecast alert, percent of the budget; immediate in production. @default 100 */
+  readonly forecastThresholdPercent?: number;
+  /** E-mail fallback for every budget alert and a daily anomaly digest (at most 10). @default [] */
+  readonly emails?: readonly string[];
+  /** Anomalies with a total impact of at least this, USD, are alerted. @default 100 */
+  readonly anomalyThresholdUsd?: number;
+  /** Slack channel ids for AWS Chatbot. @default - e-mail only */
+  readonly chatbot?: CostChatbotSettings;
+  /** Activate the Team and CostCenter tags as cost allocation tags: the management (payer) account only. @default false */
+  readonly activateCostAllocationTags?: boolean;
+  /** A Datadog monitor on aws.billing.estimated_charges above this, USD (needs monitoring on). @default - none */
+  readonly estimatedChargesAlertUsd?: number;
+}
+
 /** Why an account runs below its registered tier. */
 export interface EnvironmentOverride {
   /** The registered tier being overridden, spelled out so the override says what it does. */
@@ -217,6 +241,8 @@ export interface AccountConfig {
   readonly directory?: DirectoryConfig;
   /** ElastiCache replication groups. @default [] */
   readonly caches?: readonly CacheConfig[];
+  /** Budget, anomaly alerts and cost allocation tags. */
+  readonly cost: CostConfig;
 }
 
 const NAME = /^[a-z][a-z0-9-]{0,30}[a-z0-9]$/;
@@ -544,6 +570,29 @@ const fastlyCustomerForS3Logs: ObjectRule<AccountConfig> = (account) =>
     ? [{ path: 'fastly', got: undefined, expected: '{ customerId } when a Fastly service logs to S3' }]
     : [];
 
+/** Production and staging must say what a month may cost: a budget without an amount alerts nobody. */
+const budgetRequired: ObjectRule<AccountConfig> = (account) =>
+  (account.environment === 'production' || account.environment === 'staging') && account.cost.monthlyBudgetUsd === undefined
+    ? [{ path: 'cost.monthlyBudgetUsd', got: undefined, expected: `a monthly budget in USD: required for a ${account.environment} account` }]
+    : [];
+
+const costSchema = object<CostConfig>({
+  monthlyBudgetUsd: optional(number({ above: 0, integer: false })),
+  actualThresholdsPercent: optional(arrayOf(number({ above: 0, max: 1000, integer: false }), { minLength: 1, uniqueBy: (t: number) => String(t) })),
+  forecastThresholdPercent: optional(number({ above: 0, max: 1000, integer: false })),
+  emails: optional(arrayOf(string({ pattern: /^[^@\s]+@[^@\s]+\.[^@\s]+$/, description: 'an e-mail address' }), { maxLength: 10, uniqueBy: (e: string) => e })),
+  anomalyThresholdUsd: optional(number({ above: 0, integer: false })),
+  chatbot: optional(
+    object<CostChatbotSettings>({
+      workspaceId: string({ pattern: /^T[A-Z0-9]{6,}$/, description: 'a Slack workspace id (T...), shown in the AWS Chatbot console' }),
+      watchChannelId: string({ pattern: /^[CG][A-Z0-9]{6,}$/, description: 'a Slack channel id (C...), not its name' }),
+      immediateChannelId: string({ pattern: /^[CG][A-Z0-9]{6,}$/, description: 'a Slack channel id (C...), not its name' }),
+    }),
+  ),
+  activateCostAllocationTags: optional(boolean()),
+  estimatedChargesAlertUsd: optional(number({ above: 0, integer: false })),
+});
+
 /** Databases may only name apps of the same account as clients. */
 const clientsAreApps: ObjectRule<AccountConfig> = (account) => {
   const apps = account.apps.map((a) => a.name);
@@ -612,7 +661,8 @@ export const accountSchema: Schema<AccountConfig> = object<AccountConfig>({
   mail: arrayOf(mailSchema, { uniqueBy: (m: MailConfig) => m.name }),
   directory: optional(object<DirectoryConfig>({ domainName: text(), shortName: optionalText(), edition: optional(oneOf(['Standard', 'Enterprise'] as const)), vpcDns: optional(boolean()) })),
   caches: optional(arrayOf(cacheSchema, { uniqueBy: (c: CacheConfig) => c.name })),
-}, [clientsAreApps, cdnOriginsExist, fastlyCustomerForS3Logs, sloServicesExist, mailSendersAreApps, directoryForSqlServer, catalogued, appCachesExist]);
+  cost: costSchema,
+}, [clientsAreApps, cdnOriginsExist, fastlyCustomerForS3Logs, sloServicesExist, mailSendersAreApps, directoryForSqlServer, catalogued, appCachesExist, budgetRequired]);
 
 /** What an account file exports: only what differs from the shared defaults. */
 export type AccountOverrides = DeepPartial<AccountConfig> & { readonly name: string; readonly accountId: string };

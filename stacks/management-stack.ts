@@ -9,6 +9,7 @@ import { OrganizationTrail } from '../constructs/identity/organization-trail';
 import { ServiceControlPolicies } from '../constructs/identity/service-control-policies';
 import { packsFor } from '../policies/packs';
 import { PolicyValidation, enforcePolicies } from '../policies/validation';
+import { suppress } from '../constructs/core/suppressions';
 import { CI_ROLE_VARIABLE, accountTags } from './account-stack';
 
 export interface ManagementStackProps {
@@ -40,6 +41,7 @@ export class ManagementStack extends TerraformStack {
     const { config } = props;
     super(scope, config.name);
     this.account = config;
+    suppress(this, 'COST-BUDGET', 'the organization-wide budget of the management (payer) account is not modelled yet; member accounts each have theirs');
 
     new S3Backend(this, {
       bucket: config.state.bucket,

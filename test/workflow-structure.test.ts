@@ -2,6 +2,7 @@ import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { load } from 'js-yaml';
 import { loadAccounts } from '../accounts';
+import { PREVIEW_ENVIRONMENT } from '../bootstrap/bootstrap-stack';
 
 /**
  * The structure of the CI workflows (issue 14): what actionlint cannot know about this
@@ -221,5 +222,45 @@ describe('toolchain and ownership', () => {
     expect(renovate.enabledManagers).toEqual(expect.arrayContaining(['github-actions', 'npm', 'terraform-version']));
     expect(renovate.extends).toContain('helpers:pinGitHubActionDigests');
     expect(existsSync(join(root, '.terraform-version'))).toBe(true);
+  });
+});
+
+describe('preview', () => {
+  const preview = workflow('preview.yml');
+  const jobs = jobsOf(preview);
+  const withCredentials = jobs.filter(([, job]) => permission(job, 'id-token') === 'write');
+
+  it('runs on pull request events (closing and unlabelling included) and on a schedule', () => {
+    expect((preview.on.pull_request as { types: string[] }).types).toEqual(expect.arrayContaining(['synchronize', 'labeled', 'unlabeled', 'closed']));
+    expect(Object.keys(preview.on)).toContain('schedule');
+  });
+
+  it('gives credentials only to jobs in the preview environment, which the infra-ci-preview role trusts', () => {
+    expect(withCredentials.map(([id]) => id).sort()).toEqual(['apply', 'destroy', 'sweep', 'sweep-destroy']);
+    for (const [id, job] of withCredentials) expect([id, job.environment]).toEqual([id, PREVIEW_ENVIRONMENT]);
+  });
+
+  it('decides only for pull requests of this repository (forks get no preview)', () => {
+    expect(preview.jobs.decide.if).toContain('github.event.pull_request.head.repo.full_name == github.repository');
+    expect(preview.jobs.apply.needs).toBe('decide');
+    expect(preview.jobs.destroy.needs).toBe('decide');
+  });
+
+  it('never cancels a run (a cancelled apply or destroy leaves a lock and half a stack)', () => {
+    expect(preview.concurrency?.['cancel-in-progress']).toBe(false);
+  });
+
+  it('applies and destroys only stack names the tool made, re-checked as preview-<number> before terraform runs', () => {
+    for (const [id, job] of withCredentials.filter(([id]) => id !== 'sweep')) {
+      const steps = job.steps ?? [];
+      const terraform = steps.findIndex((s) => /terraform (apply|destroy)/.test(s.run ?? ''));
+      const guard = steps.findIndex((s) => (s.run ?? '').includes('^preview-'));
+      expect([id, terraform > -1, guard > -1 && guard <= terraform]).toEqual([id, true, true]);
+      expect(text(steps)).toContain('dist/tools/preview.js synth');
+    }
+  });
+
+  it('has a timeout and its own permissions in every job', () => {
+    for (const [id, job] of jobs) expect([id, job['timeout-minutes']! > 0, job.permissions !== undefined]).toEqual([id, true, true]);
   });
 });

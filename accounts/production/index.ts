@@ -142,6 +142,11 @@ export const production: AccountOverrides = {
   directory: { domainName: 'corp.example-hotel.jp', shortName: 'HOTELCORP', edition: 'Standard' },
   // Sessions and cached reads of the hotel apps (Valkey): a primary and a replica in another zone.
   caches: [{ name: 'hotel-session' }],
+  cost: {
+    monthlyBudgetUsd: 65000,
+    chatbot: { workspaceId: 'T01EXAMPLE', watchChannelId: 'C01PRODWATCH', immediateChannelId: 'C01PRODNOW' },
+    estimatedChargesAlertUsd: 70000,
+  },
   databases: {
     sqlServer: [
       {

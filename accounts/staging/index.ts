@@ -73,6 +73,7 @@ export const staging: AccountOverrides = {
   },
   // One node: staging may lose its sessions on a node failure.
   caches: [{ name: 'hotel-session' }],
+  cost: { monthlyBudgetUsd: 9000, chatbot: { workspaceId: 'T01EXAMPLE', watchChannelId: 'C01STGWATCH', immediateChannelId: 'C01STGWATCH' } },
   databases: {
     sqlServer: [
       {
