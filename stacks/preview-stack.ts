@@ -6,7 +6,7 @@
 import { TerraformOutput } from 'cdktf';
 import { Construct } from 'constructs';
 import { ACCOUNT_TIERS } from '../accounts/registry';
-import { AccountConfig, AppConfig, AuroraConfig, Environment, SqlServerConfig, resolveAccounts } from '../accounts/schema';
+import { AccountConfig, AppConfig, AuroraConfig, CacheConfig, Environment, SqlServerConfig, resolveAccounts } from '../accounts/schema';
 import { suppress } from '../constructs/core/suppressions';
 import { UserError } from '../constructs/core/validation';
 import { AccountStack } from './account-stack';
@@ -52,6 +52,7 @@ export const PREVIEW_PROFILE = {
   backupRetentionDays: 1,
   serverlessV2: { minCapacity: 0.5, maxCapacity: 1 },
   sqlServer: { edition: 'web', instanceClass: 'db.t3.small', allocatedStorageGb: 20 },
+  cache: { nodeType: 'cache.t4g.micro', nodes: 1 },
 } as const;
 
 const short = (pr: number) => `p${pr}`;
@@ -65,6 +66,7 @@ function previewApp(app: AppConfig, pr: number, certificateArn: string): AppConf
   return {
     ...app,
     name: `${short(pr)}-${app.name}`,
+    caches: (app.caches ?? []).map((c) => `${short(pr)}-${c}`),
     suppressions: app.suppressions,
     environments: [
       {
@@ -93,6 +95,11 @@ function previewAurora(db: AuroraConfig, pr: number, apps: readonly string[]): A
     logRetentionDays: PREVIEW_PROFILE.logRetentionDays,
     clients: (db.clients ?? []).filter((c) => apps.includes(c)).map((c) => `${short(pr)}-${c}`),
   };
+}
+
+/** A cache the preview's apps use: one small node, no snapshots kept. */
+function previewCache(cache: CacheConfig, pr: number): CacheConfig {
+  return { ...cache, name: `${short(pr)}-${cache.name}`, ...PREVIEW_PROFILE.cache, multiAz: false, snapshotRetentionDays: 0, finalSnapshot: false, logRetentionDays: PREVIEW_PROFILE.logRetentionDays };
 }
 
 function previewSqlServer(db: SqlServerConfig, pr: number, apps: readonly string[]): SqlServerConfig {
@@ -139,6 +146,7 @@ export function previewAccount(target: AccountConfig, source: AccountConfig, set
       aurora: source.databases.aurora.filter((d) => parts.aurora.includes(d.name)).map((d) => previewAurora(d, pr, parts.apps)),
       sqlServer: source.databases.sqlServer.filter((d) => parts.sqlServer.includes(d.name)).map((d) => previewSqlServer(d, pr, parts.apps)),
     },
+    caches: (source.caches ?? []).filter((c) => source.apps.some((a) => parts.apps.includes(a.name) && (a.caches ?? []).includes(c.name))).map((c) => previewCache(c, pr)),
     // Fastly services (global domains), mail (SendGrid keys, SES domains) and monitoring stay
     // out of previews: they need names, secrets or keys no preview may hold.
     cdn: [],

@@ -129,7 +129,8 @@ describe('preview stacks synthesized from config', () => {
     expect(account.name).toBe('preview-12');
     expect(json.terraform.backend.s3).toMatchObject({ bucket: target.state.bucket, key: 'preview-12/terraform.tfstate' });
     expect(json.provider.aws[0].allowed_account_ids).toEqual([target.accountId]);
-    expect(json.provider.aws[0].assume_role[0].role_arn).toContain(`arn:aws:iam::${target.accountId}:role/${settings.role}`);
+    // The provider assumes the preview role only when a role is named (the workflow passes -var ci_role=current).
+    expect(json.provider.aws[0].dynamic.assume_role.content.role_arn).toContain(`arn:aws:iam::${target.accountId}:role/${settings.role}`);
   });
 
   it('runs only in an account registered as a sandbox, never in production or staging', () => {
@@ -165,6 +166,15 @@ describe('preview stacks synthesized from config', () => {
       expect(db.backup_retention_period).toBe(PREVIEW_PROFILE.backupRetentionDays);
     }
     for (const db of Object.values(resourcesOf(json, 'aws_db_instance'))) expect([db.instance_class, db.multi_az]).toEqual([PREVIEW_PROFILE.sqlServer.instanceClass, false]);
+  });
+
+  it('builds the caches its apps use, in its own namespace, at one smallest node', () => {
+    const app = source.apps.find((a) => (a.caches ?? []).length > 0)!;
+    expect(app).toBeDefined();
+    const { json: cached } = synthPreviewJson(14, [`preview:${app.name}`]);
+    const groups = Object.values(resourcesOf(cached, 'aws_elasticache_replication_group'));
+    expect(groups.map((g) => g.replication_group_id).sort()).toEqual((app.caches ?? []).map((c) => `p14-${c}`).sort());
+    for (const g of groups) expect([g.node_type, g.num_cache_clusters, g.multi_az_enabled]).toEqual([PREVIEW_PROFILE.cache.nodeType, 1, false]);
   });
 
   it('puts Aurora on Serverless v2 at its minimum when a PR changes the Aurora construct', () => {
