@@ -60,6 +60,7 @@ export const STATEFUL_TYPES: Readonly<Record<string, string>> = {
   aws_globalaccelerator_accelerator: 'its static anycast IP addresses are released for good',
   aws_elastic_beanstalk_environment: 'the environment\'s CNAME, load balancer and instances are rebuilt: the site is down meanwhile',
   fastly_service_vcl: 'the service ID changes, domains and TLS must be re-attached, and the cache starts cold',
+  fastly_tls_subscription: 'the certificate is deleted with it: HTTPS (force_ssl, HSTS, HTTP/3) fails on its domains until a new one is validated and issued',
   // Identities that take days to restore.
   aws_ses_domain_identity: 'sending stops until the domain is verified again (DKIM, reputation)',
   aws_sesv2_email_identity: 'sending stops until the identity is verified again (DKIM, reputation)',
