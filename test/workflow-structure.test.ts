@@ -2,6 +2,7 @@ import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { load } from 'js-yaml';
 import { loadAccounts } from '../accounts';
+import { FALCO_PIN_FILE, parseFalcoPin } from '../tools/falco';
 
 /**
  * The structure of the CI workflows (issue 14): what actionlint cannot know about this
@@ -159,7 +160,16 @@ describe('pull request checks', () => {
     const required = pr.jobs.required;
     expect(required.if).toBe('always()');
     expect(required.name).toBe('Required checks');
-    const gating = Object.keys(pr.jobs).filter((id) => id !== 'required' && id !== 'pull-request');
+    // falco is advisory while its checksum is not set (.github/falco.sha256); once it is, it gates.
+    const falcoAdvisory = (() => {
+      try {
+        parseFalcoPin(read(FALCO_PIN_FILE));
+        return false;
+      } catch {
+        return true;
+      }
+    })();
+    const gating = Object.keys(pr.jobs).filter((id) => id !== 'required' && id !== 'pull-request' && !(id === 'falco' && falcoAdvisory));
     expect([...(required.needs as string[])].sort()).toEqual(gating.sort());
     expect(text(required.steps)).toContain('ci-gates.js required');
   });

@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { production } from '../../accounts/production';
@@ -187,6 +187,19 @@ describe('Accounts: one VCL source per service', () => {
     });
   it('an account folder holds overrides only, never its own main.vcl copy of a service', () => {
     expect(overrides.filter(([, , files]) => files.includes('main.vcl')).map(([a, s]) => `${a}/${s}`)).toEqual([]);
+  });
+
+  const vclRoot = join(__dirname, '../../vcl');
+  const serviceVcl = readdirSync(vclRoot).map((service) => [service, readdirSync(join(vclRoot, service)).filter((f) => f.endsWith('.vcl')).map((f) => readFileSync(join(vclRoot, service, f), 'utf8')).join('\n')] as const);
+
+  it.each(serviceVcl)('%s: every request header the VCL sets for the origin is in the cache key', (_service, vcl) => {
+    const set = [...vcl.matchAll(/^\s*set (req\.http\.[\w-]+)\s*=/gm)].map((m) => m[1]);
+    const hashed = [...vcl.matchAll(/^\s*set req\.hash \+= (req\.http\.[\w-]+);/gm)].map((m) => m[1]);
+    expect(set.filter((h) => !hashed.includes(h))).toEqual([]);
+  });
+
+  it.each(serviceVcl)('%s: stale-if-error and stale-while-revalidate come from the props, not the VCL', (_service, vcl) => {
+    expect(vcl).not.toMatch(/beresp\.stale_(if_error|while_revalidate)\s*=/);
   });
 
   it('the partner domain goes to the partner backend wherever an account serves it', () => {
