@@ -221,9 +221,9 @@ describe('toolchain and ownership', () => {
     expect(read('.github/actions/setup/action.yml')).toContain('node-version-file: .nvmrc');
   });
 
-  it('CODEOWNERS covers production, bootstrap, workflows, policies and the CI tools', () => {
+  it('CODEOWNERS covers production (and the VCL it runs), bootstrap, workflows, policies and the CI tools', () => {
     const owners = read('.github/CODEOWNERS').split('\n').filter((l) => l.trim() && !l.startsWith('#')).map((l) => l.split(/\s+/)[0]);
-    expect(owners).toEqual(expect.arrayContaining(['/accounts/production/', '/bootstrap/', '/.github/', '/policies/', '/tools/', '/terraform-locks/']));
+    expect(owners).toEqual(expect.arrayContaining(['/accounts/production/', '/vcl/', '/bootstrap/', '/.github/', '/policies/', '/tools/', '/terraform-locks/']));
   });
 
   it('Renovate updates action SHAs, npm packages and the Terraform version', () => {

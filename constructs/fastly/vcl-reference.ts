@@ -55,11 +55,20 @@ export const VARIABLE_SCOPES: ReadonlyArray<readonly [prefix: string, scopes: re
 
 /** Variables (or families, ending in `.`) that can be read but never set, added or unset. */
 export const READ_ONLY_VARIABLES: readonly string[] = [
-  'client.',
+  // Not all of client.*: client.identity (for the client director) and client.geo.ip_override are writable.
+  'client.ip',
+  'client.port',
+  'client.requests',
+  'client.as.',
+  'client.bot.',
+  'client.browser.',
+  'client.class.',
+  'client.display.',
+  'client.os.',
+  'client.platform.',
   'server.',
   'fastly_info.',
   'fastly.ff.',
-  'geoip.',
   'tls.client.',
   'time.',
   'stale.exists',

@@ -217,6 +217,8 @@ director pool random {
   set var.path = std.tolower(req.url.path);
   set var.n = 1;
   set var.n += 2;
+  set client.identity = req.http.Cookie:uid;
+  set client.geo.ip_override = req.http.Fastly-Client-IP;
   if (client.ip ~ office) {
     set req.http.X-Office = "1";
   } else if (req.http.X-A) {
