@@ -3,7 +3,7 @@ import { FASTLY_PROVIDER_VERSION, FastlyProvider, ServiceVcl, TlsSubscription, T
 import { FASTLY_AWS_ACCOUNT_ID, FastlyVclService, FastlyVclServiceProps, LOG_FORMAT } from '../../constructs/fastly/fastly-vcl-service';
 import { checkSnippets } from '../../constructs/fastly/vcl-check';
 import { suppressionsUnder } from '../../constructs/core/suppressions';
-import { errorOf, onlyResource, synthConstructs } from '../helpers';
+import { TerraformJson, errorOf, onlyResource, synthConstructs } from '../helpers';
 
 const main = { name: 'main', path: 'vcl/main.vcl', content: 'sub vcl_recv {\n#FASTLY recv\n  return(lookup);\n}\n' };
 function props(changes: Partial<FastlyVclServiceProps> = {}): FastlyVclServiceProps {
@@ -75,7 +75,7 @@ describe('FastlyVclService', () => {
     expect(service.snippet.find((s: { name: string }) => s.name === 'request-id-response').content).toBe('set resp.http.X-Request-ID = req.http.X-Request-ID;\n');
   });
 
-  const snippet = (s: { snippet: { name: string; type: string; content: string }[] }, name: string) => s.snippet.find((x) => x.name === name)!;
+  const snippet = (s: TerraformJson, name: string) => (s.snippet as { name: string; type: string; content: string }[]).find((x) => x.name === name)!;
 
   it('routes variant requests to the canary backend and caches them apart', () => {
     expect(service.condition).toEqual([{ name: 'route-canary', type: 'REQUEST', priority: 5, statement: '(req.http.X-Feature-new-search == "1")' }]);

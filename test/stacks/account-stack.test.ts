@@ -5,7 +5,7 @@ import { production } from '../../accounts/production';
 import { errorOf, synthAccount, testAccount } from '../helpers';
 import { DATADOG_FASTLY_API_KEY_VARIABLE } from '../../stacks/account-stack';
 import { loadVclFolder } from '../../stacks/vcl-files';
-import { DATADOG_SITES } from '../../accounts/schema';
+import { AccountOverrides, DATADOG_SITES } from '../../accounts/schema';
 import { accountSources } from '../../accounts';
 
 describe('AccountStack', () => {
@@ -204,7 +204,7 @@ describe('Accounts: one VCL source per service', () => {
 
   it('the partner domain goes to the partner backend wherever an account serves it', () => {
     for (const { overrides } of accountSources) {
-      for (const cdn of overrides.cdn ?? []) {
+      for (const cdn of (overrides as AccountOverrides).cdn ?? []) {
         for (const domain of cdn.domains.filter((d) => d.startsWith('partner.'))) {
           expect(cdn.hostRoutes).toContainEqual({ host: domain, backend: 'partner' });
         }
