@@ -80,6 +80,7 @@ export const NOT_STATEFUL: Readonly<Record<string, string>> = {
   aws_elasticache_parameter_group: 'settings are all in the code',
   datadog_monitor: 'defined in the code; only its alert history is lost',
   datadog_service_level_objective: 'defined in the code; Datadog recomputes its history from the metrics',
+  fastly_tls_subscription_validation: 'holds nothing: a new one only waits again for the subscription\'s certificate',
 };
 
 const TYPE_NAME = /^[a-z][a-z0-9]*_[a-z0-9_]+$/;
