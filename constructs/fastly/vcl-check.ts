@@ -740,7 +740,7 @@ function eachExpr(e: Expr, visit: (e: Expr) => void): void {
 
 const list = (xs: Iterable<string>) => [...xs].join(', ');
 const scopeOf = (variable: string) =>
-  VARIABLE_SCOPES.filter(([prefix]) => variable.startsWith(prefix)).sort((a, b) => b[0].length - a[0].length)[0];
+  VARIABLE_SCOPES.filter(([name]) => (name.endsWith('.') ? variable.startsWith(name) : variable === name)).sort((a, b) => b[0].length - a[0].length)[0];
 const isReadOnly = (variable: string) => READ_ONLY_VARIABLES.some((r) => (r.endsWith('.') ? variable.startsWith(r) : variable === r || variable.startsWith(`${r}:`)));
 
 /** Everything a subroutine body may be checked against. */
@@ -769,7 +769,7 @@ function checkBody(body: readonly Statement[], ctx: Context, problem: (n: Node, 
     const scope = scopeOf(name);
     if (scope) {
       const bad = outside(scope[1]);
-      if (bad.length) problem(n, `${name} is not available in ${list(bad)} (${scope[0]}* exists only in ${list(scope[1])})`);
+      if (bad.length) problem(n, `${name} is not available in ${list(bad)} (${scope[0]}${scope[0].endsWith('.') ? '*' : ''} exists only in ${list(scope[1])})`);
     }
   };
   walk(body, (s) => {

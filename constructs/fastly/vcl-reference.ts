@@ -42,11 +42,12 @@ export const STATEMENT_SCOPES: Readonly<Record<string, readonly FastlySubroutine
 };
 
 /**
- * Variable families and the subroutines they exist in. The longest matching prefix wins.
- * Families not listed (req.*, client.*, server.*, time.*, fastly.*, math constants...) are
- * available everywhere.
+ * Variables (exact names) and families (ending in `.`) and the subroutines they exist in.
+ * An exact name wins over a family, a longer family over a shorter one. Families not listed
+ * (req.*, client.*, server.*, time.*, fastly.*, math constants...) are available everywhere.
  */
 export const VARIABLE_SCOPES: ReadonlyArray<readonly [prefix: string, scopes: readonly FastlySubroutine[]]> = [
+  ['req.hash', ['vcl_hash']],
   ['bereq.', ['vcl_miss', 'vcl_pass', 'vcl_fetch']],
   ['beresp.', ['vcl_fetch']],
   ['obj.', ['vcl_hit', 'vcl_error', 'vcl_deliver', 'vcl_log']],

@@ -147,6 +147,9 @@ describe('VCL check: Fastly semantics (vcl-reference.ts)', () => {
     expect(problemsOf(file('main', sub('vcl_recv', '  if (beresp.status == 500) {\n    return(pass);\n  }\n  return(lookup);')))).toEqual([
       'vcl/main.vcl:3:7: beresp.status is not available in vcl_recv (beresp.* exists only in vcl_fetch)',
     ]);
+    expect(problemsOf(file('main', sub('vcl_recv', '  set req.hash += req.url;\n  set req.hash_always_miss = true;\n  return(lookup);')))).toEqual([
+      'vcl/main.vcl:3:3: req.hash is not available in vcl_recv (req.hash exists only in vcl_hash)',
+    ]);
     expect(problemsOf(file('main', sub('vcl_deliver', '  call h;\n  return(deliver);') + 'sub h {\n  set bereq.http.X = "1";\n}\n'))).toEqual([
       'vcl/main.vcl:7:3: bereq.http.X is not available in vcl_deliver (bereq.* exists only in vcl_miss, vcl_pass, vcl_fetch)',
     ]);
