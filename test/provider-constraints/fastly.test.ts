@@ -3,6 +3,8 @@
  * Fastly's API refuse, or do, that the typed bindings do not show: each rule names its source.
  * The rules run over every account of the repository that has a Fastly service.
  */
+import { readFileSync, readdirSync } from 'node:fs';
+import { join, relative } from 'node:path';
 import { loadAccounts } from '../../accounts';
 import { FASTLY_PROVIDER_VERSION, TLS_CERTIFICATE_AUTHORITIES } from '../../constructs/fastly/bindings';
 import { DATADOG_LOG_REGIONS } from '../../constructs/fastly/fastly-vcl-service';
@@ -13,6 +15,16 @@ const SOURCE = `fastly/terraform-provider-fastly v${FASTLY_PROVIDER_VERSION}`;
 const withCdn = loadAccounts().filter((a) => a.cdn.length > 0);
 
 describe(`Fastly provider constraints (${SOURCE})`, () => {
+  it('the provider version is written once, in constructs/fastly/bindings.ts (stacks, lock files and these rules follow it)', () => {
+    const root = join(__dirname, '../..');
+    const skip = new Set(['node_modules', '.git', 'dist', '__snapshots__', 'package-lock.json']);
+    const files = (dir: string): string[] =>
+      readdirSync(dir, { withFileTypes: true }).flatMap((e) => (skip.has(e.name) || e.name.startsWith('cdktf.out') ? [] : e.isDirectory() ? files(join(dir, e.name)) : [join(dir, e.name)]));
+    const literal = new RegExp(`(?<![\\d.])${FASTLY_PROVIDER_VERSION.replace(/\./g, '\\.')}(?![\\d])`);
+    const stating = files(root).filter((f) => /\.(ts|md|ya?ml|json|hcl|mjs)$/.test(f) && literal.test(readFileSync(f, 'utf8')));
+    expect(stating.map((f) => relative(root, f))).toEqual(['constructs/fastly/bindings.ts']);
+  });
+
   // fastly/resource_fastly_tls_subscription.go: certificate_authority is
   // validation.StringInSlice([lets-encrypt, globalsign, certainly]); domains is a set, MinItems 1.
   it('fastly/resource_fastly_tls_subscription.go: certificate_authority values', () => {
