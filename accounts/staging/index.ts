@@ -50,6 +50,7 @@ export const staging: AccountOverrides = {
         { pathPrefix: '/partner/', backend: 'partner' },
       ],
       hostRoutes: [{ host: 'partner.stg.example-hotel.jp', backend: 'partner' }],
+      // Staging tries the percentage split (production opts in by query parameter only).
       featureRoutes: [{ name: 'new-search', queryParam: 'beta_search', cookie: 'beta_search', percent: 50, backend: 'customer_canary' }],
       logging: { s3: true },
     },
