@@ -382,13 +382,15 @@ const cdnBackendSchema = object<CdnBackendConfig>(
   ],
 );
 
+const optionalHostedZoneId = () => optional(string({ pattern: /^Z[A-Z0-9]{8,31}$/, description: 'a Route 53 hosted zone id' }));
+
 const tlsSchema = {
   expected: 'false or { certificateAuthority?, hostedZoneId? }',
   check(value, path, problems) {
     if (value === false) return false;
     return object<FastlyTls>({
       certificateAuthority: optional(oneOf(TLS_CERTIFICATE_AUTHORITIES)),
-      hostedZoneId: optional(string({ pattern: /^Z[A-Z0-9]{8,31}$/, description: 'a Route 53 hosted zone id' })),
+      hostedZoneId: optionalHostedZoneId(),
     }).check(value, path, problems);
   },
 } as Schema<FastlyTls | false>;
@@ -461,7 +463,7 @@ const mailSchema = object<MailConfig>(
       }),
     ),
     ses: optional(object<SesSettings>({ domain: text(), mailFromSubdomain: optionalText() })),
-    hostedZoneId: optional(string({ pattern: /^Z[A-Z0-9]{8,31}$/, description: 'a Route 53 hosted zone id' })),
+    hostedZoneId: optionalHostedZoneId(),
     historyRetentionDays: optionalCount(1, 3650),
     maxConcurrency: optionalCount(2, 1000),
     maxReceives: optionalCount(3, 1000),
