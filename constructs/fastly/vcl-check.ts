@@ -624,7 +624,11 @@ class Parser {
   private startsValue(): boolean {
     const t = this.peek;
     if (t.kind === 'string' || t.kind === 'number' || t.kind === 'rtime') return true;
-    return t.kind === 'ident' && !STATEMENT_WORDS.has(t.text);
+    // After a value, "if(" (no space) continues the concatenation with the conditional
+    // function; "if (" is taken as the next statement, so a missing ';' is reported there.
+    const next = this.tokens[this.k + 1];
+    const ifCall = t.text === 'if' && next.text === '(' && next.line === t.line && next.column === t.column + 2;
+    return t.kind === 'ident' && (!STATEMENT_WORDS.has(t.text) || ifCall);
   }
   private primary(): Expr {
     const t = this.peek;

@@ -72,6 +72,12 @@ sub vcl_error {
     ]);
   });
 
+  it('reports a missing semicolon before an if statement', () => {
+    expect(problemsOf(file('main', sub('vcl_recv', '  set req.http.X = "a"\n  if (req.http.Y) {\n    return(pass);\n  }\n  return(lookup);')))[0]).toBe(
+      "vcl/main.vcl:3:20: expected ';' after set req.http.X, found 'if'",
+    );
+  });
+
   it('reports an unknown statement', () => {
     expect(problemsOf(file('main', sub('vcl_recv', '  req.http.X = "a";\n  return(lookup);')))).toEqual([
       'vcl/main.vcl:3:3: unknown statement req.http.X (did you mean "set req.http.X = ..."?)',
@@ -274,6 +280,18 @@ sub vcl_deliver {
   set resp.http.X-Hits = obj.hits;
   h2.push("/style.css");
   return(deliver);
+}
+`,
+  'multi-line concatenation with if() calls, bare blocks, a parenthesized value': `sub vcl_deliver {
+#FASTLY deliver
+  declare local var.first BOOL;
+  set var.first = (req.restarts == 0);
+  {
+    set resp.http.X-Trace = "(" server.identity " " now.sec ") "
+       if(resp.http.X-Trace, resp.http.X-Trace, "")
+       if(obj.hits > 0, "HIT", "MISS");
+  }
+  return (deliver);
 }
 `,
   'a function subroutine returning a value': `sub lang STRING {
