@@ -3,7 +3,7 @@
  * Fastly would refuse (or one that would misbehave) never reaches a plan.
  *
  * The parser reads the whole grammar the repository needs: declarations (sub, acl,
- * backend, director, table, include, import), statements (set, unset, remove, add,
+ * backend, director, table, penaltybox, ratecounter, include, import), statements (set, unset, remove, add,
  * declare local, call, return, error, restart, esi, synthetic, synthetic.base64, log, if /
  * else if / elseif / elsif / else, goto and labels, function calls), and expressions
  * (operators, implicit string concatenation, function calls, regex matches, RTIME literals,
@@ -218,6 +218,7 @@ class ParseError extends Error {
   }
 }
 
+const DECLARATION_WORDS = ['sub', 'acl', 'backend', 'director', 'table', 'penaltybox', 'ratecounter', 'include', 'import'];
 const STATEMENT_WORDS = new Set(['set', 'unset', 'remove', 'add', 'declare', 'call', 'return', 'error', 'restart', 'esi', 'synthetic', 'synthetic.base64', 'log', 'if', 'else', 'elseif', 'elsif', 'goto', 'sub', 'acl', 'backend', 'director', 'table', 'include', 'import']);
 const COMPARISONS = ['==', '!=', '~', '!~', '<', '>', '<=', '>='];
 const ASSIGNMENTS = ['=', '+=', '-=', '*=', '/=', '%=', '|=', '&=', '^=', '<<=', '>>=', 'rol=', 'ror=', '&&=', '||='];
@@ -302,7 +303,7 @@ class Parser {
         this.report(e.token, e.message);
         // Skip to the next top-level declaration keyword.
         if (this.k === start) this.next();
-        while (!this.atEnd() && !(this.peek.column === 1 && ['sub', 'acl', 'backend', 'director', 'table', 'include', 'import'].includes(this.peek.text))) this.next();
+        while (!this.atEnd() && !(this.peek.column === 1 && DECLARATION_WORDS.includes(this.peek.text))) this.next();
       }
     }
     return out;
@@ -353,8 +354,10 @@ class Parser {
         this.next();
         return;
       case 'backend':
+      case 'penaltybox':
+      case 'ratecounter':
         this.next();
-        out.declared.add(this.ident('a backend name').text);
+        out.declared.add(this.ident(`a ${t.text} name`).text);
         this.properties();
         return;
       case 'director': {
@@ -384,7 +387,7 @@ class Parser {
       case '}':
         throw new ParseError(t, "unbalanced '}': nothing to close");
       default:
-        throw new ParseError(t, `expected a declaration (sub, acl, backend, director, table, include, import), found ${describe(t)}`);
+        throw new ParseError(t, `expected a declaration (${DECLARATION_WORDS.join(', ')}), found ${describe(t)}`);
     }
   }
 

@@ -294,6 +294,27 @@ sub vcl_deliver {
   return (deliver);
 }
 `,
+  'rate limiting: penaltybox, ratecounter, a call spread over lines with comments': `penaltybox abusers {}
+ratecounter per_client {}
+sub vcl_recv {
+#FASTLY recv
+  declare local var.limited BOOL;
+  set var.limited = ratelimit.check_rate(
+    client.ip, # key
+    per_client,
+    1,  # delta
+    10, # window
+    100,
+    abusers,
+    2m);
+  if (var.limited) {
+    set req.http.X-Bucket = std.itoa(ratecounter.per_client.bucket.10s);
+    error 429 "Too many requests";
+  }
+  set req.http.X-Tail = substr(req.url, -12);
+  return(lookup);
+}
+`,
   'a function subroutine returning a value': `sub lang STRING {
   if (req.http.Accept-Language ~ "^ja") {
     return "ja";
