@@ -1,24 +1,6 @@
 import { AccountConfig, DeepPartial } from './schema';
 
 /**
- * Platforms and images shared by the accounts. The monthly patched Windows AMI is a
- * one-line change here (or in one account file, to try it in staging first).
- */
-export const platforms = {
-  /** Windows / IIS / .NET apps (the former monolith). */
-  windowsIis: '64bit Windows Server 2022 v2.18.0 running IIS 10.0',
-  /** Python apps on Linux. */
-  python: '64bit Amazon Linux 2023 v4.6.0 running Python 3.12',
-} as const;
-
-export const images = {
-  /** Monthly patched Windows Server 2022 image, built by the image pipeline. */
-  windowsMonthly: 'ami-0a1b2c3d4e5f60718',
-  /** Windows Server 2022 + SQL Server 2022 Enterprise image for Always On nodes. */
-  sqlServerNode: 'ami-0f9e8d7c6b5a49382',
-} as const;
-
-/**
  * Shared defaults under every account. An account file lists only what differs.
  * Objects merge key by key; arrays replace the default.
  */

@@ -15,7 +15,9 @@ import type { ExistingNetwork, NetworkProps, SubnetRef } from '../constructs/net
 import type { DnsRecord, MailPathProps, SendGridSettings, SesSettings } from '../constructs/mail/mail-path';
 import type { AlwaysOnNode, AlwaysOnSettings, RdsSqlServerSettings, SqlServerClusterProps, VolumeRole, VolumeSpec } from '../constructs/sqlserver/sqlserver-cluster';
 import type { Suppression } from '../constructs/core/suppressions';
+import type { ManagedDirectoryProps } from '../constructs/directory/managed-directory';
 import { UserError } from '../constructs/core/validation';
+import { images, platforms } from './catalogue';
 import { accountProblems, crossAccountProblems } from './rules';
 import { ObjectRule, Problem, Schema, arrayOf, boolean, number, object, oneOf, optional, recordOf, string } from './schema-kit';
 
@@ -82,7 +84,7 @@ export interface Suppressible {
 export type NetworkConfig = Omit<NetworkProps, 'logsKmsKeyArn'> & Suppressible;
 
 /** An Elastic Beanstalk application: BeanstalkApp's props less what the stack wires in. */
-export type AppConfig = Omit<BeanstalkAppProps, 'vpcId' | 'privateSubnets' | 'publicSubnets' | 'production'> & Suppressible;
+export type AppConfig = Omit<BeanstalkAppProps, 'vpcId' | 'privateSubnets' | 'publicSubnets' | 'production' | 'logsKmsKeyArn'> & Suppressible;
 
 /** Who may connect to a database: names of apps in this account (their instances). */
 interface DatabaseClients {
@@ -91,7 +93,7 @@ interface DatabaseClients {
 }
 
 export type AuroraConfig = Omit<AuroraClusterProps, 'vpcId' | 'subnets' | 'allowedSecurityGroupIds' | 'production' | 'logsKmsKeyArn'> & DatabaseClients & Suppressible;
-export type SqlServerConfig = Omit<SqlServerClusterProps, 'vpcId' | 'subnets' | 'allowedSecurityGroupIds' | 'production'> & DatabaseClients & Suppressible;
+export type SqlServerConfig = Omit<SqlServerClusterProps, 'vpcId' | 'subnets' | 'allowedSecurityGroupIds' | 'production' | 'directoryId' | 'logsKmsKeyArn'> & DatabaseClients & Suppressible;
 
 export interface DatabasesConfig {
   readonly aurora: readonly AuroraConfig[];
@@ -158,6 +160,13 @@ export type MailConfig = Pick<MailPathProps, 'name' | 'provider' | 'sendgrid' | 
     readonly senders: readonly string[];
   };
 
+/**
+ * AWS Managed Microsoft AD in the account's VPC (ManagedDirectory's props less what the
+ * stack wires in; the Admin password comes from the sensitive Terraform variable
+ * `directory_admin_password`, never from config).
+ */
+export type DirectoryConfig = Omit<ManagedDirectoryProps, 'vpcId' | 'subnets' | 'adminPassword'>;
+
 /** Fastly account settings. */
 export interface FastlyAccountConfig {
   /** Fastly customer id: the external id of the S3 log role. */
@@ -202,6 +211,8 @@ export interface AccountConfig {
   readonly monitoring: MonitoringConfig;
   /** Mail paths. */
   readonly mail: readonly MailConfig[];
+  /** The directory SQL Server (FSx witness, RDS Windows authentication) joins. @default - none */
+  readonly directory?: DirectoryConfig;
 }
 
 const NAME = /^[a-z][a-z0-9-]{0,30}[a-z0-9]$/;
@@ -254,7 +265,6 @@ const environmentSchema = object<BeanstalkEnvironmentSettings>({
   environmentVariables: optional(recordOf(string({ allowEmpty: true }))),
   secrets: optional(recordOf(string({ pattern: /^arn:aws:(secretsmanager|ssm):/, description: 'a Secrets Manager secret or SSM parameter ARN (never the secret itself)' }))),
   logRetentionDays: optionalCount(1, 3653),
-  updateWindow: optionalText(),
   internal: optional(boolean()),
   allowedCidrs: optional(arrayOf(text(), { minLength: 1 })),
 });
@@ -299,12 +309,12 @@ const auroraSchema = object<AuroraConfig>({
 const volumeSchema = optional(object<VolumeSpec>({ sizeGb: number({ min: 1, max: 16384 }), type: optional(oneOf(['gp3', 'io2'] as const)), iops: optionalCount(100, 256000), throughput: optionalCount(125, 1000) }));
 
 interface WitnessFields {
-  readonly fsx?: { readonly activeDirectoryId: string; readonly storageGb?: number; readonly throughputMbps?: number };
+  readonly fsx?: { readonly storageGb?: number; readonly throughputMbps?: number };
   readonly sharePath?: string;
 }
 const witnessSchema = object<WitnessFields>(
   {
-    fsx: optional(object<NonNullable<WitnessFields['fsx']>>({ activeDirectoryId: string({ pattern: /^d-[0-9a-f]{10}$/, description: 'a directory id (d-...)' }), storageGb: optionalCount(32, 65536), throughputMbps: optionalCount(32, 12288) })),
+    fsx: optional(object<NonNullable<WitnessFields['fsx']>>({ storageGb: optionalCount(32, 65536), throughputMbps: optionalCount(32, 12288) })),
     sharePath: optionalText(),
   },
   [(w) => (!w.fsx === !w.sharePath ? [{ path: '', got: Object.keys(w).join(' and ') || 'neither', expected: 'exactly one of fsx or sharePath' }] : [])],
@@ -317,6 +327,7 @@ const sqlServerSchema = object<SqlServerConfig>({
   deletionProtection: optional(boolean()),
   backupRetentionDays: optionalCount(1, 35),
   backupWindow: optionalText(),
+  logRetentionDays: optionalCount(1, 3653),
   rds: optional(
     object<RdsSqlServerSettings>({
       edition: oneOf(['ex', 'web', 'se', 'ee'] as const),
@@ -331,7 +342,7 @@ const sqlServerSchema = object<SqlServerConfig>({
       collation: optionalText(),
       multiAz: optional(boolean()),
       backupBucketName: optionalText(),
-      activeDirectoryId: optionalText(),
+      joinDirectory: optional(boolean()),
       maintenanceWindow: optionalText(),
     }),
   ),
@@ -519,6 +530,32 @@ const clientsAreApps: ObjectRule<AccountConfig> = (account) => {
   return [...check('aurora'), ...check('sqlServer')];
 };
 
+/**
+ * Platforms and AMIs come from accounts/catalogue.ts only, so one file (which the monthly
+ * bump edits) owns every version an account runs.
+ */
+const catalogued: ObjectRule<AccountConfig> = (account) => {
+  const platformNames: readonly string[] = Object.values(platforms);
+  const imageIds: readonly string[] = Object.values(images);
+  const image = (path: string, id: string | undefined) => (id === undefined || imageIds.includes(id) ? [] : [{ path, got: id, expected: `an AMI id from accounts/catalogue.ts images: ${imageIds.join(', ')}` }]);
+  return [
+    ...account.apps.flatMap((a, i) => [
+      ...(platformNames.includes(a.solutionStackName) ? [] : [{ path: `apps[${i}].solutionStackName`, got: a.solutionStackName, expected: `a platform from accounts/catalogue.ts platforms: ${platformNames.join(', ')}` }]),
+      ...image(`apps[${i}].imageId`, a.imageId),
+    ]),
+    ...account.databases.sqlServer.flatMap((db, i) => image(`databases.sqlServer[${i}].alwaysOn.imageId`, db.alwaysOn?.imageId)),
+  ];
+};
+
+/** An FSx witness or RDS Windows authentication joins the account's own directory. */
+const directoryForSqlServer: ObjectRule<AccountConfig> = (account) =>
+  account.directory
+    ? []
+    : account.databases.sqlServer.flatMap((db, i) => [
+        ...(db.alwaysOn && 'fsx' in db.alwaysOn.witness ? [{ path: `databases.sqlServer[${i}].alwaysOn.witness.fsx`, got: 'an FSx witness', expected: 'a `directory` in this account for the witness to join (or witness.sharePath)' }] : []),
+        ...(db.rds?.joinDirectory ? [{ path: `databases.sqlServer[${i}].rds.joinDirectory`, got: true, expected: 'a `directory` in this account to join' }] : []),
+      ]);
+
 export const accountSchema: Schema<AccountConfig> = object<AccountConfig>({
   name: name(),
   accountId: string({ pattern: /^\d{12}$/, description: 'a 12-digit AWS account id as a string' }),
@@ -548,7 +585,8 @@ export const accountSchema: Schema<AccountConfig> = object<AccountConfig>({
   fastly: optional(object<FastlyAccountConfig>({ customerId: string({ pattern: /^[A-Za-z0-9]{10,32}$/, description: 'a Fastly customer id' }) })),
   monitoring: monitoringSchema,
   mail: arrayOf(mailSchema, { uniqueBy: (m: MailConfig) => m.name }),
-}, [clientsAreApps, cdnOriginsExist, fastlyCustomerForS3Logs, sloServicesExist, mailSendersAreApps]);
+  directory: optional(object<DirectoryConfig>({ domainName: text(), shortName: optionalText(), edition: optional(oneOf(['Standard', 'Enterprise'] as const)), vpcDns: optional(boolean()) })),
+}, [clientsAreApps, cdnOriginsExist, fastlyCustomerForS3Logs, sloServicesExist, mailSendersAreApps, directoryForSqlServer, catalogued]);
 
 /** What an account file exports: only what differs from the shared defaults. */
 export type AccountOverrides = DeepPartial<AccountConfig> & { readonly name: string; readonly accountId: string };

@@ -15,7 +15,8 @@ import { accountTags } from '../stacks/account-stack';
 const GITHUB_OIDC = 'token.actions.githubusercontent.com';
 
 export interface BootstrapStackProps {
-  readonly account: AccountConfig;
+  /** An account, or the management account (`accounts/management.ts`): the fields the bootstrap reads. */
+  readonly account: Pick<AccountConfig, 'name' | 'accountId' | 'region' | 'environment' | 'tags' | 'state' | 'ci'>;
   /**
    * IAM principals (ARN patterns) that may assume the plan role to plan as CI does,
    * e.g. the administrators' SSO roles. @default - none

@@ -3,10 +3,11 @@ import { computeRules } from './rules/compute';
 import { dataRules } from './rules/data';
 import { edgeRules } from './rules/edge';
 import { iamRules } from './rules/iam';
+import { identityRules } from './rules/identity';
 import { networkRules } from './rules/network';
 
 /** Every rule, in the order the README lists them. */
-export const ALL_RULES: readonly PolicyRule[] = [...dataRules, ...networkRules, ...computeRules, ...iamRules, ...edgeRules];
+export const ALL_RULES: readonly PolicyRule[] = [...dataRules, ...networkRules, ...computeRules, ...iamRules, ...edgeRules, ...identityRules];
 
 /** The packs an account runs: `baseline` everywhere, `production` on top in production. */
 export function packsFor(environment: string): PackName[] {

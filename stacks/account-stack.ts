@@ -9,6 +9,7 @@ import { Construct } from 'constructs';
 import { AccountConfig } from '../accounts/schema';
 import { AuroraCluster } from '../constructs/aurora/aurora-cluster';
 import { BeanstalkApp } from '../constructs/beanstalk/beanstalk-app';
+import { ManagedDirectory } from '../constructs/directory/managed-directory';
 import { policyDocument } from '../constructs/core/iam';
 import { Suppression, suppress } from '../constructs/core/suppressions';
 import { packsFor } from '../policies/packs';
@@ -34,6 +35,9 @@ export interface AccountStackProps {
 /** The Terraform variable that picks which CI role the AWS provider assumes. */
 export const CI_ROLE_VARIABLE = 'ci_role';
 
+/** The sensitive Terraform variable holding the Admin password of the account's managed directory, set once at its creation. */
+export const DIRECTORY_ADMIN_PASSWORD_VARIABLE = 'directory_admin_password';
+
 /** The sensitive Terraform variable holding the Fastly API token Datadog's Fastly integration reads stats with. */
 export const DATADOG_FASTLY_API_KEY_VARIABLE = 'datadog_fastly_api_key';
 
@@ -56,6 +60,8 @@ export class AccountStack extends TerraformStack {
   public readonly apps: readonly BeanstalkApp[];
   public readonly auroraClusters: readonly AuroraCluster[];
   public readonly sqlServerClusters: readonly SqlServerCluster[];
+  /** The account's AWS Managed Microsoft AD; undefined where the account has none. */
+  public readonly directory?: ManagedDirectory;
   public readonly cdnServices: readonly FastlyVclService[];
   public readonly mailPaths: readonly MailPath[];
   /** Datadog monitors, SLOs and dashboard; undefined where monitoring is off. */
@@ -150,6 +156,7 @@ export class AccountStack extends TerraformStack {
           vpcId: this.network.vpcId,
           privateSubnets: this.network.privateSubnets,
           publicSubnets: this.network.publicSubnets,
+          logsKmsKeyArn: logsKey.arn,
         }),
         suppressions,
       ),
@@ -178,6 +185,7 @@ export class AccountStack extends TerraformStack {
         suppressions,
       ),
     );
+    this.directory = account.directory ? this.buildDirectory(account) : undefined;
     // Always On nodes are Windows servers that need Session Manager, updates and domain
     // controllers: they go in the private subnets. RDS goes in the isolated ones.
     this.sqlServerClusters = account.databases.sqlServer.map(({ clients, suppressions, ...db }) =>
@@ -188,6 +196,8 @@ export class AccountStack extends TerraformStack {
           vpcId: this.network.vpcId,
           subnets: db.mode === 'rds' ? this.network.isolatedSubnets : this.network.privateSubnets,
           allowedSecurityGroupIds: clientGroups(clients),
+          directoryId: this.directory?.directoryId,
+          logsKmsKeyArn: logsKey.arn,
         }),
         suppressions,
       ),
@@ -196,6 +206,39 @@ export class AccountStack extends TerraformStack {
     this.cdnServices = this.buildCdn(account, props.commitId);
     this.monitoring = account.monitoring.enabled ? this.buildMonitoring(account) : undefined;
     this.policy = enforcePolicies(this, packsFor(account.environment));
+  }
+
+  /**
+   * The directory's domain controllers go in the first two private subnets (two zones); its
+   * Admin password comes from a sensitive variable CI fills from its secrets, so it is in
+   * neither the config nor the JSON (it is in the encrypted state, as every password the
+   * CreateMicrosoftAD API takes is).
+   */
+  private buildDirectory(account: AccountConfig): ManagedDirectory {
+    const password = new TerraformVariable(this, DIRECTORY_ADMIN_PASSWORD_VARIABLE, {
+      type: 'string',
+      sensitive: true,
+      description: `Admin password of the managed directory, used when it is created; CI sets TF_VAR_${DIRECTORY_ADMIN_PASSWORD_VARIABLE} from its secrets.`,
+      // CreateMicrosoftAD's Password: 8-64 characters, three of lower case, upper case,
+      // digits and other characters, and not the word "admin".
+      // https://docs.aws.amazon.com/directoryservice/latest/devguide/API_CreateMicrosoftAD.html
+      validation: [
+        {
+          condition: `\${${[
+            `length(var.${DIRECTORY_ADMIN_PASSWORD_VARIABLE}) >= 8 && length(var.${DIRECTORY_ADMIN_PASSWORD_VARIABLE}) <= 64`,
+            `!strcontains(lower(var.${DIRECTORY_ADMIN_PASSWORD_VARIABLE}), "admin")`,
+            `length([for c in ["[a-z]", "[A-Z]", "[0-9]", "[^a-zA-Z0-9]"] : c if can(regex(c, var.${DIRECTORY_ADMIN_PASSWORD_VARIABLE}))]) >= 3`,
+          ].map((c) => `(${c})`).join(' && ')}}`,
+          errorMessage: 'directory_admin_password must be 8-64 characters, use three of: lower case, upper case, digits, other characters, and not contain "admin".',
+        },
+      ],
+    });
+    return new ManagedDirectory(this, 'directory', {
+      ...account.directory!,
+      vpcId: this.network.vpcId,
+      subnets: this.network.privateSubnets.slice(0, 2),
+      adminPassword: password.stringValue,
+    });
   }
 
   /**
@@ -297,7 +340,7 @@ function withSuppressions<T extends Construct>(construct: T, suppressions: reado
 }
 
 /** The tags every taggable AWS resource in the account carries. */
-export function accountTags(account: AccountConfig): Record<string, string> {
+export function accountTags(account: Pick<AccountConfig, 'environment' | 'name' | 'tags'>): Record<string, string> {
   return {
     Environment: account.environment,
     Account: account.name,

@@ -1,4 +1,4 @@
-import { images, platforms } from '../defaults';
+import { images, platforms } from '../catalogue';
 import { AccountOverrides } from '../schema';
 
 const certificate = 'arn:aws:acm:ap-northeast-1:111111111111:certificate/6f0c2a1e-4b7d-4e8a-9c3f-1d2e3f4a5b6c';
@@ -137,6 +137,9 @@ export const production: AccountOverrides = {
       { name: 'restaurant-availability', service: 'restaurant-prod', source: 'load-balancer', kind: 'availability', target: 99.5, timeframe: '30d' },
     ],
   },
+  // AWS Managed Microsoft AD for the SQL Server cluster's witness share; its Admin password
+  // is the CI secret DIRECTORY_ADMIN_PASSWORD (Terraform variable directory_admin_password).
+  directory: { domainName: 'corp.example-hotel.jp', shortName: 'HOTELCORP', edition: 'Standard' },
   databases: {
     sqlServer: [
       {
@@ -152,7 +155,8 @@ export const production: AccountOverrides = {
             { availabilityZone: 'ap-northeast-1c', primaryIp: '10.10.80.10', clusterIp: '10.10.80.11', listenerIp: '10.10.80.12' },
           ],
           volumes: { data: { sizeGb: 2000, iops: 12000, throughput: 750 }, log: { sizeGb: 500, iops: 6000, throughput: 500 } },
-          witness: { fsx: { activeDirectoryId: 'd-95671a2b3c' } },
+          // Single-AZ FSx share in the zone with no node (ap-northeast-1d), joined to `directory`.
+          witness: { fsx: {} },
         },
       },
     ],

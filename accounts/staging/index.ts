@@ -1,4 +1,4 @@
-import { images, platforms } from '../defaults';
+import { images, platforms } from '../catalogue';
 import { AccountOverrides } from '../schema';
 
 const certificate = 'arn:aws:acm:ap-northeast-1:222222222222:certificate/1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d';

@@ -6,7 +6,7 @@ import { RdsClusterInstance } from '@cdktf/provider-aws/lib/rds-cluster-instance
 import { RdsClusterParameterGroup } from '@cdktf/provider-aws/lib/rds-cluster-parameter-group';
 import { Construct } from 'constructs';
 import { Rule, checkProps, distinctZones } from '../core/validation';
-import { BACKUP_WINDOW, DB_IDENTIFIER, MAINTENANCE_WINDOW, MONITORING_INTERVALS, clientSecurityGroup, encryptionKey, monitoringRole, subnetGroup, windowRules } from '../database/database-base';
+import { BACKUP_WINDOW, DB_IDENTIFIER, MAINTENANCE_WINDOW, MONITORING_INTERVALS, clientSecurityGroup, encryptionKey, finalSnapshotIdentifier, monitoringRole, subnetGroup, windowRules } from '../database/database-base';
 import { auroraMonitors } from '../monitoring/catalogue';
 import { MonitorSpec, MonitorThresholds, Monitored } from '../monitoring/spec';
 import { LOG_RETENTION_DAYS, SubnetRef } from '../network/network';
@@ -32,7 +32,10 @@ export interface AuroraClusterProps {
   readonly name: string;
   readonly engine: AuroraEngine;
   /**
-   * Engine version, e.g. "8.0.mysql_aurora.3.08.0" or "16.6".
+   * Full engine version, e.g. "8.0.mysql_aurora.3.08.0" or "16.6". The repository owns it:
+   * automatic minor version upgrades are off, so AWS never moves the version away from the
+   * code (the next plan would otherwise try a downgrade, which RDS refuses); a newer minor
+   * version is a pull request changing this value.
    * @see https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/Aurora.VersionPolicy.html
    */
   readonly engineVersion: string;
@@ -90,6 +93,25 @@ export interface AuroraClusterProps {
   /** Performance Insights retention, days (7 is free). @default 7 */
   readonly performanceInsightsRetentionDays?: number;
 }
+
+/**
+ * Aurora MySQL writes the audit, slow query and general logs only when their parameters
+ * turn them on, and exports them only from files (log_output=FILE). All are dynamic.
+ * @see https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/AuroraMySQL.Auditing.html
+ * @see https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/USER_LogAccess.MySQL.LogFileSize.html
+ */
+const MYSQL_LOG_PARAMETERS: Record<string, ReadonlyArray<{ name: string; value: string }>> = {
+  // Logins and changes to schema and privileges; not every query (volume, personal data).
+  audit: [
+    { name: 'server_audit_logging', value: '1' },
+    { name: 'server_audit_events', value: 'CONNECT,QUERY_DCL,QUERY_DDL' },
+  ],
+  slowquery: [
+    { name: 'slow_query_log', value: '1' },
+    { name: 'long_query_time', value: '2' },
+  ],
+  general: [{ name: 'general_log', value: '1' }],
+};
 
 const LOG_TYPES: Record<AuroraEngine, readonly string[]> = {
   'aurora-mysql': ['audit', 'error', 'general', 'slowquery', 'iam-db-auth-error'],
@@ -191,7 +213,7 @@ export class AuroraCluster extends Construct implements Monitored {
       namePrefix: `${props.name}-`,
       family: family!,
       description: `${props.name}: TLS required`,
-      parameter: [tlsParameter],
+      parameter: [tlsParameter, ...logParameters(props.engine, logExports)],
       lifecycle: { createBeforeDestroy: true },
     });
 
@@ -217,7 +239,7 @@ export class AuroraCluster extends Construct implements Monitored {
       port,
       deletionProtection,
       skipFinalSnapshot: false,
-      finalSnapshotIdentifier: `${props.name}-final`,
+      finalSnapshotIdentifier: finalSnapshotIdentifier(this, props.name),
       backupRetentionPeriod: backupRetentionDays,
       preferredBackupWindow: backupWindow,
       preferredMaintenanceWindow: maintenanceWindow,
@@ -241,7 +263,8 @@ export class AuroraCluster extends Construct implements Monitored {
         availabilityZone: zones[i % zones.length],
         promotionTier: i === 0 ? 0 : 1,
         publiclyAccessible: false,
-        autoMinorVersionUpgrade: true,
+        // The repository owns the full engine version (see engineVersion).
+        autoMinorVersionUpgrade: false,
         performanceInsightsEnabled: true,
         performanceInsightsKmsKeyId: kmsKeyArn,
         performanceInsightsRetentionPeriod: piRetention,
@@ -299,4 +322,12 @@ export function parameterGroupFamily(engine: AuroraEngine, version: string): str
     return m ? `aurora-postgresql${m[1]}` : undefined;
   }
   return undefined;
+}
+
+/** The cluster parameters that make Aurora MySQL write the logs it is asked to export. */
+function logParameters(engine: AuroraEngine, logExports: readonly string[]): Array<{ name: string; value: string; applyMethod: string }> {
+  if (engine !== 'aurora-mysql') return [];
+  const wanted = logExports.flatMap((l) => MYSQL_LOG_PARAMETERS[l] ?? []);
+  const output = logExports.some((l) => l === 'slowquery' || l === 'general') ? [{ name: 'log_output', value: 'FILE' }] : [];
+  return [...wanted, ...output].map((p) => ({ ...p, applyMethod: 'immediate' }));
 }

@@ -1,3 +1,4 @@
+import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
 import { ElasticBeanstalkApplication } from '@cdktf/provider-aws/lib/elastic-beanstalk-application';
 import { ElasticBeanstalkEnvironment, ElasticBeanstalkEnvironmentSetting } from '@cdktf/provider-aws/lib/elastic-beanstalk-environment';
 import { IamInstanceProfile } from '@cdktf/provider-aws/lib/iam-instance-profile';
@@ -70,11 +71,6 @@ export interface BeanstalkEnvironmentSettings {
   readonly secrets?: Readonly<Record<string, string>>;
   /** Days to keep instance and health logs in CloudWatch Logs. @default 365 in production, else 90 */
   readonly logRetentionDays?: number;
-  /**
-   * Weekly window (UTC, `Day:HH:MM`) for managed platform updates.
-   * @default 'Sun:18:00' (Monday 03:00 in Tokyo)
-   */
-  readonly updateWindow?: string;
   /** Put the load balancer in private subnets (internal service). @default false */
   readonly internal?: boolean;
   /** CIDRs allowed to reach the load balancer on 443. @default ['0.0.0.0/0'] */
@@ -108,7 +104,21 @@ export interface BeanstalkAppProps {
   readonly production?: boolean;
   /** Application versions to keep; older ones are deleted. @default 200 */
   readonly maxVersions?: number;
+  /** KMS key for the environments' log groups. @default - CloudWatch Logs' own encryption */
+  readonly logsKmsKeyArn?: string;
 }
+
+/**
+ * The log groups Elastic Beanstalk streams to, per platform, under
+ * `/aws/elasticbeanstalk/<environment>/`: the instance logs of the platform and the
+ * environment health log.
+ * @see https://docs.aws.amazon.com/elasticbeanstalk/latest/dg/AWSHowTo.cloudwatchlogs.html
+ * @see https://docs.aws.amazon.com/elasticbeanstalk/latest/dg/AWSHowTo.cloudwatchlogs.envhealth.html
+ */
+export const STREAMED_LOGS: Record<'windows' | 'linux', readonly string[]> = {
+  windows: ['EBDeploy-Log', 'EBHooks-Log', 'IIS-Log', 'environment-health.log'],
+  linux: ['var/log/eb-engine.log', 'var/log/eb-hooks.log', 'var/log/web.stdout.log', 'var/log/nginx/access.log', 'var/log/nginx/error.log', 'environment-health.log'],
+};
 
 /** What other constructs (monitors, Fastly backends) need of one environment. */
 export interface BeanstalkEnvironmentOutputs {
@@ -127,12 +137,12 @@ const ENV_NAME = /^[A-Za-z0-9][A-Za-z0-9-]{2,38}[A-Za-z0-9]$/;
 const SECRET_ARN = /^arn:aws:(secretsmanager:[a-z0-9-]+:\d{12}:secret:|ssm:[a-z0-9-]+:\d{12}:parameter\/)/;
 // A plain variable whose name says it holds a secret: refused, it belongs in `secrets`.
 const SECRET_NAME = /(PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY|PRIVATE_?KEY|CONNECTION_?STRING)/i;
-const UPDATE_WINDOW = /^(Mon|Tue|Wed|Thu|Fri|Sat|Sun):([01]\d|2[0-3]):[0-5]\d$/;
 
 /**
  * An Elastic Beanstalk application and its environments: an ALB with HTTPS only, instances
  * in private subnets with IMDSv2 and no SSH, immutable deploys in production, enhanced
- * health, weekly managed updates and logs streamed off the (disposable) instances.
+ * health, a platform version the repository pins (no managed updates) and logs streamed off
+ * the (disposable) instances.
  */
 export class BeanstalkApp extends Construct implements Monitored {
   /** The application name as given (a plain string, usable in lookups at synth time). */
@@ -227,7 +237,6 @@ export class BeanstalkApp extends Construct implements Monitored {
     const environmentVariables = e.environmentVariables ?? {};
     const secrets = e.secrets ?? {};
     const logRetentionDays = e.logRetentionDays ?? (ctx.production ? 365 : 90);
-    const updateWindow = e.updateWindow ?? 'Sun:18:00';
     const internal = e.internal ?? false;
     const allowedCidrs = e.allowedCidrs ?? ['0.0.0.0/0'];
     const p = `environments[${e.name}]`;
@@ -249,7 +258,6 @@ export class BeanstalkApp extends Construct implements Monitored {
       [scaleInCpuPercent >= scaleOutCpuPercent, `${p}.scaleInCpuPercent`, scaleInCpuPercent, `below scaleOutCpuPercent (${scaleOutCpuPercent})`],
       [ctx.platform === 'windows' && rootVolumeGb < 30, `${p}.rootVolumeGb`, rootVolumeGb, 'at least 30 for Windows'],
       [!LOG_RETENTION_DAYS.includes(logRetentionDays as never), `${p}.logRetentionDays`, logRetentionDays, `one of ${LOG_RETENTION_DAYS.join(', ')}`],
-      [!UPDATE_WINDOW.test(updateWindow), `${p}.updateWindow`, updateWindow, 'a weekly time "Day:HH:MM" (UTC), e.g. "Sun:18:00"'],
       ...Object.keys(environmentVariables)
         .filter((k) => SECRET_NAME.test(k))
         .map((k): Rule => [true, `${p}.environmentVariables.${k}`, '<hidden>', 'no secret in a plain variable: put its Secrets Manager or SSM ARN in secrets'] ),
@@ -331,11 +339,11 @@ export class BeanstalkApp extends Construct implements Monitored {
       s('aws:elasticbeanstalk:environment:process:default', 'HealthCheckPath', healthCheckPath),
       s('aws:elasticbeanstalk:healthreporting:system', 'SystemType', 'enhanced'),
       s('aws:elasticbeanstalk:healthreporting:system', 'EnhancedHealthAuthEnabled', true),
-      s('aws:elasticbeanstalk:managedactions', 'ManagedActionsEnabled', true),
-      s('aws:elasticbeanstalk:managedactions', 'PreferredStartTime', updateWindow),
-      s('aws:elasticbeanstalk:managedactions', 'ServiceRoleForManagedUpdates', ctx.serviceRoleArn),
-      s('aws:elasticbeanstalk:managedactions:platformupdate', 'UpdateLevel', 'minor'),
-      s('aws:elasticbeanstalk:managedactions:platformupdate', 'InstanceRefreshEnabled', true),
+      // The repository owns the platform version (solutionStackName, from
+      // accounts/catalogue.ts): a managed update would move the environment to a newer
+      // version than the code names, and every later plan would try to move it back.
+      // Platform patches arrive as the monthly catalogue bump pull request instead.
+      s('aws:elasticbeanstalk:managedactions', 'ManagedActionsEnabled', false),
       s('aws:elasticbeanstalk:cloudwatch:logs', 'StreamLogs', true),
       s('aws:elasticbeanstalk:cloudwatch:logs', 'DeleteOnTerminate', false),
       s('aws:elasticbeanstalk:cloudwatch:logs', 'RetentionInDays', logRetentionDays),
@@ -347,6 +355,17 @@ export class BeanstalkApp extends Construct implements Monitored {
       ...Object.entries(secrets).map(([k, arn]) => s('aws:elasticbeanstalk:application:environmentsecrets', k, arn)),
     ];
 
+    // Beanstalk would create these groups itself, without a key; created first, they carry
+    // the account's logs key and the retention from the first line.
+    const logGroups = STREAMED_LOGS[ctx.platform].map(
+      (log) =>
+        new CloudwatchLogGroup(this, `${e.name}-log-${log.replace(/[^A-Za-z0-9]+/g, '-')}`, {
+          name: `/aws/elasticbeanstalk/${e.name}/${log}`,
+          retentionInDays: logRetentionDays,
+          kmsKeyId: props.logsKmsKeyArn,
+        }),
+    );
+
     const environment = new ElasticBeanstalkEnvironment(this, e.name, {
       name: e.name,
       application: this.application.name,
@@ -354,6 +373,7 @@ export class BeanstalkApp extends Construct implements Monitored {
       solutionStackName: props.solutionStackName,
       tier: 'WebServer',
       setting: settings,
+      dependsOn: logGroups,
     });
     return {
       environmentName: environment.name,

@@ -6,7 +6,7 @@ import { S3BucketPublicAccessBlock } from '@cdktf/provider-aws/lib/s3-bucket-pub
 import { S3BucketServerSideEncryptionConfigurationA } from '@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration';
 import { S3BucketVersioningA } from '@cdktf/provider-aws/lib/s3-bucket-versioning';
 import { Construct } from 'constructs';
-import { denyInsecureTransport, policyDocument } from './iam';
+import { Statement, denyInsecureTransport, policyDocument } from './iam';
 
 export interface SecureBucketProps {
   readonly bucketName: string;
@@ -18,6 +18,10 @@ export interface SecureBucketProps {
   readonly expireAfterDays?: number;
   /** Delete overwritten or deleted versions after this many days. @default 90 */
   readonly noncurrentVersionDays?: number;
+  /** Create the bucket with S3 Object Lock (only possible at creation). @default false */
+  readonly objectLockEnabled?: boolean;
+  /** Statements added to the bucket policy (a bucket has one policy). @default - TLS-only only */
+  readonly policyStatements?: readonly Statement[];
 }
 
 /**
@@ -29,10 +33,12 @@ export class SecureBucket extends Construct {
   public readonly bucket: S3Bucket;
   public readonly bucketName: string;
   public readonly bucketArn: string;
+  /** The bucket policy: depend on it where a service checks the policy when it is configured. */
+  public readonly policy: S3BucketPolicy;
 
   constructor(scope: Construct, id: string, props: SecureBucketProps) {
     super(scope, id);
-    this.bucket = new S3Bucket(this, 'bucket', { bucket: props.bucketName, forceDestroy: props.forceDestroy ?? false });
+    this.bucket = new S3Bucket(this, 'bucket', { bucket: props.bucketName, forceDestroy: props.forceDestroy ?? false, ...(props.objectLockEnabled ? { objectLockEnabled: true } : {}) });
     this.bucketName = this.bucket.bucket;
     this.bucketArn = this.bucket.arn;
     new S3BucketPublicAccessBlock(this, 'public-access', {
@@ -68,9 +74,9 @@ export class SecureBucket extends Construct {
         },
       ],
     });
-    new S3BucketPolicy(this, 'tls-only', {
+    this.policy = new S3BucketPolicy(this, 'tls-only', {
       bucket: this.bucket.id,
-      policy: policyDocument(denyInsecureTransport('s3:*', [this.bucket.arn, `${this.bucket.arn}/*`])),
+      policy: policyDocument(denyInsecureTransport('s3:*', [this.bucket.arn, `${this.bucket.arn}/*`]), ...(props.policyStatements ?? [])),
     });
   }
 }

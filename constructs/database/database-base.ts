@@ -4,6 +4,7 @@ import { KmsAlias } from '@cdktf/provider-aws/lib/kms-alias';
 import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
 import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
 import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
+import { DataResource, Fn, Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { managedPolicy, serviceTrust } from '../core/iam';
 import { Rule } from '../core/validation';
@@ -70,6 +71,22 @@ export function monitoringRole(scope: Construct, name: string): IamRole {
     assumeRolePolicy: serviceTrust('monitoring.rds.amazonaws.com'),
     managedPolicyArns: [managedPolicy('service-role/AmazonRDSEnhancedMonitoringRole')],
   });
+}
+
+/**
+ * A final snapshot identifier unique to this database's life: `<name>-final-<created>`,
+ * where `<created>` is the time of the first apply (UTC, YYYYMMDDhhmmss), kept in a
+ * `terraform_data` whose later changes are ignored. RDS refuses a final snapshot whose
+ * identifier already exists, so a fixed `<name>-final` works for the first destroy only.
+ * The result matches the provider's final_snapshot_identifier validator (letters, digits
+ * and hyphens, no "--", no trailing hyphen) for any name DB_IDENTIFIER accepts.
+ */
+export function finalSnapshotIdentifier(scope: Construct, name: string): string {
+  const created = new DataResource(scope, 'created-at', {
+    input: { at: '${plantimestamp()}' },
+    lifecycle: { ignoreChanges: ['input'] },
+  });
+  return `${name}-final-${Fn.formatdate('YYYYMMDDhhmmss', Token.asString(created.interpolationForAttribute('output.at')))}`;
 }
 
 /** RDS identifiers: 1-63 letters, digits or hyphens, starting with a letter. */

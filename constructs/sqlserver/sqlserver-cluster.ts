@@ -1,3 +1,4 @@
+import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
 import { DbInstance } from '@cdktf/provider-aws/lib/db-instance';
 import { DbOptionGroup } from '@cdktf/provider-aws/lib/db-option-group';
 import { DbParameterGroup } from '@cdktf/provider-aws/lib/db-parameter-group';
@@ -18,10 +19,10 @@ import { Construct } from 'constructs';
 import { SecureBucket } from '../core/bucket';
 import { managedPolicy, policyDocument, serviceTrust } from '../core/iam';
 import { Rule, checkProps, distinctZones } from '../core/validation';
-import { BACKUP_WINDOW, DB_IDENTIFIER, MAINTENANCE_WINDOW, clientSecurityGroup, encryptionKey, monitoringRole, subnetGroup, windowRules } from '../database/database-base';
+import { BACKUP_WINDOW, DB_IDENTIFIER, MAINTENANCE_WINDOW, clientSecurityGroup, encryptionKey, finalSnapshotIdentifier, monitoringRole, subnetGroup, windowRules } from '../database/database-base';
 import { sqlServerMonitors } from '../monitoring/catalogue';
 import { MonitorSpec, MonitorThresholds, Monitored } from '../monitoring/spec';
-import { SubnetRef } from '../network/network';
+import { LOG_RETENTION_DAYS, SubnetRef } from '../network/network';
 
 export type SqlServerMode = 'rds' | 'ec2-always-on';
 /** RDS edition codes: Express, Web, Standard, Enterprise. */
@@ -32,7 +33,10 @@ export interface RdsSqlServerSettings {
   /** Edition. Express and Web support neither Multi-AZ nor (Express) encryption. */
   readonly edition: SqlServerEdition;
   /**
-   * Engine version, e.g. "16.00.4165.4.v1" (SQL Server 2022).
+   * Full engine version, e.g. "16.00.4165.4.v1" (SQL Server 2022). The repository owns it:
+   * automatic minor version upgrades are off, so RDS never moves the version away from the
+   * code (the next plan would otherwise try a downgrade, which RDS refuses); a newer minor
+   * version is a pull request changing this value.
    * @see https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/CHAP_SQLServer.html
    */
   readonly engineVersion: string;
@@ -56,8 +60,8 @@ export interface RdsSqlServerSettings {
   readonly multiAz?: boolean;
   /** Bucket for native backup/restore (.bak files). @default - a new versioned, encrypted bucket */
   readonly backupBucketName?: string;
-  /** AWS Managed Microsoft AD directory to join for Windows authentication. @default - SQL logins only */
-  readonly activeDirectoryId?: string;
+  /** Join the cluster's `directoryId` for Windows authentication. @default false (SQL logins only) */
+  readonly joinDirectory?: boolean;
   /** @default 'sun:18:30-sun:19:30' */
   readonly maintenanceWindow?: string;
 }
@@ -86,7 +90,11 @@ export interface AlwaysOnNode {
 
 /** The file-share witness that keeps quorum when a node is lost. */
 export type Witness =
-  | { readonly fsx: { readonly activeDirectoryId: string; readonly storageGb?: number; readonly throughputMbps?: number } }
+  /**
+   * An FSx for Windows File Server share (single-AZ, in a zone with no node), joined to the
+   * cluster's `directoryId`.
+   */
+  | { readonly fsx: { readonly storageGb?: number; readonly throughputMbps?: number } }
   | { readonly sharePath: string };
 
 /** SQL Server Always On availability group on EC2 (bring your own AMI and licence). */
@@ -139,6 +147,16 @@ export interface SqlServerClusterProps {
   readonly rds?: RdsSqlServerSettings;
   /** Required when mode is 'ec2-always-on'. @default - none */
   readonly alwaysOn?: AlwaysOnSettings;
+  /**
+   * AWS Managed Microsoft AD directory (d-...) in this VPC, or reachable from it: what an FSx
+   * witness and RDS Windows authentication join.
+   * @default - none: neither is possible
+   */
+  readonly directoryId?: string;
+  /** KMS key for the RDS log groups (`/aws/rds/instance/<name>/...`). @default - CloudWatch Logs' own encryption */
+  readonly logsKmsKeyArn?: string;
+  /** Days to keep the RDS log groups. @default 365 in production, else 30 */
+  readonly logRetentionDays?: number;
 }
 
 const IPV4 = /^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}$/;
@@ -185,10 +203,15 @@ export class SqlServerCluster extends Construct implements Monitored {
       [backupRetentionDays < 1 || backupRetentionDays > 35, 'backupRetentionDays', backupRetentionDays, 'from 1 to 35'],
       [production && backupRetentionDays < 7, 'backupRetentionDays', backupRetentionDays, 'at least 7 in production'],
       [allowed.some((g) => !g.startsWith('sg-') && !g.startsWith('${')), 'allowedSecurityGroupIds', allowed, 'security group ids (sg-...)'],
+      [props.directoryId !== undefined && !/^d-[0-9a-f]{10}$/.test(props.directoryId), 'directoryId', props.directoryId, 'a directory id (d- and 10 hex digits)'],
+      [!!props.alwaysOn && 'fsx' in props.alwaysOn.witness && props.directoryId === undefined, 'directoryId', props.directoryId, 'the directory the FSx witness joins'],
+      [!!props.rds?.joinDirectory && props.directoryId === undefined, 'directoryId', props.directoryId, 'the directory rds.joinDirectory joins'],
     ]);
 
     const kmsKeyArn = encryptionKey(this, `${props.name}-sqlserver`, props.kmsKeyArn);
-    const common = { ...props, production, deletionProtection, backupRetentionDays, allowed, kmsKeyArn };
+    const logRetentionDays = props.logRetentionDays ?? (production ? 365 : 30);
+    checkProps(this, 'SqlServerCluster', [[!LOG_RETENTION_DAYS.includes(logRetentionDays as never), 'logRetentionDays', logRetentionDays, `one of ${LOG_RETENTION_DAYS.join(', ')}`]]);
+    const common = { ...props, production, deletionProtection, backupRetentionDays, allowed, kmsKeyArn, logRetentionDays };
     if (props.mode === 'rds') {
       const out = this.buildRds(common, props.rds!);
       this.dbInstance = out.instance;
@@ -273,13 +296,20 @@ export class SqlServerCluster extends Construct implements Monitored {
       lifecycle: { createBeforeDestroy: true },
     });
 
-    const domainRole = r.activeDirectoryId
+    const domainRole = r.joinDirectory
       ? new IamRole(this, 'directory-role', {
           name: `${p.name}-rds-directory`,
           assumeRolePolicy: serviceTrust('rds.amazonaws.com'),
           managedPolicyArns: [managedPolicy('service-role/AmazonRDSDirectoryServiceAccess')],
         })
       : undefined;
+
+    // RDS creates /aws/rds/instance/<id>/<log> on the first export, with no key and no
+    // retention: created first, they carry both from the first line.
+    const logExports = ['agent', 'error'];
+    const logGroups = logExports.map(
+      (log) => new CloudwatchLogGroup(this, `log-${log}`, { name: `/aws/rds/instance/${p.name}/${log}`, retentionInDays: p.logRetentionDays, kmsKeyId: p.logsKmsKeyArn }),
+    );
 
     const instance = new DbInstance(this, 'instance', {
       identifier: p.name,
@@ -307,20 +337,22 @@ export class SqlServerCluster extends Construct implements Monitored {
       optionGroupName: options.name,
       deletionProtection: p.deletionProtection,
       skipFinalSnapshot: false,
-      finalSnapshotIdentifier: `${p.name}-final`,
+      finalSnapshotIdentifier: finalSnapshotIdentifier(this, p.name),
       backupRetentionPeriod: p.backupRetentionDays,
       backupWindow,
       maintenanceWindow,
       copyTagsToSnapshot: true,
-      autoMinorVersionUpgrade: true,
-      enabledCloudwatchLogsExports: ['agent', 'error'],
+      // The repository owns the full engine version (see engineVersion).
+      autoMinorVersionUpgrade: false,
+      enabledCloudwatchLogsExports: logExports,
       performanceInsightsEnabled: true,
       performanceInsightsKmsKeyId: p.kmsKeyArn,
       performanceInsightsRetentionPeriod: 7,
       monitoringInterval: 60,
       monitoringRoleArn: monitoring.arn,
-      domain: r.activeDirectoryId,
+      domain: r.joinDirectory ? p.directoryId : undefined,
       domainIamRoleName: domainRole?.name,
+      dependsOn: logGroups,
     });
     return { instance, securityGroupId: sg.id };
   }
@@ -332,6 +364,8 @@ export class SqlServerCluster extends Construct implements Monitored {
     const nodeZones = a.nodes.map((n) => n.availabilityZone);
     const subnetZones = new Set(p.subnets.map((s) => s.availabilityZone));
     const ips = a.nodes.flatMap((n) => [n.primaryIp, n.clusterIp, n.listenerIp]);
+    // The witness keeps quorum when a zone with a node is lost, so it must not be in one.
+    const witnessSubnet = p.subnets.find((s) => !nodeZones.includes(s.availabilityZone));
 
     const rules: Rule[] = [
       [a.nodes.length < 2 || a.nodes.length > 3, 'alwaysOn.nodes', a.nodes.length, '2 or 3 nodes (an availability group needs a secondary to fail over to)'],
@@ -341,6 +375,7 @@ export class SqlServerCluster extends Construct implements Monitored {
       [new Set(ips).size !== ips.length, 'alwaysOn.nodes[] addresses', ips, 'every primary, cluster and listener address distinct'],
       [!/^ami-[0-9a-f]{8,17}$/.test(a.imageId), 'alwaysOn.imageId', a.imageId, 'an AMI id'],
       [!/^([01]\d|2[0-3]):[0-5]\d$/.test(snapshotTime), 'alwaysOn.snapshotTime', snapshotTime, '"hh:mm" in UTC'],
+      ['fsx' in a.witness && !witnessSubnet, 'alwaysOn.witness.fsx', `nodes in ${nodeZones.join(', ')}, subnets in ${[...subnetZones].join(', ')}`, 'a subnet in a zone with no node for the witness (a third zone)'],
       ['sharePath' in a.witness && !/^\\\\[^\\]+\\.+/.test(a.witness.sharePath), 'alwaysOn.witness.sharePath', 'sharePath' in a.witness ? a.witness.sharePath : '', 'a UNC path such as \\\\fileserver\\witness'],
       ...(Object.entries(volumes) as Array<[VolumeRole, VolumeSpec]>).flatMap(([role, v]): Rule[] => [
         [v.sizeGb < 1 || v.sizeGb > 16384, `alwaysOn.volumes.${role}.sizeGb`, v.sizeGb, 'from 1 to 16384'],
@@ -415,6 +450,9 @@ export class SqlServerCluster extends Construct implements Monitored {
         metadataOptions: { httpTokens: 'required', httpEndpoint: 'enabled', httpPutResponseHopLimit: 1 },
         rootBlockDevice: { volumeType: 'gp3', volumeSize: 100, encrypted: true, kmsKeyId: p.kmsKeyArn, deleteOnTermination: true },
         disableApiTermination: p.deletionProtection || p.production,
+        // Nobody stops a production node by accident. Volume attachments therefore never ask
+        // Terraform to stop the instance first (stop_instance_before_detaching), which
+        // StopInstances would refuse.
         disableApiStop: p.production,
         ebsOptimized: true,
         monitoring: true,
@@ -433,23 +471,23 @@ export class SqlServerCluster extends Construct implements Monitored {
           encrypted: true,
           kmsKeyId: p.kmsKeyArn,
           finalSnapshot: true,
-          tags: { Name: `${p.name}-${i + 1}-${role}`, Role: role, ...snapshotTag },
+          tags: { Name: `${p.name}-${i + 1}-${role}`, Role: role },
         });
-        new VolumeAttachment(this, `node-${i + 1}-${role}-attach`, { deviceName: VOLUME_DEVICES[role], volumeId: volume.id, instanceId: node.id, stopInstanceBeforeDetaching: true });
+        new VolumeAttachment(this, `node-${i + 1}-${role}-attach`, { deviceName: VOLUME_DEVICES[role], volumeId: volume.id, instanceId: node.id, stopInstanceBeforeDetaching: false });
       }
       return node;
     });
 
     if ('fsx' in a.witness) {
       const fsx = a.witness.fsx;
+      // One zone is enough for a witness: losing it with its zone costs one vote of three.
       new FsxWindowsFileSystem(this, 'witness', {
-        activeDirectoryId: fsx.activeDirectoryId,
-        deploymentType: 'MULTI_AZ_1',
+        activeDirectoryId: p.directoryId,
+        deploymentType: 'SINGLE_AZ_2',
         storageType: 'SSD',
         storageCapacity: fsx.storageGb ?? 32,
         throughputCapacity: fsx.throughputMbps ?? 32,
-        subnetIds: p.subnets.slice(0, 2).map((s) => s.id),
-        preferredSubnetId: p.subnets[0].id,
+        subnetIds: [witnessSubnet!.id],
         securityGroupIds: [nodeSg.id],
         kmsKeyId: p.kmsKeyArn,
         automaticBackupRetentionDays: 7,
@@ -464,12 +502,16 @@ export class SqlServerCluster extends Construct implements Monitored {
       managedPolicyArns: [managedPolicy('service-role/AWSDataLifecycleManagerServiceRole')],
     });
     new DlmLifecyclePolicy(this, 'snapshots', {
-      description: `${p.name}: daily EBS snapshots of every node volume`,
+      description: `${p.name} daily multi-volume snapshots of each node`,
       executionRoleArn: dlmRole.arn,
       state: 'ENABLED',
       policyDetails: {
-        resourceTypes: ['VOLUME'],
+        policyType: 'EBS_SNAPSHOT_MANAGEMENT',
+        // INSTANCE: one crash-consistent snapshot set of all of a node's volumes, taken at the
+        // same moment (data and log files agree), rather than one volume at a time.
+        resourceTypes: ['INSTANCE'],
         targetTags: snapshotTag,
+        parameters: { excludeBootVolume: false },
         schedule: [
           {
             name: 'daily',
@@ -491,4 +533,5 @@ type Common = SqlServerClusterProps & {
   readonly backupRetentionDays: number;
   readonly allowed: readonly string[];
   readonly kmsKeyArn: string;
+  readonly logRetentionDays: number;
 };

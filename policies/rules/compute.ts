@@ -68,13 +68,17 @@ export const computeRules: PolicyRule[] = [
     check: (r) => onLoadBalancer(r, () => setting(r, 'aws:elasticbeanstalk:environment', 'LoadBalancerType') === 'application'),
   },
   {
-    id: 'EB-MANAGED-UPDATES',
+    id: 'EB-PLATFORM-PINNED',
     pack: 'baseline',
-    info: 'Beanstalk managed platform updates are on.',
-    explanation: 'Platform patches (IIS, .NET, Python, the OS) must arrive weekly without anyone remembering.',
-    fix: 'Use the BeanstalkApp construct; pick the weekly window with updateWindow.',
+    info: 'Beanstalk environments run the full platform version the repository names, with managed platform updates off.',
+    explanation: 'A managed update moves the environment past the pinned solution stack, so every later plan tries to move it back; the repository bumps the version by pull request (accounts/catalogue.ts).',
+    fix: 'Use the BeanstalkApp construct with a platform from accounts/catalogue.ts.',
     resourceTypes: EB,
-    check: (r) => verdict(setting(r, 'aws:elasticbeanstalk:managedactions', 'ManagedActionsEnabled') === 'true'),
+    check: (r) =>
+      verdict(
+        setting(r, 'aws:elasticbeanstalk:managedactions', 'ManagedActionsEnabled') === 'false' &&
+          /^64bit .+ v\d+\.\d+\.\d+ running /.test(String(attr(r, 'solution_stack_name') ?? '')),
+      ),
   },
   {
     id: 'EB-ENHANCED-HEALTH',

@@ -1,3 +1,4 @@
+import { platforms } from '../../accounts/catalogue';
 import { sharedDefaults } from '../../accounts/defaults';
 import { accountSources } from '../../accounts';
 import { AVAILABILITY_ZONES } from '../../accounts/availability-zones';
@@ -139,7 +140,7 @@ describe('values AWS will refuse', () => {
   // The AWS provider validates cidr_ipv4 and the VPC cidr_block as network addresses:
   // internal/service/ec2/vpc_security_group_ingress_rule.go (IPv4CIDRNetworkAddress).
   it('refuses CIDR blocks with host bits set or an invalid prefix', () => {
-    const apps = [{ name: 'ops', solutionStackName: 'x', environments: [{ name: 'ops-sbx', certificateArn: 'arn:aws:acm:ap-northeast-1:333333333333:certificate/x', allowedCidrs: ['10.0.0.1/8', '192.168.0.0/33', '172.16.0.0/12'] }] }];
+    const apps = [{ name: 'ops', solutionStackName: platforms.python, environments: [{ name: 'ops-sbx', certificateArn: 'arn:aws:acm:ap-northeast-1:333333333333:certificate/x', allowedCidrs: ['10.0.0.1/8', '192.168.0.0/33', '172.16.0.0/12'] }] }];
     expect(problemsOf(edited('sandbox', { network: { cidrBlock: '10.30.0.1/16' }, apps }))).toEqual([
       'accounts/sandbox: network.cidrBlock: got "10.30.0.1/16", expected an IPv4 CIDR block "a.b.c.d/n" with n from 0 to 32 and the host bits zero (e.g. "10.0.0.0/8", not "10.0.0.1/8")',
       'accounts/sandbox: apps[0].environments[0].allowedCidrs[0]: got "10.0.0.1/8", expected an IPv4 CIDR block "a.b.c.d/n" with n from 0 to 32 and the host bits zero (e.g. "10.0.0.0/8", not "10.0.0.1/8")',
@@ -162,7 +163,7 @@ describe('values AWS will refuse', () => {
 
   it('refuses an ARN of another region, without echoing the ARN', () => {
     const certificateArn = 'arn:aws:acm:us-east-1:333333333333:certificate/secret-looking-name';
-    const apps = [{ name: 'ops', solutionStackName: 'x', environments: [{ name: 'ops-sbx', certificateArn }] }];
+    const apps = [{ name: 'ops', solutionStackName: platforms.python, environments: [{ name: 'ops-sbx', certificateArn }] }];
     const problems = problemsOf(edited('sandbox', { apps }));
     expect(problems).toEqual([
       'accounts/sandbox: apps[0].environments[0].certificateArn: got an ARN of acm in region us-east-1, expected an ARN in this account (333333333333) and region (ap-northeast-1)',
@@ -187,7 +188,7 @@ describe('thresholds that would disable alerting', () => {
 
 describe('secret-safe errors', () => {
   it('never echoes a wrong value in a secrets map, whatever its key', () => {
-    const apps = [{ name: 'ops', solutionStackName: 'x', environments: [{ name: 'ops-sbx', certificateArn: 'arn:aws:acm:ap-northeast-1:333333333333:certificate/x', secrets: { DATABASE_URL: 'postgres://admin:hunter2hunter2@db/x', EMPTY: '' } }] }];
+    const apps = [{ name: 'ops', solutionStackName: platforms.python, environments: [{ name: 'ops-sbx', certificateArn: 'arn:aws:acm:ap-northeast-1:333333333333:certificate/x', secrets: { DATABASE_URL: 'postgres://admin:hunter2hunter2@db/x', EMPTY: '' } }] }];
     const problems = problemsOf(edited('sandbox', { apps }));
     const expected = 'a Secrets Manager secret or SSM parameter ARN (never the secret itself)';
     expect(problems).toEqual([

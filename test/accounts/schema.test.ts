@@ -1,3 +1,4 @@
+import { platforms } from '../../accounts/catalogue';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { sharedDefaults } from '../../accounts/defaults';
@@ -128,22 +129,41 @@ describe('account config validation', () => {
   });
 
   it('refuses a typo deep inside an app, with its path', () => {
-    const apps = [{ name: 'web', solutionStackName: 'x', environments: [{ name: 'web-stg', certificateArn: 'arn:aws:acm:x', instanceType: 't3.small' }] }];
+    const apps = [{ name: 'web', solutionStackName: platforms.python, environments: [{ name: 'web-stg', certificateArn: 'arn:aws:acm:x', instanceType: 't3.small' }] }];
     expect(problemsOf(source('staging', { apps }))).toEqual([
       expect.stringMatching(/^accounts\/staging: apps\[0\]\.environments\[0\]\.instanceType: got "t3.small", expected no such key \(did you mean "instanceTypes"\?\)/),
     ]);
   });
 
   it('refuses a database client that is not an app of the account', () => {
-    const apps = [{ name: 'restaurant', solutionStackName: 'x', environments: [{ name: 'restaurant-stg', certificateArn: 'arn:aws:acm:x' }] }];
+    const apps = [{ name: 'restaurant', solutionStackName: platforms.python, environments: [{ name: 'restaurant-stg', certificateArn: 'arn:aws:acm:x' }] }];
     const aurora = [{ name: 'db', engine: 'aurora-mysql', engineVersion: '8.0.mysql_aurora.3.08.0', clients: ['restaurnt'] }];
     expect(problemsOf(source('staging', { apps, cdn: [], mail: [], monitoring: { slos: [] }, databases: { aurora, sqlServer: [] } }))).toEqual([
       'accounts/staging: databases.aurora[0].clients[0]: got "restaurnt", expected the name of an app in this account: restaurant',
     ]);
   });
 
+  it('refuses an FSx witness or an RDS directory join in an account without a directory', () => {
+    const alwaysOn = {
+      imageId: 'ami-0f9e8d7c6b5a49382',
+      nodes: [
+        { availabilityZone: 'ap-northeast-1a', primaryIp: '10.20.64.10', clusterIp: '10.20.64.11', listenerIp: '10.20.64.12' },
+        { availabilityZone: 'ap-northeast-1c', primaryIp: '10.20.80.10', clusterIp: '10.20.80.11', listenerIp: '10.20.80.12' },
+      ],
+      witness: { fsx: {} },
+    };
+    const sqlServer = [
+      { name: 'core', mode: 'ec2-always-on', alwaysOn },
+      { name: 'other', mode: 'rds', rds: { edition: 'se', engineVersion: '16.00.4165.4.v1', joinDirectory: true } },
+    ];
+    expect(problemsOf(source('staging', { databases: { aurora: [], sqlServer } }))).toEqual([
+      'accounts/staging: databases.sqlServer[0].alwaysOn.witness.fsx: got "an FSx witness", expected a `directory` in this account for the witness to join (or witness.sharePath)',
+      'accounts/staging: databases.sqlServer[1].rds.joinDirectory: got true, expected a `directory` in this account to join',
+    ]);
+  });
+
   it('refuses two apps with the same name', () => {
-    const app = { name: 'web', solutionStackName: 'x', environments: [{ name: 'web-stg', certificateArn: 'arn:aws:acm:x' }] };
+    const app = { name: 'web', solutionStackName: platforms.python, environments: [{ name: 'web-stg', certificateArn: 'arn:aws:acm:x' }] };
     expect(problemsOf(source('staging', { apps: [app, app], cdn: [], mail: [], databases: { aurora: [], sqlServer: [] } }))).toEqual([
       'accounts/staging: apps[1]: got "web", expected a unique value (apps[0] has it already)',
     ]);

@@ -24,8 +24,18 @@ describe('AuroraCluster: production defaults', () => {
     expect(onlyResource(json, 'aws_kms_key').enable_key_rotation).toBe(true);
   });
 
-  it('protects from deletion and names the final snapshot', () => {
-    expect(cluster).toMatchObject({ deletion_protection: true, skip_final_snapshot: false, final_snapshot_identifier: 'restaurant-final' });
+  it('protects from deletion and names the final snapshot after the first apply time, unique per destroy', () => {
+    expect(cluster).toMatchObject({ deletion_protection: true, skip_final_snapshot: false });
+    const [id, created] = Object.entries(resourcesOf(json, 'terraform_data'))[0];
+    expect(created).toMatchObject({ input: { at: '${plantimestamp()}' }, lifecycle: { ignore_changes: ['input'] } });
+    expect(cluster.final_snapshot_identifier).toBe(`restaurant-final-\${formatdate("YYYYMMDDhhmmss", terraform_data.${id}.output.at)}`);
+  });
+
+  it('owns the full engine version: no instance takes automatic minor upgrades', () => {
+    expect(cluster.engine_version).toBe('16.6');
+    const instances = Object.values(resourcesOf(json, 'aws_rds_cluster_instance'));
+    expect(instances.length).toBeGreaterThan(0);
+    expect(instances.every((i) => i.auto_minor_version_upgrade === false)).toBe(true);
   });
 
   it('keeps 14 days of backups and copies tags to snapshots', () => {
@@ -83,9 +93,26 @@ describe('AuroraCluster: other settings', () => {
     const cluster = onlyResource(json, 'aws_rds_cluster');
     expect(cluster.serverlessv2_scaling_configuration).toEqual({ min_capacity: 0.5, max_capacity: 16 });
     expect(onlyResource(json, 'aws_rds_cluster_instance').instance_class).toBe('db.serverless');
-    expect(onlyResource(json, 'aws_rds_cluster_parameter_group').parameter).toEqual([{ name: 'require_secure_transport', value: 'ON' }]);
+    expect(onlyResource(json, 'aws_rds_cluster_parameter_group').parameter[0]).toEqual({ name: 'require_secure_transport', value: 'ON' });
     expect(cluster.port).toBe(3306);
     expect(cluster.enabled_cloudwatch_logs_exports).toEqual(['audit', 'error', 'slowquery']);
+  });
+
+  // Aurora MySQL exports only the logs its parameters turn on:
+  // https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/AuroraMySQL.Integrating.CloudWatch.html
+  it('turns on the audit and slow query logs it exports (written to files, so they can be exported)', () => {
+    const json = synth(props({ engine: 'aurora-mysql', engineVersion: '8.0.mysql_aurora.3.08.0' }));
+    const parameters = Object.fromEntries(onlyResource(json, 'aws_rds_cluster_parameter_group').parameter.map((p: { name: string; value: string; apply_method?: string }) => [p.name, p]));
+    expect(parameters).toMatchObject({
+      server_audit_logging: { value: '1', apply_method: 'immediate' },
+      server_audit_events: { value: 'CONNECT,QUERY_DCL,QUERY_DDL' },
+      slow_query_log: { value: '1', apply_method: 'immediate' },
+      long_query_time: { value: '2' },
+      log_output: { value: 'FILE' },
+    });
+    expect(parameters.general_log).toBeUndefined();
+    const errorOnly = synth(props({ engine: 'aurora-mysql', engineVersion: '8.0.mysql_aurora.3.08.0', logExports: ['error'] }));
+    expect(onlyResource(errorOnly, 'aws_rds_cluster_parameter_group').parameter).toEqual([{ name: 'require_secure_transport', value: 'ON' }]);
   });
 
   it('scales readers on CPU when asked', () => {

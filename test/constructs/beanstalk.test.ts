@@ -1,4 +1,4 @@
-import { BeanstalkApp, BeanstalkAppProps, BeanstalkEnvironmentSettings } from '../../constructs/beanstalk/beanstalk-app';
+import { BeanstalkApp, BeanstalkAppProps, BeanstalkEnvironmentSettings, STREAMED_LOGS } from '../../constructs/beanstalk/beanstalk-app';
 import { TerraformJson, errorOf, onlyResource, resourcesOf, synthConstructs, testSubnets } from '../helpers';
 
 const certificateArn = 'arn:aws:acm:ap-northeast-1:111111111111:certificate/6f0c2a1e-4b7d-4e8a-9c3f-1d2e3f4a5b6c';
@@ -60,11 +60,34 @@ describe('BeanstalkApp: production defaults', () => {
     expect(settings['aws:autoscaling:trigger LowerThreshold']).toBe('30');
   });
 
-  it('reports enhanced health and applies managed updates weekly', () => {
+  it('reports enhanced health', () => {
     expect(settings['aws:elasticbeanstalk:healthreporting:system SystemType']).toBe('enhanced');
-    expect(settings['aws:elasticbeanstalk:managedactions ManagedActionsEnabled']).toBe('true');
-    expect(settings['aws:elasticbeanstalk:managedactions PreferredStartTime']).toBe('Sun:18:00');
-    expect(settings['aws:elasticbeanstalk:managedactions:platformupdate UpdateLevel']).toBe('minor');
+  });
+
+  it('runs exactly the platform version it names: managed platform updates off, so plans stay quiet after AWS releases', () => {
+    expect(onlyResource(json, 'aws_elastic_beanstalk_environment').solution_stack_name).toBe(windows);
+    expect(settings['aws:elasticbeanstalk:managedactions ManagedActionsEnabled']).toBe('false');
+    expect(Object.keys(settings).filter((k) => k.startsWith('aws:elasticbeanstalk:managedactions:platformupdate'))).toEqual([]);
+  });
+
+  it('pre-creates the log groups Beanstalk streams to, with the given key and the retention, before the environment', () => {
+    const withKey = synth(props({}, { production: true, logsKmsKeyArn: 'arn:aws:kms:ap-northeast-1:111111111111:key/logs' }));
+    const groups = Object.entries(resourcesOf(withKey, 'aws_cloudwatch_log_group'));
+    expect(groups.map(([, g]) => g.name)).toEqual([
+      '/aws/elasticbeanstalk/hotel-customer-prod/EBDeploy-Log',
+      '/aws/elasticbeanstalk/hotel-customer-prod/EBHooks-Log',
+      '/aws/elasticbeanstalk/hotel-customer-prod/IIS-Log',
+      '/aws/elasticbeanstalk/hotel-customer-prod/environment-health.log',
+    ]);
+    expect(groups.every(([, g]) => g.kms_key_id === 'arn:aws:kms:ap-northeast-1:111111111111:key/logs' && g.retention_in_days === 365)).toBe(true);
+    expect(onlyResource(withKey, 'aws_elastic_beanstalk_environment').depends_on.sort()).toEqual(groups.map(([id]) => `aws_cloudwatch_log_group.${id}`).sort());
+  });
+
+  it('pre-creates the Linux platform\'s log groups for a Linux app', () => {
+    const linux = synth(props({}, { solutionStackName: python }));
+    const names = Object.values(resourcesOf(linux, 'aws_cloudwatch_log_group')).map((g) => g.name);
+    expect(names).toEqual(STREAMED_LOGS.linux.map((l) => `/aws/elasticbeanstalk/hotel-customer-prod/${l}`));
+    expect(names).toContain('/aws/elasticbeanstalk/hotel-customer-prod/var/log/web.stdout.log');
   });
 
   it('streams instance and health logs, kept a year after the instance is gone', () => {
@@ -177,10 +200,8 @@ describe('BeanstalkApp: validation', () => {
     expect(refused({ certificateArn: 'my-cert' })).toContain('certificateArn: got "my-cert", expected an ACM certificate ARN');
   });
 
-  it('refuses a Windows root volume under 30 GB and a bad update window', () => {
-    const message = refused({ rootVolumeGb: 20, updateWindow: 'Sunday 3am' });
-    expect(message).toContain('rootVolumeGb: got 20, expected at least 30 for Windows');
-    expect(message).toContain('updateWindow: got "Sunday 3am"');
+  it('refuses a Windows root volume under 30 GB', () => {
+    expect(refused({ rootVolumeGb: 20 })).toContain('rootVolumeGb: got 20, expected at least 30 for Windows');
   });
 
   it('refuses a secret reference that is not an ARN, an unknown platform, a bad AMI and one-zone subnets', () => {

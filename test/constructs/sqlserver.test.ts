@@ -8,8 +8,9 @@ const alwaysOn: AlwaysOnSettings = {
     { availabilityZone: 'ap-northeast-1a', primaryIp: '10.0.64.10', clusterIp: '10.0.64.11', listenerIp: '10.0.64.12' },
     { availabilityZone: 'ap-northeast-1c', primaryIp: '10.0.80.10', clusterIp: '10.0.80.11', listenerIp: '10.0.80.12' },
   ],
-  witness: { fsx: { activeDirectoryId: 'd-95671a2b3c' } },
+  witness: { fsx: {} },
 };
+const directoryId = 'd-95671a2b3c';
 function props(changes: Partial<SqlServerClusterProps> = {}): SqlServerClusterProps {
   return { name: 'hotel-core', mode: 'rds', vpcId: 'vpc-1', subnets: testSubnets('iso'), allowedSecurityGroupIds: ['sg-0app'], rds, ...changes };
 }
@@ -32,7 +33,27 @@ describe('SqlServerCluster: rds mode', () => {
   });
 
   it('protects production data: deletion protection, final snapshot, 14 days of backups', () => {
-    expect(db).toMatchObject({ deletion_protection: true, skip_final_snapshot: false, final_snapshot_identifier: 'hotel-core-final', backup_retention_period: 14, copy_tags_to_snapshot: true });
+    expect(db).toMatchObject({ deletion_protection: true, skip_final_snapshot: false, backup_retention_period: 14, copy_tags_to_snapshot: true });
+  });
+
+  it('names the final snapshot after the time the instance was first applied, so a second destroy does not collide', () => {
+    const created = Object.entries(resourcesOf(json, 'terraform_data'));
+    expect(created).toHaveLength(1);
+    const [id, data] = created[0];
+    expect(data).toMatchObject({ input: { at: '${plantimestamp()}' }, lifecycle: { ignore_changes: ['input'] } });
+    expect(db.final_snapshot_identifier).toBe(`hotel-core-final-\${formatdate("YYYYMMDDhhmmss", terraform_data.${id}.output.at)}`);
+  });
+
+  it('owns the full engine version: no automatic minor upgrade for the next plan to undo', () => {
+    expect(db).toMatchObject({ engine_version: '16.00.4165.4.v1', auto_minor_version_upgrade: false });
+  });
+
+  it('pre-creates the log groups RDS would create for its exports, with the given key and a retention', () => {
+    const withKey = synth(props({ production: true, logsKmsKeyArn: 'arn:aws:kms:ap-northeast-1:111111111111:key/logs' }));
+    const groups = Object.values(resourcesOf(withKey, 'aws_cloudwatch_log_group'));
+    expect(groups.map((g) => g.name).sort()).toEqual(onlyResource(withKey, 'aws_db_instance').enabled_cloudwatch_logs_exports.map((l: string) => `/aws/rds/instance/hotel-core/${l}`).sort());
+    expect(groups.every((g) => g.kms_key_id === 'arn:aws:kms:ap-northeast-1:111111111111:key/logs' && g.retention_in_days === 365)).toBe(true);
+    expect(onlyResource(withKey, 'aws_db_instance').depends_on).toEqual(expect.arrayContaining(groups.map(() => expect.stringMatching(/^aws_cloudwatch_log_group\./))));
   });
 
   it('forces TLS through the parameter group', () => {
@@ -61,7 +82,7 @@ describe('SqlServerCluster: rds mode', () => {
   });
 
   it('joins Active Directory when asked', () => {
-    const joined = synth(props({ rds: { ...rds, activeDirectoryId: 'd-1234567890' } }));
+    const joined = synth(props({ directoryId: 'd-1234567890', rds: { ...rds, joinDirectory: true } }));
     expect(onlyResource(joined, 'aws_db_instance').domain).toBe('d-1234567890');
     expect(Object.values(resourcesOf(joined, 'aws_iam_role')).some((r) => r.managed_policy_arns?.includes('arn:aws:iam::aws:policy/service-role/AmazonRDSDirectoryServiceAccess'))).toBe(true);
   });
@@ -73,7 +94,7 @@ describe('SqlServerCluster: rds mode', () => {
 
 describe('SqlServerCluster: ec2-always-on mode', () => {
   let cluster!: SqlServerCluster;
-  const json = synthConstructs((stack) => (cluster = new SqlServerCluster(stack, 'sql', props({ mode: 'ec2-always-on', rds: undefined, alwaysOn, production: true }))));
+  const json = synthConstructs((stack) => (cluster = new SqlServerCluster(stack, 'sql', props({ mode: 'ec2-always-on', rds: undefined, alwaysOn, production: true, directoryId }))));
   const instances = Object.values(resourcesOf(json, 'aws_instance'));
 
   it('runs one node per zone, IMDSv2-only, termination-protected, managed through SSM', () => {
@@ -115,13 +136,26 @@ describe('SqlServerCluster: ec2-always-on mode', () => {
     expect(rules.some((r) => r.cidr_ipv4)).toBe(false);
   });
 
-  it('keeps quorum with an FSx file-share witness across two zones', () => {
-    expect(onlyResource(json, 'aws_fsx_windows_file_system')).toMatchObject({ deployment_type: 'MULTI_AZ_1', active_directory_id: 'd-95671a2b3c' });
+  it('keeps quorum with an FSx witness in the zone with no node, joined to the directory', () => {
+    const witness = onlyResource(json, 'aws_fsx_windows_file_system');
+    expect(witness).toMatchObject({ deployment_type: 'SINGLE_AZ_2', active_directory_id: directoryId, subnet_ids: ['subnet-iso2'] });
+    const nodeZones = instances.map((i) => i.availability_zone);
+    const witnessZone = testSubnets('iso').find((s) => s.id === witness.subnet_ids[0])!.availabilityZone;
+    expect(nodeZones).not.toContain(witnessZone);
   });
 
-  it('snapshots every node volume daily and keeps them for the retention period', () => {
+  it('never asks Terraform to stop a node that refuses API stops before detaching a volume', () => {
+    expect(instances.every((i) => i.disable_api_stop === true)).toBe(true);
+    expect(Object.values(resourcesOf(json, 'aws_volume_attachment')).every((a) => a.stop_instance_before_detaching === false)).toBe(true);
+  });
+
+  it('snapshots each node as one multi-volume, crash-consistent set daily and keeps them for the retention period', () => {
     const policy = onlyResource(json, 'aws_dlm_lifecycle_policy');
+    expect(policy.policy_details).toMatchObject({ policy_type: 'EBS_SNAPSHOT_MANAGEMENT', resource_types: ['INSTANCE'], parameters: { exclude_boot_volume: false } });
     expect(policy.policy_details.target_tags).toEqual({ SnapshotPolicy: 'hotel-core' });
+    // The tag selects instances (whose every volume is in the set), not volumes one by one.
+    expect(instances.every((i) => i.tags.SnapshotPolicy === 'hotel-core')).toBe(true);
+    expect(Object.values(resourcesOf(json, 'aws_ebs_volume')).some((v) => 'SnapshotPolicy' in v.tags)).toBe(false);
     expect(policy.policy_details.schedule[0]).toMatchObject({ create_rule: { interval: 24, times: ['17:00'] }, retain_rule: { count: 14 } });
   });
 
@@ -148,12 +182,12 @@ describe('SqlServerCluster: validation', () => {
   });
 
   it('refuses an Always On cluster with one node', () => {
-    expect(refused({ mode: 'ec2-always-on', alwaysOn: { ...alwaysOn, nodes: alwaysOn.nodes.slice(0, 1) } })).toContain('alwaysOn.nodes: got 1, expected 2 or 3 nodes');
+    expect(refused({ mode: 'ec2-always-on', directoryId, alwaysOn: { ...alwaysOn, nodes: alwaysOn.nodes.slice(0, 1) } })).toContain('alwaysOn.nodes: got 1, expected 2 or 3 nodes');
   });
 
   it('refuses two nodes in one zone and reused addresses', () => {
     const nodes = [alwaysOn.nodes[0], { ...alwaysOn.nodes[0], primaryIp: '10.0.64.20' }];
-    const message = refused({ mode: 'ec2-always-on', alwaysOn: { ...alwaysOn, nodes } });
+    const message = refused({ mode: 'ec2-always-on', directoryId, alwaysOn: { ...alwaysOn, nodes } });
     expect(message).toContain('alwaysOn.nodes[].availabilityZone: got ["ap-northeast-1a", "ap-northeast-1a"], expected a different zone for each node');
     expect(message).toContain('expected every primary, cluster and listener address distinct');
   });
@@ -166,6 +200,19 @@ describe('SqlServerCluster: validation', () => {
     const message = refused({ rds: { ...rds, engineVersion: '2022', storageType: 'io2' } });
     expect(message).toContain('rds.engineVersion: got "2022"');
     expect(message).toContain('rds.iops: got nothing, expected an IOPS figure for io2 storage');
+  });
+
+  it('refuses an FSx witness when no zone is free of nodes', () => {
+    const twoZones = testSubnets('iso').slice(0, 2);
+    expect(refused({ mode: 'ec2-always-on', rds: undefined, alwaysOn, directoryId, subnets: twoZones })).toContain(
+      'alwaysOn.witness.fsx: got "nodes in ap-northeast-1a, ap-northeast-1c, subnets in ap-northeast-1a, ap-northeast-1c", expected a subnet in a zone with no node for the witness (a third zone)',
+    );
+  });
+
+  it('refuses an FSx witness or a directory join without a directory', () => {
+    expect(refused({ mode: 'ec2-always-on', rds: undefined, alwaysOn })).toContain('directoryId: got nothing, expected the directory the FSx witness joins');
+    expect(refused({ rds: { ...rds, joinDirectory: true } })).toContain('directoryId: got nothing, expected the directory rds.joinDirectory joins');
+    expect(refused({ directoryId: 'corp.example.jp' })).toContain('directoryId: got "corp.example.jp", expected a directory id');
   });
 
   it('refuses production without deletion protection', () => {

@@ -17,14 +17,14 @@ function stack(resources: Array<[string, string, Json]>, json: Json = {}): Synth
 const ref = (type: string, name: string, field = 'id') => `\${${type}.${name}.${field}}`;
 const policy = (...statements: Json[]) => JSON.stringify({ Version: '2012-10-17', Statement: statements });
 const denyInsecure = policy({ Effect: 'Deny', Principal: '*', Action: '*', Resource: '*', Condition: { Bool: { 'aws:SecureTransport': false } } });
-const ebEnv = (settings: Array<[string, string, string]>) => ({ setting: settings.map(([namespace, name, value]) => ({ namespace, name, value })) });
+const ebEnv = (settings: Array<[string, string, string]>, solutionStack = '64bit Amazon Linux 2023 v4.6.0 running Python 3.12') => ({ solution_stack_name: solutionStack, setting: settings.map(([namespace, name, value]) => ({ namespace, name, value })) });
 const goodEb: Array<[string, string, string]> = [
   ['aws:autoscaling:launchconfiguration', 'DisableIMDSv1', 'true'],
   ['aws:elbv2:listener:443', 'Protocol', 'HTTPS'],
   ['aws:elbv2:listener:443', 'SSLPolicy', 'ELBSecurityPolicy-TLS13-1-2-2021-06'],
   ['aws:elbv2:listener:default', 'ListenerEnabled', 'false'],
   ['aws:elasticbeanstalk:environment', 'LoadBalancerType', 'application'],
-  ['aws:elasticbeanstalk:managedactions', 'ManagedActionsEnabled', 'true'],
+  ['aws:elasticbeanstalk:managedactions', 'ManagedActionsEnabled', 'false'],
   ['aws:elasticbeanstalk:healthreporting:system', 'SystemType', 'enhanced'],
   ['aws:elasticbeanstalk:cloudwatch:logs', 'StreamLogs', 'true'],
   ['aws:elasticbeanstalk:command', 'DeploymentPolicy', 'Immutable'],
@@ -55,6 +55,14 @@ const dbGroup: Array<[string, string, Json]> = [
   ['aws_rds_cluster', 'c', { vpc_security_group_ids: [ref('aws_security_group', 'db')] }],
 ];
 const monitor = (name: string, tags: string[], query: string, extra: Json = {}): [string, string, Json] => ['datadog_monitor', name, { tags, query, type: 'query alert', priority: '3', message: 'x @slack-watch', ...extra }];
+
+const permissionSet = (tier: string, session = 'PT1H'): [string, string, Json] => ['aws_ssoadmin_permission_set', 'ps', { name: 'x', session_duration: session, tags: { AccessTier: tier } }];
+const guardrailStatements: Json[] = [
+  { Effect: 'Deny', Action: ['organizations:LeaveOrganization', 'cloudtrail:StopLogging', 'cloudtrail:DeleteTrail', 'guardduty:DeleteDetector', 'config:StopConfigurationRecorder', 'config:DeleteConfigurationRecorder'], Resource: '*' },
+  { Effect: 'Deny', Action: '*', Resource: '*', Condition: { StringLike: { 'aws:PrincipalArn': 'arn:aws:iam::*:root' } } },
+  { Effect: 'Deny', NotAction: ['iam:*'], Resource: '*', Condition: { StringNotEquals: { 'aws:RequestedRegion': ['ap-northeast-1'] } } },
+];
+const scp = (statements: Json[]): [string, string, Json] => ['aws_organizations_policy', 'p', { type: 'SERVICE_CONTROL_POLICY', content: policy(...statements) }];
 
 /** For each rule: the resource (type, name) to judge, a stack where it complies, and one where it does not. */
 const cases: Record<string, { target: [string, string]; compliant: SynthStack; nonCompliant: SynthStack }> = {
@@ -221,7 +229,7 @@ const cases: Record<string, { target: [string, string]; compliant: SynthStack; n
     nonCompliant: stack([['aws_elastic_beanstalk_environment', 'e', ebEnv(without(goodEb, 'SSLPolicy', 'ELBSecurityPolicy-2016-08'))]]),
   },
   'EB-APPLICATION-LB': { target: ['aws_elastic_beanstalk_environment', 'e'], compliant: stack([['aws_elastic_beanstalk_environment', 'e', ebEnv(goodEb)]]), nonCompliant: stack([['aws_elastic_beanstalk_environment', 'e', ebEnv(without(goodEb, 'LoadBalancerType', 'classic'))]]) },
-  'EB-MANAGED-UPDATES': { target: ['aws_elastic_beanstalk_environment', 'e'], compliant: stack([['aws_elastic_beanstalk_environment', 'e', ebEnv(goodEb)]]), nonCompliant: stack([['aws_elastic_beanstalk_environment', 'e', ebEnv(without(goodEb, 'ManagedActionsEnabled'))]]) },
+  'EB-PLATFORM-PINNED': { target: ['aws_elastic_beanstalk_environment', 'e'], compliant: stack([['aws_elastic_beanstalk_environment', 'e', ebEnv(goodEb)]]), nonCompliant: stack([['aws_elastic_beanstalk_environment', 'e', ebEnv(without(goodEb, 'ManagedActionsEnabled', 'true'))]]) },
   'EB-ENHANCED-HEALTH': { target: ['aws_elastic_beanstalk_environment', 'e'], compliant: stack([['aws_elastic_beanstalk_environment', 'e', ebEnv(goodEb)]]), nonCompliant: stack([['aws_elastic_beanstalk_environment', 'e', ebEnv(without(goodEb, 'SystemType', 'basic'))]]) },
   'EB-LOG-STREAMING': { target: ['aws_elastic_beanstalk_environment', 'e'], compliant: stack([['aws_elastic_beanstalk_environment', 'e', ebEnv(goodEb)]]), nonCompliant: stack([['aws_elastic_beanstalk_environment', 'e', ebEnv(without(goodEb, 'StreamLogs'))]]) },
   'EB-IMMUTABLE-DEPLOYS': { target: ['aws_elastic_beanstalk_environment', 'e'], compliant: stack([['aws_elastic_beanstalk_environment', 'e', ebEnv(goodEb)]]), nonCompliant: stack([['aws_elastic_beanstalk_environment', 'e', ebEnv(without(goodEb, 'DeploymentPolicy', 'AllAtOnce'))]]) },
@@ -271,6 +279,22 @@ const cases: Record<string, { target: [string, string]; compliant: SynthStack; n
     compliant: stack([['aws_vpc', 'v', { tags: { Name: 'x' } }]]),
     nonCompliant: stack([['aws_vpc', 'v', { tags: { Team: '' } }]]),
   },
+  'SSO-NO-ADMIN': {
+    target: ['aws_ssoadmin_managed_policy_attachment', 'a'],
+    compliant: stack([permissionSet('break-glass'), ['aws_ssoadmin_managed_policy_attachment', 'a', { permission_set_arn: ref('aws_ssoadmin_permission_set', 'ps', 'arn'), managed_policy_arn: 'arn:aws:iam::aws:policy/AdministratorAccess' }]]),
+    nonCompliant: stack([permissionSet('standard'), ['aws_ssoadmin_managed_policy_attachment', 'a', { permission_set_arn: ref('aws_ssoadmin_permission_set', 'ps', 'arn'), managed_policy_arn: 'arn:aws:iam::aws:policy/AdministratorAccess' }]]),
+  },
+  'SSO-BREAK-GLASS-SESSION': {
+    target: ['aws_ssoadmin_permission_set', 'ps'],
+    compliant: stack([permissionSet('break-glass', 'PT1H')]),
+    nonCompliant: stack([permissionSet('break-glass', 'PT4H')]),
+  },
+  'SCP-GUARDRAILS': {
+    target: ['aws_organizations_policy_attachment', 'a'],
+    compliant: stack([scp(guardrailStatements), ['aws_organizations_policy_attachment', 'a', { policy_id: ref('aws_organizations_policy', 'p'), target_id: 'ou-ab12-workload1' }]]),
+    // Root user not denied: one guardrail missing is enough.
+    nonCompliant: stack([scp(guardrailStatements.slice(0, -2).concat(guardrailStatements.slice(-1))), ['aws_organizations_policy_attachment', 'a', { policy_id: ref('aws_organizations_policy', 'p'), target_id: 'ou-ab12-workload1' }]]),
+  },
 };
 
 function verdictOf(ruleId: string, s: SynthStack, [type, name]: [string, string]): Verdict {
@@ -306,6 +330,7 @@ const dataDocument = (statement: Json) => ({ data: { aws_iam_policy_document: { 
 const classes: Array<[string, string, SynthStack, [string, string], Verdict]> = [
   // IAM: administrator access, sensitive actions on "*", inline_policy blocks, trust policies.
   ['AdministratorAccess in managed_policy_arns (checkov CKV_AWS_274, IAMManagedAdminPolicy.py)', 'IAM-NO-ADMIN', stack([role(lambdaTrust, { managed_policy_arns: ['arn:aws:iam::aws:policy/AdministratorAccess'] })]), ['aws_iam_role', 'r'], 'non-compliant'],
+  ['a Beanstalk platform named without its version (whatever AWS calls latest)', 'EB-PLATFORM-PINNED', stack([['aws_elastic_beanstalk_environment', 'e', ebEnv(goodEb, '64bit Amazon Linux 2023 running Python 3.12')]]), ['aws_elastic_beanstalk_environment', 'e'], 'non-compliant'],
   ['only service managed policies in managed_policy_arns', 'IAM-NO-ADMIN', stack([role(lambdaTrust, { managed_policy_arns: ['arn:aws:iam::aws:policy/AWSElasticBeanstalkWebTier'] })]), ['aws_iam_role', 'r'], 'compliant'],
   ['"*" on "*" in an inline_policy block of a role (CKV_AWS_62)', 'IAM-NO-ADMIN', stack([role(lambdaTrust, { inline_policy: [{ name: 'x', policy: policy({ Effect: 'Allow', Action: '*', Resource: '*' }) }] })]), ['aws_iam_role', 'r'], 'non-compliant'],
   ['"*:*" on "*" in an aws_iam_policy', 'IAM-NO-ADMIN', stack([['aws_iam_policy', 'p', { policy: policy({ Effect: 'Allow', Action: '*:*', Resource: '*' }) }]]), ['aws_iam_policy', 'p'], 'non-compliant'],

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { production } from '../../accounts/production';
 import { errorOf, synthAccount, testAccount } from '../helpers';
-import { DATADOG_FASTLY_API_KEY_VARIABLE } from '../../stacks/account-stack';
+import { DATADOG_FASTLY_API_KEY_VARIABLE, DIRECTORY_ADMIN_PASSWORD_VARIABLE } from '../../stacks/account-stack';
 import { loadVclFolder } from '../../stacks/vcl-files';
 import { AccountOverrides, DATADOG_SITES } from '../../accounts/schema';
 import { accountSources } from '../../accounts';
@@ -109,9 +109,85 @@ describe('AccountStack: what runs in the account', () => {
   });
 });
 
+describe('AccountStack: the directory SQL Server joins', () => {
+  const json = synthAccount(testAccount({ name: 'production', accountId: '111111111111', environment: 'production', ...productionWorkloads() }));
+  const [[directoryId, directory]] = Object.entries(json.resource.aws_directory_service_directory) as Array<[string, Record<string, any>]>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+  it('creates the directory in two private subnets of the stack\'s own VPC, and the VPC resolves its domain', () => {
+    expect(directory.vpc_settings.vpc_id).toMatch(/^\$\{aws_vpc\.network_vpc_\w+\.id\}$/);
+    expect(directory.vpc_settings.subnet_ids).toHaveLength(2);
+    for (const id of directory.vpc_settings.subnet_ids) expect(id).toMatch(/aws_subnet\.network_private-/);
+    const association = Object.values(json.resource.aws_vpc_dhcp_options_association)[0] as { vpc_id: string };
+    expect(association.vpc_id).toBe(directory.vpc_settings.vpc_id);
+    const options = Object.values(json.resource.aws_vpc_dhcp_options)[0] as { domain_name_servers: string };
+    expect(options.domain_name_servers).toContain(`aws_directory_service_directory.${directoryId}.dns_ip_addresses`);
+  });
+
+  it('joins the FSx witness to that directory, not to an id from elsewhere', () => {
+    const witness = Object.values(json.resource.aws_fsx_windows_file_system)[0] as { active_directory_id: string };
+    expect(witness.active_directory_id).toBe(`\${aws_directory_service_directory.${directoryId}.id}`);
+  });
+
+  it('takes the Admin password from a sensitive variable with the API\'s password rules; no password in the JSON', () => {
+    const variable = json.variable[DIRECTORY_ADMIN_PASSWORD_VARIABLE];
+    expect(variable).toMatchObject({ type: 'string', sensitive: true });
+    expect(variable.default).toBeUndefined();
+    expect(variable.validation[0].condition).toContain('length(var.directory_admin_password) >= 8');
+    expect(variable.validation[0].condition).toContain('"admin"');
+    expect(directory.password).toBe(`\${var.${DIRECTORY_ADMIN_PASSWORD_VARIABLE}}`);
+  });
+
+  it('declares no directory and no password variable where the account has no directory', () => {
+    const staging = synthAccount(testAccount());
+    expect(staging.resource.aws_directory_service_directory).toBeUndefined();
+    expect(staging.variable?.[DIRECTORY_ADMIN_PASSWORD_VARIABLE]).toBeUndefined();
+  });
+});
+
+describe('AccountStack: every log group, including those AWS services would create themselves', () => {
+  const json = synthAccount(testAccount({ name: 'production', accountId: '111111111111', environment: 'production', ...productionWorkloads() }));
+  const groups = Object.values(json.resource.aws_cloudwatch_log_group) as Array<{ name: string; kms_key_id?: string; retention_in_days?: number }>;
+  const names = groups.map((g) => g.name);
+
+  it('is encrypted with the account logs key and has a retention', () => {
+    for (const g of groups) {
+      expect([g.name, g.kms_key_id]).toEqual([g.name, expect.stringMatching(/^\$\{aws_kms_key\.logs-key\.arn\}$/)]);
+      expect([g.name, g.retention_in_days]).toEqual([g.name, expect.any(Number)]);
+    }
+  });
+
+  it('covers what Beanstalk and RDS stream to: each environment, each Aurora cluster export and each RDS instance export', () => {
+    for (const env of Object.values(json.resource.aws_elastic_beanstalk_environment) as Array<{ name: string }>) {
+      expect(names).toContain(`/aws/elasticbeanstalk/${env.name}/environment-health.log`);
+    }
+    for (const cluster of Object.values(json.resource.aws_rds_cluster) as Array<{ cluster_identifier: string; enabled_cloudwatch_logs_exports: string[] }>) {
+      for (const log of cluster.enabled_cloudwatch_logs_exports) expect(names).toContain(`/aws/rds/cluster/${cluster.cluster_identifier}/${log}`);
+    }
+    for (const db of Object.values(json.resource.aws_db_instance ?? {}) as Array<{ identifier: string; enabled_cloudwatch_logs_exports: string[] }>) {
+      for (const log of db.enabled_cloudwatch_logs_exports) expect(names).toContain(`/aws/rds/instance/${db.identifier}/${log}`);
+    }
+  });
+
+  // https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/encrypt-log-data-kms.html: the key
+  // policy lets logs.<region>.amazonaws.com use the key, limited by the encryption context.
+  it('lets CloudWatch Logs of this account and region, and nothing else, use the logs key', () => {
+    const policy = JSON.parse((json.resource.aws_kms_key['logs-key'] as { policy: string }).policy);
+    const logs = policy.Statement.find((st: { Principal: { Service?: string } }) => st.Principal.Service === 'logs.ap-northeast-1.amazonaws.com');
+    expect(logs.Condition).toEqual({ ArnLike: { 'kms:EncryptionContext:aws:logs:arn': 'arn:aws:logs:ap-northeast-1:111111111111:log-group:*' } });
+  });
+});
+
+describe('AccountStack: RDS SQL Server log groups', () => {
+  it('pre-creates the RDS instance log groups of an RDS SQL Server (staging)', () => {
+    const json = synthAccount(testAccount());
+    const names = (Object.values(json.resource.aws_cloudwatch_log_group) as Array<{ name: string }>).map((g) => g.name);
+    expect(names).toEqual(expect.arrayContaining(['/aws/rds/instance/hotel-core/agent', '/aws/rds/instance/hotel-core/error']));
+  });
+});
+
 function productionWorkloads() {
-  const { network, apps, databases, cdn } = production;
-  return { network, apps, databases, cdn };
+  const { network, apps, databases, cdn, directory } = production;
+  return { network, apps, databases, cdn, directory };
 }
 
 describe('AccountStack: Fastly', () => {

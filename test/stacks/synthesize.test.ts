@@ -3,6 +3,7 @@ import { lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, readlinkS
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { accountSources } from '../../accounts';
+import { management } from '../../accounts/management';
 import { AccountSource, layer } from '../../accounts/schema';
 import { ACCOUNT_TIERS } from '../../accounts/registry';
 import { UserError } from '../../constructs/core/validation';
@@ -53,8 +54,9 @@ describe('synthesizeAccounts', () => {
 
   it('replaces the previous output with one stack per account, behind a link to a generation directory', () => {
     const result = synthesizeAccounts({ outdir });
-    expect(result.stacks.map((s) => s.account.name)).toEqual(folders);
-    expect(readdirSync(join(outdir, 'stacks')).sort()).toEqual([...folders].sort());
+    // Every account, then the organization's management account (accounts/management.ts).
+    expect(result.stacks.map((s) => s.account.name)).toEqual([...folders, management.name]);
+    expect(readdirSync(join(outdir, 'stacks')).sort()).toEqual([...folders, management.name].sort());
     expect(lstatSync(outdir).isSymbolicLink()).toBe(true);
     // Only the link and the one generation it points at remain: no lock, no temporaries.
     expect(readdirSync(join(outdir, '..')).sort()).toEqual(['cdktf.out', 'cdktf.out.generations']);
