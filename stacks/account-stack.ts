@@ -18,7 +18,7 @@ import { Suppression, suppress } from '../constructs/core/suppressions';
 import { packsFor } from '../policies/packs';
 import { PolicyValidation, enforcePolicies } from '../policies/validation';
 import { FastlyProvider } from '../constructs/fastly/bindings';
-import { FastlyVclService } from '../constructs/fastly/fastly-vcl-service';
+import { DATADOG_LOG_REGIONS, FastlyVclService } from '../constructs/fastly/fastly-vcl-service';
 import { MailPath } from '../constructs/mail/mail-path';
 import { DatadogAwsIntegration } from '../constructs/monitoring/aws-integration';
 import { DatadogFastlyIntegration } from '../constructs/monitoring/fastly-integration';
@@ -418,16 +418,20 @@ export class AccountStack extends TerraformStack {
         vclFiles: service.vclFolder ? loadVclFolder(account.name, i, service.vclFolder) : [],
         featureRoutes: service.featureRoutes,
         pathRoutes: service.pathRoutes,
+        hostRoutes: service.hostRoutes,
         requestId: service.requestId,
         httpsOnly: service.httpsOnly,
         defaultTtlSeconds: service.defaultTtlSeconds,
         staleIfErrorSeconds: service.staleIfErrorSeconds,
+        staleWhileRevalidateSeconds: service.staleWhileRevalidateSeconds,
+        tls: service.tls,
         production: account.environment === 'production',
         versionComment: commitId ? `commit ${commitId}` : undefined,
         s3Logging: service.logging?.s3
           ? { fastlyCustomerId: account.fastly!.customerId, bucketName: `${account.name}-fastly-logs-${service.name}`, region: account.region }
           : undefined,
-        datadogLogging: service.logging?.datadog ? { token: datadogToken! } : undefined,
+        // Logs go to the intake of the organisation's Datadog site.
+        datadogLogging: service.logging?.datadog ? { token: datadogToken!, region: DATADOG_LOG_REGIONS[account.datadog.site] } : undefined,
       }), service.suppressions);
     });
   }

@@ -106,7 +106,10 @@ export const production: AccountOverrides = {
         { pathPrefix: '/images/', backend: 'images' },
         { pathPrefix: '/partner/', backend: 'partner' },
       ],
+      hostRoutes: [{ host: 'partner.example-hotel.jp', backend: 'partner' }],
       featureRoutes: [{ name: 'new-search', queryParam: 'beta_search', cookie: 'beta_search', backend: 'customer_canary' }],
+      // The example-hotel.jp zone (as for mail): the certificate's DNS challenges are created there.
+      tls: { hostedZoneId: 'Z04512341ABCDEFGHIJK' },
       logging: { s3: true, datadog: true },
     },
   ],
