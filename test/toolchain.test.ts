@@ -10,7 +10,7 @@ const root = join(__dirname, '..');
 const read = (file: string) => readFileSync(join(root, file), 'utf8');
 const pkg = JSON.parse(read('package.json')) as { engines: { node: string }; scripts: Record<string, string>; devDependencies: Record<string, string> };
 const lts = read('.nvmrc').trim();
-const oldest = /^>=(\d+)$/.exec(pkg.engines.node)?.[1];
+const oldest = /^>=(\d+)(?:\.\d+)*$/.exec(pkg.engines.node)?.[1];
 
 describe('Node versions', () => {
   it('engines name one oldest major, older than or equal to the .nvmrc one', () => {
