@@ -281,7 +281,7 @@ export function migrate(root: string, install: boolean, log: (s: string) => void
 
   if (!install) return { report: '' };
   log('4/5 npm install (network)');
-  execFileSync('npm', ['install', '--no-audit', '--no-fund'], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
+  execFileSync('npm', ['install', '--ignore-scripts', '--no-audit', '--no-fund'], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
 
   log('5/5 reading the schemas from @cdktn/provider-* and writing cdktn-migration-report.md');
   const changes = schemaChanges(before, readSchemas(root, '@cdktn', types));

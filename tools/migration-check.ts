@@ -93,7 +93,7 @@ export function main(args: string[], log: (s: string) => void = console.log): nu
       mkdirSync(dirname(join(copy, f)), { recursive: true });
       try { cpSync(join(root, f), join(copy, f)); } catch { /* deleted in the work tree: git still lists it */ }
     }
-    run('npm', ['ci', '--no-audit', '--no-fund'], copy);
+    run('npm', ['ci', '--ignore-scripts', '--no-audit', '--no-fund'], copy);
     run('npm', ['start', '--silent'], copy);
     const before = readStacks(join(copy, 'cdktf.out'));
     const { report } = migrate(copy, true, log);
