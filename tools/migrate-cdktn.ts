@@ -169,7 +169,8 @@ const snake = (s: string) => s.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
  * The schema of one resource type, read from the generated `index.d.ts` of its module: every
  * exported `<Class>...` interface is a block, every `readonly` property an attribute (its
  * Terraform name is the anchor of the registry link in its doc comment; `?` = optional), and
- * the class's getters without a setter are the computed attributes.
+ * the class's getters without a setter that are not input blocks (those have `put...`
+ * methods instead) are the computed attributes.
  */
 export function parseTypeSchema(dts: string, tfType: string): TypeSchema {
   const cls = new RegExp(`export declare class (\\w+) extends \\w+\\.Terraform(?:Resource|DataSource|Provider) \\{\\n    static readonly tfResourceType = "${tfType}";`).exec(dts)?.[1];
@@ -185,7 +186,8 @@ export function parseTypeSchema(dts: string, tfType: string): TypeSchema {
   const classBody = body.slice(0, body.indexOf('\n}'));
   const setters = new Set([...classBody.matchAll(/^ {4}set (\w+)\(/gm)].map((m) => m[1]));
   const computed = [...classBody.matchAll(/^ {4}get (\w+)\(\)/gm)].map((m) => m[1])
-    .filter((g) => !setters.has(g) && !g.endsWith('Input') && g !== 'internalValue').map(snake).sort();
+    .filter((g) => !setters.has(g) && !g.endsWith('Input') && g !== 'internalValue').map(snake)
+    .filter((g) => !blocks['']?.[g]).sort();
   return { blocks, computed };
 }
 
@@ -245,7 +247,9 @@ export function schemaChanges(before: Record<string, TypeSchema | 'missing'>, af
         lines.push(`${where}: ${k} is now ${b[k].required ? 'REQUIRED' : 'optional'}`);
       }
     }
-    for (const k of old.computed.filter((c) => !now.computed.includes(c))) lines.push(`${type}: computed attribute ${k} removed`);
+    for (const k of old.computed.filter((c) => !now.computed.includes(c))) {
+      lines.push(`${type}: computed attribute ${k} ${now.blocks['']?.[k] ? 'is now also an input' : 'removed'}`);
+    }
     for (const k of now.computed.filter((c) => !old.computed.includes(c))) lines.push(`${type}: computed attribute ${k} added`);
   }
   return lines;

@@ -48,10 +48,12 @@ export function jsonDiff(before: Json | undefined, after: Json | undefined, path
   return JSON.stringify(before) === JSON.stringify(after) ? [] : [`${path}: ${show(before)} -> ${show(after)}`];
 }
 
-/** Every stack's normalized cdk.tf.json under `outdir`, by stack name. */
+/** Every stack's cdk.tf.json under `outdir`, by stack name. */
 export function readStacks(outdir: string): Record<string, Json> {
-  return Object.fromEntries(synthesizedStacks(outdir).map((s) => [s, normalize(JSON.parse(readFileSync(join(outdir, 'stacks', s, 'cdk.tf.json'), 'utf8')) as Json)]));
+  return Object.fromEntries(synthesizedStacks(outdir).map((s) => [s, JSON.parse(readFileSync(join(outdir, 'stacks', s, 'cdk.tf.json'), 'utf8')) as Json]));
 }
+
+const normalizeAll = (stacks: Record<string, Json>) => Object.fromEntries(Object.entries(stacks).map(([k, v]) => [k, normalize(v)]));
 
 /** The differences between two synth outputs, stack by stack, prefixed with the stack name. */
 export function stacksDiff(before: Record<string, Json>, after: Record<string, Json>): string[] {
@@ -99,12 +101,14 @@ export function main(args: string[], log: (s: string) => void = console.log): nu
     const { report } = migrate(copy, true, log);
     run('npm', ['start', '--silent'], copy);
     const after = readStacks(join(copy, 'cdktf.out'));
-    const { equivalent, different } = classify(stacksDiff(before, after));
+    const diff = stacksDiff(normalizeAll(before), normalizeAll(after));
+    const ignored = stacksDiff(before, after).filter((d) => !diff.includes(d));
+    const { equivalent, different } = classify(diff);
     const tsc = spawnSync(process.execPath, [join('node_modules', 'typescript', 'bin', 'tsc'), '--noEmit'], { cwd: copy, encoding: 'utf8' });
 
     log(report);
     log(`## Synth on cdktn against cdktf: ${Object.keys(before).length} stacks before, ${Object.keys(after).length} after`);
-    log('(ignored: the cdktf/cdktn version in the metadata and the required_providers versions)\n');
+    log(`Ignored, version metadata (${ignored.length}):\n${ignored.join('\n') || 'none'}\n`);
     log(`Different (${different.length}):\n${different.join('\n') || 'none'}\n`);
     log(`Equivalent for Terraform (${equivalent.length}):\n${equivalent.join('\n') || 'none'}\n`);
     log(`## tsc --noEmit of the migrated code: ${tsc.status === 0 ? 'passes' : `fails (exit ${tsc.status})\n${tsc.stdout}${tsc.stderr}`}`);

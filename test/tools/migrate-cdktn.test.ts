@@ -105,11 +105,13 @@ describe('schema report', () => {
 
   it('lists removed (with possible renames), added, required-ness changes, removed blocks and computed attributes', () => {
     expect(schemaChanges({ y_widget: before, y_gone: before }, { y_widget: after, y_gone: 'missing' })).toEqual([
-      'y_widget: removed locked (a rename? added here: is_locked)',
-      'y_widget: removed timeouts (a rename? added here: is_locked)',
+      'y_widget: removed locked (a rename? added here: arn, is_locked)',
+      'y_widget: removed timeouts (a rename? added here: arn, is_locked)',
+      'y_widget: added arn',
       'y_widget: added is_locked',
       'y_widget: size is now REQUIRED',
       'y_widget timeouts: block removed',
+      'y_widget: computed attribute arn is now also an input',
       'y_widget: computed attribute old_id removed',
       'y_gone: REMOVED from the provider',
     ]);
