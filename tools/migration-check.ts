@@ -3,6 +3,7 @@
  * copy synthesizes every account with the same resources.
  *
  *   npm run test:migration            (Node 24 from the npm registry; needs the network)
+ *   node dist/tools/migration-check.js [--keep]
  *
  * In a temporary copy (the files git tracks or would track, without node_modules):
  * `npm ci`, `npm start` (cdktf: the reference), the migration (which installs the cdktn
@@ -12,7 +13,7 @@
  * differences, which are listed too) or the migrated code does not type-check. The copy is removed unless `--keep`.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -91,9 +92,10 @@ export function main(args: string[], log: (s: string) => void = console.log): nu
   try {
     log(`Node ${process.version}; copy in ${copy}`);
     const files = execFileSync('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], { cwd: root, encoding: 'utf8' }).split('\0').filter(Boolean);
-    for (const f of files) {
+    // A file deleted in the work tree but not yet in the index is still listed: skip it.
+    for (const f of files.filter((f) => existsSync(join(root, f)))) {
       mkdirSync(dirname(join(copy, f)), { recursive: true });
-      try { cpSync(join(root, f), join(copy, f)); } catch { /* deleted in the work tree: git still lists it */ }
+      cpSync(join(root, f), join(copy, f));
     }
     run('npm', ['ci', '--ignore-scripts', '--no-audit', '--no-fund'], copy);
     run('npm', ['start', '--silent'], copy);
