@@ -2,12 +2,13 @@ import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { App } from 'cdktf';
 import { AccountConfig, AccountConfigError, AccountSource, Environment } from '../accounts/schema';
-import { loadAccounts } from '../accounts';
+import { accountSources, loadAccounts } from '../accounts';
 import { UserError } from '../constructs/core/validation';
 import { PolicyViolationError, SuppressedFinding } from '../policies/engine';
 import { SecretFoundError, scanDirectory } from '../policies/secret-scan';
 import { AccountStack } from './account-stack';
 import { OutputDir } from './output-dir';
+import { disableTokenStackTraces } from './token-traces';
 
 export interface SynthesizeOptions {
   /** The accounts to synthesize. @default - every account in `accounts/index.ts` */
@@ -18,6 +19,28 @@ export interface SynthesizeOptions {
   readonly commitId?: string;
   /** Account ids and tiers, for generated accounts (the benchmark). @default - accounts/registry.ts */
   readonly tiers?: Readonly<Record<string, Environment>>;
+  /**
+   * Only these accounts, by folder name (`npm start -- production staging`); the rules
+   * across accounts then compare only these. @default - every account of `sources`
+   */
+  readonly only?: readonly string[];
+}
+
+/**
+ * The sources named in `only`, in the order of `sources`. Throws naming the unknown
+ * names and listing the known ones.
+ */
+export function selectSources(sources: readonly AccountSource[], only?: readonly string[]): readonly AccountSource[] {
+  if (only === undefined || only.length === 0) return sources;
+  const known = sources.map((s) => s.folder);
+  const unknown = only.filter((name) => !known.includes(name));
+  if (unknown.length > 0) {
+    throw new UserError(
+      `npm start -- ${only.join(' ')}: no account named ${unknown.map((n) => JSON.stringify(n)).join(', ')}. ` +
+        `The accounts (folders under accounts/, listed in accounts/index.ts) are: ${known.join(', ')}.`,
+    );
+  }
+  return sources.filter((s) => only.includes(s.folder));
 }
 
 /** What one synthesized stack contains. */
@@ -62,7 +85,7 @@ export function synthesizeAccounts(options: SynthesizeOptions = {}): SynthesizeR
   const errors: UserError[] = [];
   let accounts: readonly AccountConfig[];
   try {
-    accounts = loadAccounts(options.sources, options.tiers);
+    accounts = loadAccounts(selectSources(options.sources ?? accountSources, options.only), options.tiers);
   } catch (error) {
     if (!(error instanceof AccountConfigError)) throw error;
     errors.push(error);
@@ -170,6 +193,7 @@ export interface Printer {
  */
 export function runMain(options: SynthesizeOptions = {}, out: Printer = console): number {
   const started = process.hrtime.bigint();
+  disableTokenStackTraces();
   try {
     const result = synthesizeAccounts(options);
     out.log(formatInventory(result));
