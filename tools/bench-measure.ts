@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { readFileSync, readdirSync } from 'node:fs';
 import { Sample } from './bench-stats';
 
@@ -37,8 +37,13 @@ function residentMb(pids: readonly number[]): number {
   return kb / 1024;
 }
 
+/** What the wrapping shell prints after the command: its children's CPU ticks (user, system). */
+const CPU_MARK = '@@bench-cpu';
+
 /**
- * Runs `command` in `cwd` and measures its wall time and its peak memory: the largest
+ * Runs `command` in `cwd` and measures its wall time, its CPU time (user and system, the
+ * command and all its descendants: the wrapping shell's cutime and cstime from
+ * /proc/<pid>/stat once it has waited for them) and its peak memory: the largest
  * sum of the resident memory of the process and all its descendants (npm, the shell, the
  * build, node), sampled every `intervalMs`. `markSeconds` is when the output first
  * contained `mark` (to split a script into its steps). Rejects, with the output, if it fails.
@@ -49,10 +54,12 @@ export function measure(
   env: NodeJS.ProcessEnv = process.env,
   mark?: string,
   intervalMs = 20,
-): Promise<Sample & { output: string; markSeconds?: number }> {
+): Promise<Sample & { cpuSeconds: number; output: string; markSeconds?: number }> {
+  const ticksPerSecond = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }));
+  const script = `"$@"; status=$?; echo "${CPU_MARK} $(cut -d' ' -f16,17 /proc/$$/stat)" >&2; exit $status`;
   return new Promise((resolve, reject) => {
     const started = performance.now();
-    const child = spawn(command[0], command.slice(1), { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn('sh', ['-c', script, 'sh', ...command], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     let markSeconds: number | undefined;
     const collect = (d: Buffer) => {
@@ -69,8 +76,11 @@ export function measure(
     child.on('close', (code) => {
       clearInterval(timer);
       const seconds = (performance.now() - started) / 1000;
+      const cpu = new RegExp(`^${CPU_MARK} (\\d+) (\\d+)$`, 'm').exec(output);
+      output = output.replace(new RegExp(`^${CPU_MARK}.*\\n`, 'm'), '');
       if (code !== 0) reject(new Error(`${command.join(' ')} (in ${cwd}) exited with ${code}:\n${output}`));
-      else resolve({ seconds, peakMb, output, markSeconds });
+      else if (!cpu) reject(new Error(`${command.join(' ')}: no CPU time reported by the wrapping shell:\n${output}`));
+      else resolve({ seconds, cpuSeconds: (Number(cpu[1]) + Number(cpu[2])) / ticksPerSecond, peakMb, output, markSeconds });
     });
   });
 }

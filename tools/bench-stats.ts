@@ -3,6 +3,8 @@
 /** Wall time and peak memory of one run. */
 export interface Sample {
   readonly seconds: number;
+  /** CPU time, user and system, of the process and its descendants. */
+  readonly cpuSeconds: number;
   readonly peakMb: number;
 }
 

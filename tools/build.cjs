@@ -4,6 +4,8 @@
 //
 // `npm run build` runs it alone; `npm start` preloads it (`node --require`) in the process
 // that then runs dist/main.js, so a start costs one Node process and no nested `npm run`.
+// (`npm start` also caps V8's young generation, --max-semi-space-size=4: about 25 MB less
+// peak memory for the same CPU time, measured with /usr/bin/time on the three accounts.)
 const { buildSync } = require('esbuild');
 const { join } = require('node:path');
 

@@ -82,6 +82,13 @@ describe('bench measurement', () => {
     expect(sample.seconds).toBeGreaterThan(0.4);
   });
 
+  it('counts the CPU time of the descendants (the shell only waits)', async () => {
+    const work = `${process.execPath} -e "let x = 0; for (let i = 0; i < 5e7; i++) x += i; if (x < 0) console.log(x)"`;
+    const sample = await measure(['sh', '-c', work], root);
+    expect(sample.cpuSeconds).toBeGreaterThan(0.03);
+    expect(sample.output).toBe(''); // the CPU report of the wrapping shell is taken out
+  });
+
   it('rejects a failing command with its output', async () => {
     await expect(measure(['sh', '-c', 'echo broken >&2; exit 3'], root)).rejects.toThrow(/exited with 3:\nbroken/);
   });
