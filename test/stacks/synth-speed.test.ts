@@ -41,33 +41,27 @@ describe('token stack traces (cdktf/lib/tokens/private/stack-trace.js, captured 
     expect(creationStack().length).toBeGreaterThan(0);
   });
 
-  it('do not change the synthesized JSON of any account', () => {
+  it('do not change the synthesized JSON of any account; each stack is resolved once (the policy packs and the written file share it)', () => {
     disableTokenStackTraces({ [TOKEN_TRACES_ENV]: '1' });
     synthesizeAccounts({ outdir: join(root, 'with') });
     disableTokenStackTraces({});
-    synthesizeAccounts({ outdir: join(root, 'without') });
+    const resolve = jest.spyOn(TerraformStack.prototype, 'toTerraform');
+    const result = synthesizeAccounts({ outdir: join(root, 'without') });
+    expect(resolve).toHaveBeenCalledTimes(result.stacks.length);
+    resolve.mockRestore();
     const withTraces = tree(join(root, 'with', 'stacks'));
     for (const f of folders) expect(Object.keys(withTraces)).toContain(`${f}/cdk.tf.json`);
     expect(tree(join(root, 'without', 'stacks'))).toEqual(withTraces);
   });
 });
 
-describe('one resolution per stack and synth', () => {
+describe('one resolution per stack and synth (AccountStack.toTerraform)', () => {
   let root: string;
   beforeEach(() => (root = mkdtempSync(join(tmpdir(), 'resolve-'))));
-  afterEach(() => {
-    jest.restoreAllMocks();
-    rmSync(root, { recursive: true, force: true });
-  });
-
-  it('resolves each account stack once: the policy packs and the written file share it', () => {
-    const resolve = jest.spyOn(TerraformStack.prototype, 'toTerraform');
-    const result = synthesizeAccounts({ outdir: join(root, 'cdktf.out') });
-    expect(resolve).toHaveBeenCalledTimes(result.stacks.length);
-  });
+  afterEach(() => rmSync(root, { recursive: true, force: true }));
 
   it('resolves again in the next synth, so a change made between two synths is written', () => {
-    const [account] = loadAccounts();
+    const account = loadAccounts().at(-1)!;
     const app = new App({ outdir: join(root, 'out') });
     const stack = new AccountStack(app, { account });
     const written = () => JSON.parse(readFileSync(join(root, 'out', 'stacks', account.name, 'cdk.tf.json'), 'utf8')) as { output?: object };
