@@ -243,6 +243,7 @@ async function main(): Promise<void> {
   const { parseMs, renderMs, comments, largest } = planReportBench();
   console.log(`\nPlan report: 20,000 changes read and rendered in ${renderMs.toFixed(0)} ms (JSON.parse of the plan: ${parseMs.toFixed(0)} ms; best of 3) into ${comments} comments (largest ${largest} characters).`);
   if (options.ci) await ciBench();
+  console.log(`\nLoad average at the end: ${loadavg().map((l) => l.toFixed(1)).join(' ')}.`);
 }
 
 if (process.argv[2] === '--set') child(process.argv[3]);
