@@ -290,6 +290,31 @@ export class AccountStack extends TerraformStack {
     this.policy = enforcePolicies(this, packsFor(account.environment));
   }
 
+  /** The stack's Terraform JSON, resolved once per synth (see {@link toTerraform}). */
+  private resolvedForSynth?: Record<string, unknown>;
+
+  /** A new synth starts: the tree may have changed since the last one. */
+  public override prepareStack(): void {
+    this.resolvedForSynth = undefined;
+    super.prepareStack();
+  }
+
+  /**
+   * cdktf resolves every token of a stack twice in one synth: for the validations (the
+   * policy packs read the resolved JSON) and again to write `cdk.tf.json`, right after them
+   * (cdktf/lib/synthesize/synthesizer.js). Aspects run before the validations, so the tree
+   * is final here: the write, and the inventory's policy report, reuse this one resolution.
+   */
+  public override runAllValidations(): void {
+    this.resolvedForSynth = super.toTerraform();
+    super.runAllValidations();
+  }
+
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- cdktf's own return type
+  public override toTerraform(): any {
+    return this.resolvedForSynth ?? super.toTerraform();
+  }
+
   /**
    * The directory's domain controllers go in the first two private subnets (two zones); its
    * Admin password comes from a sensitive variable CI fills from its secrets, so it is in
