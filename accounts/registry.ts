@@ -15,4 +15,5 @@ export const ACCOUNT_TIERS: Readonly<Record<string, Environment>> = {
   '111111111111': 'production',
   '222222222222': 'staging',
   '333333333333': 'sandbox',
+  '777777777777': 'production', // the organization's management account (accounts/management.ts)
 };

@@ -9,12 +9,15 @@ import type { BeanstalkAppProps, BeanstalkEnvironmentSettings } from '../constru
 import type { SlackChannels, SloSpec } from '../constructs/monitoring/monitoring';
 import type { BurnRateAlert } from '../constructs/monitoring/slo';
 import type { ThresholdOverrides } from '../constructs/monitoring/spec';
-import type { FastlyBackend, FastlyHealthCheck, FeatureRoute, PathRoute } from '../constructs/fastly/fastly-vcl-service';
+import { TLS_CERTIFICATE_AUTHORITIES } from '../constructs/fastly/bindings';
+import type { FastlyBackend, FastlyHealthCheck, FastlyTls, FeatureRoute, HostRoute, PathRoute } from '../constructs/fastly/fastly-vcl-service';
 import type { ExistingNetwork, NetworkProps, SubnetRef } from '../constructs/network/network';
 import type { DnsRecord, MailPathProps, SendGridSettings, SesSettings } from '../constructs/mail/mail-path';
 import type { AlwaysOnNode, AlwaysOnSettings, RdsSqlServerSettings, SqlServerClusterProps, VolumeRole, VolumeSpec } from '../constructs/sqlserver/sqlserver-cluster';
 import type { Suppression } from '../constructs/core/suppressions';
 import type { ManagedDirectoryProps } from '../constructs/directory/managed-directory';
+import type { CacheAuth, CacheClusterProps } from '../constructs/cache/cache-cluster';
+import type { CostChatbotSettings } from '../constructs/cost/cost-guardrails';
 import { UserError } from '../constructs/core/validation';
 import { images, platforms } from './catalogue';
 import { accountProblems, crossAccountProblems } from './rules';
@@ -80,10 +83,17 @@ export interface Suppressible {
 }
 
 /** The account's VPC: the Network construct's props. */
-export type NetworkConfig = Omit<NetworkProps, 'logsKmsKeyArn'> & Suppressible;
+export type NetworkConfig = Omit<NetworkProps, 'logsKmsKeyArn' | 'flowLogName'> & Suppressible;
 
 /** An Elastic Beanstalk application: BeanstalkApp's props less what the stack wires in. */
-export type AppConfig = Omit<BeanstalkAppProps, 'vpcId' | 'privateSubnets' | 'publicSubnets' | 'production' | 'logsKmsKeyArn'> & Suppressible;
+export type AppConfig = Omit<BeanstalkAppProps, 'vpcId' | 'privateSubnets' | 'publicSubnets' | 'production' | 'logsKmsKeyArn'> &
+  Suppressible & {
+    /** Caches (names in `caches`) the app uses: it is admitted and gets their endpoint and credentials. @default [] */
+    readonly caches?: readonly string[];
+  };
+
+/** An ElastiCache replication group: CacheCluster's props less what the stack wires in (clients come from the apps' `caches`). */
+export type CacheConfig = Omit<CacheClusterProps, 'vpcId' | 'subnets' | 'allowedSecurityGroupIds' | 'clients' | 'production' | 'logsKmsKeyArn'> & Suppressible;
 
 /** Who may connect to a database: names of apps in this account (their instances). */
 interface DatabaseClients {
@@ -121,14 +131,19 @@ export interface CdnServiceConfig extends Suppressible {
   readonly name: string;
   readonly domains: readonly string[];
   readonly backends: readonly CdnBackendConfig[];
-  /** Folder under `accounts/<account>/vcl/` holding main.vcl and its includes. @default - Fastly's generated VCL */
+  /** Folder under `vcl/` holding main.vcl and its includes (an account may override files in `accounts/<account>/vcl/<folder>/`). @default - Fastly's generated VCL */
   readonly vclFolder?: string;
   readonly featureRoutes?: readonly FeatureRoute[];
   readonly pathRoutes?: readonly PathRoute[];
+  /** e.g. the partner domain to the partner app. @default [] */
+  readonly hostRoutes?: readonly HostRoute[];
   readonly requestId?: boolean;
   readonly httpsOnly?: boolean;
   readonly defaultTtlSeconds?: number;
   readonly staleIfErrorSeconds?: number;
+  readonly staleWhileRevalidateSeconds?: number;
+  /** Fastly-managed certificates for the domains (see FastlyVclServiceProps.tls). @default {} */
+  readonly tls?: FastlyTls | false;
   /** Where logs go. @default - nowhere */
   readonly logging?: { readonly s3?: boolean; readonly datadog?: boolean };
 }
@@ -165,6 +180,29 @@ export type DirectoryConfig = Omit<ManagedDirectoryProps, 'vpcId' | 'subnets' | 
 export interface FastlyAccountConfig {
   /** Fastly customer id: the external id of the S3 log role. */
   readonly customerId: string;
+}
+
+/**
+ * Cost guardrails (constructs/cost): a monthly budget with actual and forecast alerts,
+ * anomaly alerts, Slack through AWS Chatbot and e-mail as the fallback.
+ */
+export interface CostConfig {
+  /** Monthly cost budget, USD. Required in production and staging. @default - none: refused in production and staging; elsewhere no budget (and the COST-BUDGET rule fails) */
+  readonly monthlyBudgetUsd?: number;
+  /** Actual-cost alerts, percent of the budget. @default [80, 100] */
+  readonly actualThresholdsPercent?: readonly number[];
+  /** Forecast alert, percent of the budget; immediate in production. @default 100 */
+  readonly forecastThresholdPercent?: number;
+  /** E-mail fallback for every budget alert and a daily anomaly digest (at most 10). @default [] */
+  readonly emails?: readonly string[];
+  /** Anomalies with a total impact of at least this, USD, are alerted. @default 100 */
+  readonly anomalyThresholdUsd?: number;
+  /** Slack channel ids for AWS Chatbot. @default - e-mail only */
+  readonly chatbot?: CostChatbotSettings;
+  /** Activate the Team and CostCenter tags as cost allocation tags: the management (payer) account only. @default false */
+  readonly activateCostAllocationTags?: boolean;
+  /** A Datadog monitor on aws.billing.estimated_charges above this, USD (needs monitoring on). @default - none */
+  readonly estimatedChargesAlertUsd?: number;
 }
 
 /** Why an account runs below its registered tier. */
@@ -207,6 +245,10 @@ export interface AccountConfig {
   readonly mail: readonly MailConfig[];
   /** The directory SQL Server (FSx witness, RDS Windows authentication) joins. @default - none */
   readonly directory?: DirectoryConfig;
+  /** ElastiCache replication groups. @default [] */
+  readonly caches?: readonly CacheConfig[];
+  /** Budget, anomaly alerts and cost allocation tags. */
+  readonly cost: CostConfig;
   /** Image Builder pipelines this account runs for the estate (see constructs/image-pipeline). @default - none */
   readonly imagePipelines?: readonly ImagePipelineConfig[];
 }
@@ -286,6 +328,36 @@ const appSchema = object<AppConfig>({
   imageId: optionalText(),
   environments: arrayOf(environmentSchema, { minLength: 1, uniqueBy: (e: BeanstalkEnvironmentSettings) => e.name }),
   maxVersions: optionalCount(1, 1000),
+  suppressions: suppressions(),
+  caches: optional(arrayOf(text(), { uniqueBy: (c: string) => c })),
+});
+
+interface CacheAuthFields {
+  readonly mode: CacheAuth['mode'];
+  readonly passwordSecretArn?: string;
+  readonly tokenSecretArn?: string;
+}
+const secretArn = () => string({ pattern: /^arn:aws:secretsmanager:/, description: 'a Secrets Manager secret ARN (never the secret itself)' });
+const cacheSchema = object<CacheConfig>({
+  name: text(),
+  engine: optional(oneOf(['valkey', 'redis'] as const)),
+  engineVersion: optionalText(),
+  nodeType: optionalText(),
+  nodes: optionalCount(1, 6),
+  multiAz: optional(boolean()),
+  auth: optional(
+    object<CacheAuthFields>(
+      { mode: oneOf(['iam', 'password', 'auth-token'] as const), passwordSecretArn: optional(secretArn()), tokenSecretArn: optional(secretArn()) },
+      [(a) => ((a.mode === 'password') !== (a.passwordSecretArn !== undefined) || (a.mode === 'auth-token') !== (a.tokenSecretArn !== undefined) ? [{ path: 'mode', got: a.mode, expected: 'passwordSecretArn with "password" only, tokenSecretArn with "auth-token" only, neither with "iam"' }] : [])],
+    ) as Schema<CacheAuth>,
+  ),
+  kmsKeyArn: optional(arn('kms')),
+  snapshotRetentionDays: optionalCount(0, 35),
+  snapshotWindow: optionalText(),
+  maintenanceWindow: optionalText(),
+  finalSnapshot: optional(boolean()),
+  logRetentionDays: optionalCount(1, 3653),
+  parameters: optional(recordOf(string())),
   suppressions: suppressions(),
 });
 
@@ -403,17 +475,33 @@ const cdnBackendSchema = object<CdnBackendConfig>(
   ],
 );
 
+const optionalHostedZoneId = () => optional(string({ pattern: /^Z[A-Z0-9]{8,31}$/, description: 'a Route 53 hosted zone id' }));
+
+const tlsSchema = {
+  expected: 'false or { certificateAuthority?, hostedZoneId? }',
+  check(value, path, problems) {
+    if (value === false) return false;
+    return object<FastlyTls>({
+      certificateAuthority: optional(oneOf(TLS_CERTIFICATE_AUTHORITIES)),
+      hostedZoneId: optionalHostedZoneId(),
+    }).check(value, path, problems);
+  },
+} as Schema<FastlyTls | false>;
+
 const cdnSchema = object<CdnServiceConfig>({
   name: text(),
   domains: arrayOf(text(), { minLength: 1 }),
   backends: arrayOf(cdnBackendSchema, { minLength: 1, uniqueBy: (b: CdnBackendConfig) => b.name }),
-  vclFolder: optional(string({ pattern: /^[a-z0-9][a-z0-9-]*$/, description: 'a folder name under accounts/<account>/vcl/' })),
-  featureRoutes: optional(arrayOf(object<FeatureRoute>({ name: text(), queryParam: optionalText(), cookie: optionalText(), backend: text() }))),
+  vclFolder: optional(string({ pattern: /^[a-z0-9][a-z0-9-]*$/, description: 'a folder name under vcl/' })),
+  featureRoutes: optional(arrayOf(object<FeatureRoute>({ name: text(), queryParam: optionalText(), cookie: optionalText(), percent: optionalCount(0, 100), cookieMaxAgeSeconds: optionalCount(1, 63072000), backend: text() }))),
+  hostRoutes: optional(arrayOf(object<HostRoute>({ host: text(), backend: text() }))),
   pathRoutes: optional(arrayOf(object<PathRoute>({ pathPrefix: text(), backend: text() }))),
   requestId: optional(boolean()),
   httpsOnly: optional(boolean()),
   defaultTtlSeconds: optionalCount(0, 31536000),
   staleIfErrorSeconds: optionalCount(0, 31536000),
+  staleWhileRevalidateSeconds: optionalCount(0, 31536000),
+  tls: optional(tlsSchema),
   logging: optional(object<{ s3?: boolean; datadog?: boolean }>({ s3: optional(boolean()), datadog: optional(boolean()) })),
   suppressions: suppressions(),
 });
@@ -435,6 +523,7 @@ const monitoringSchema = object<MonitoringConfig>({
       sqlServer: optional(object({ cpuPercent: percent(), freeStoragePercent: percent(), secondaryLagSeconds: positive() })),
       fastly: optional(object({ http5xxPercent: percent(), minimumRequests: n(), hitRatioPercent: percent(), originLatencySeconds: positive() })),
       mail: optional(object({ oldestMessageSeconds: positive(), bounceRate: fraction(), complaintRate: fraction() })),
+      cache: optional(object({ cpuPercent: percent(), engineCpuPercent: percent(), memoryPercent: percent(), evictions: n(), replicationLagSeconds: positive(), connections: n() })),
     }),
   ),
   slos: optional(
@@ -468,7 +557,7 @@ const mailSchema = object<MailConfig>(
       }),
     ),
     ses: optional(object<SesSettings>({ domain: text(), mailFromSubdomain: optionalText() })),
-    hostedZoneId: optional(string({ pattern: /^Z[A-Z0-9]{8,31}$/, description: 'a Route 53 hosted zone id' })),
+    hostedZoneId: optionalHostedZoneId(),
     historyRetentionDays: optionalCount(1, 3650),
     maxConcurrency: optionalCount(2, 1000),
     maxReceives: optionalCount(3, 1000),
@@ -494,6 +583,12 @@ const sloServicesExist: ObjectRule<AccountConfig> = (account) => {
   });
 };
 
+/** Apps may only use caches of the same account. */
+const appCachesExist: ObjectRule<AccountConfig> = (account) => {
+  const caches = (account.caches ?? []).map((c) => c.name);
+  return account.apps.flatMap((a, i) => (a.caches ?? []).flatMap((c, j) => (caches.includes(c) ? [] : [{ path: `apps[${i}].caches[${j}]`, got: c, expected: `the name of a cache in this account: ${caches.join(', ') || 'none'}` }])));
+};
+
 /** Fastly backends may only name apps (and their environments) of the same account. */
 const cdnOriginsExist: ObjectRule<AccountConfig> = (account) =>
   account.cdn.flatMap((service, i) =>
@@ -512,6 +607,29 @@ const fastlyCustomerForS3Logs: ObjectRule<AccountConfig> = (account) =>
   account.cdn.some((c) => c.logging?.s3) && !account.fastly
     ? [{ path: 'fastly', got: undefined, expected: '{ customerId } when a Fastly service logs to S3' }]
     : [];
+
+/** Production and staging must say what a month may cost: a budget without an amount alerts nobody. */
+const budgetRequired: ObjectRule<AccountConfig> = (account) =>
+  (account.environment === 'production' || account.environment === 'staging') && account.cost.monthlyBudgetUsd === undefined
+    ? [{ path: 'cost.monthlyBudgetUsd', got: undefined, expected: `a monthly budget in USD: required for a ${account.environment} account` }]
+    : [];
+
+const costSchema = object<CostConfig>({
+  monthlyBudgetUsd: optional(number({ above: 0, integer: false })),
+  actualThresholdsPercent: optional(arrayOf(number({ above: 0, max: 1000, integer: false }), { minLength: 1, uniqueBy: (t: number) => String(t) })),
+  forecastThresholdPercent: optional(number({ above: 0, max: 1000, integer: false })),
+  emails: optional(arrayOf(string({ pattern: /^[^@\s]+@[^@\s]+\.[^@\s]+$/, description: 'an e-mail address' }), { maxLength: 10, uniqueBy: (e: string) => e })),
+  anomalyThresholdUsd: optional(number({ above: 0, integer: false })),
+  chatbot: optional(
+    object<CostChatbotSettings>({
+      workspaceId: string({ pattern: /^T[A-Z0-9]{6,}$/, description: 'a Slack workspace id (T...), shown in the AWS Chatbot console' }),
+      watchChannelId: string({ pattern: /^[CG][A-Z0-9]{6,}$/, description: 'a Slack channel id (C...), not its name' }),
+      immediateChannelId: string({ pattern: /^[CG][A-Z0-9]{6,}$/, description: 'a Slack channel id (C...), not its name' }),
+    }),
+  ),
+  activateCostAllocationTags: optional(boolean()),
+  estimatedChargesAlertUsd: optional(number({ above: 0, integer: false })),
+});
 
 /** Databases may only name apps of the same account as clients. */
 const clientsAreApps: ObjectRule<AccountConfig> = (account) => {
@@ -580,13 +698,15 @@ export const accountSchema: Schema<AccountConfig> = object<AccountConfig>({
   monitoring: monitoringSchema,
   mail: arrayOf(mailSchema, { uniqueBy: (m: MailConfig) => m.name }),
   directory: optional(object<DirectoryConfig>({ domainName: text(), shortName: optionalText(), edition: optional(oneOf(['Standard', 'Enterprise'] as const)), vpcDns: optional(boolean()) })),
+  caches: optional(arrayOf(cacheSchema, { uniqueBy: (c: CacheConfig) => c.name })),
+  cost: costSchema,
   imagePipelines: optional(arrayOf(object<ImagePipelineConfig>({
     name: string({ pattern: /^[a-z][a-z0-9-]{0,38}[a-z0-9]$/, description: 'lower-case kebab-case, 2-40 characters' }),
     image: oneOf(Object.keys(images) as Array<keyof typeof images>),
     shareWith: optional(arrayOf(string({ pattern: /^\d{12}$/, description: 'a 12-digit AWS account id as a string' }), { uniqueBy: (a: string) => a })),
     keepImages: optionalCount(1, 1000),
   }), { uniqueBy: (p: ImagePipelineConfig) => p.name })),
-}, [clientsAreApps, cdnOriginsExist, fastlyCustomerForS3Logs, sloServicesExist, mailSendersAreApps, directoryForSqlServer, catalogued]);
+}, [clientsAreApps, cdnOriginsExist, fastlyCustomerForS3Logs, sloServicesExist, mailSendersAreApps, directoryForSqlServer, catalogued, appCachesExist, budgetRequired]);
 
 /** What an account file exports: only what differs from the shared defaults. */
 export type AccountOverrides = DeepPartial<AccountConfig> & { readonly name: string; readonly accountId: string };

@@ -4,20 +4,23 @@ import { KmsAlias } from '@cdktf/provider-aws/lib/kms-alias';
 import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { DatadogProvider } from '@cdktf/provider-datadog/lib/provider';
-import { Fn, S3Backend, TerraformStack, TerraformVariable } from 'cdktf';
+import { S3Backend, TerraformStack, TerraformVariable } from 'cdktf';
 import { Construct } from 'constructs';
 import { images } from '../accounts/catalogue';
 import { AccountConfig } from '../accounts/schema';
 import { AuroraCluster } from '../constructs/aurora/aurora-cluster';
 import { BeanstalkApp } from '../constructs/beanstalk/beanstalk-app';
+import { globalBucketName } from '../constructs/core/bucket';
 import { ManagedDirectory } from '../constructs/directory/managed-directory';
+import { CacheCluster } from '../constructs/cache/cache-cluster';
+import { CostGuardrails } from '../constructs/cost/cost-guardrails';
 import { ImagePipeline } from '../constructs/image-pipeline/image-pipeline';
 import { policyDocument } from '../constructs/core/iam';
 import { Suppression, suppress } from '../constructs/core/suppressions';
 import { packsFor } from '../policies/packs';
 import { PolicyValidation, enforcePolicies } from '../policies/validation';
 import { FastlyProvider } from '../constructs/fastly/bindings';
-import { FastlyVclService } from '../constructs/fastly/fastly-vcl-service';
+import { DATADOG_LOG_REGIONS, FastlyVclService } from '../constructs/fastly/fastly-vcl-service';
 import { MailPath } from '../constructs/mail/mail-path';
 import { DatadogAwsIntegration } from '../constructs/monitoring/aws-integration';
 import { DatadogFastlyIntegration } from '../constructs/monitoring/fastly-integration';
@@ -32,6 +35,15 @@ export interface AccountStackProps {
   readonly account: AccountConfig;
   /** The commit being deployed, recorded on Fastly service versions. @default - none */
   readonly commitId?: string;
+  /**
+   * The stack shares its AWS account with the account's own stack (a preview): it leaves
+   * the account-wide settings to that stack (EBS encryption by default, the AWS-services
+   * anomaly monitor, of which one per account is enough) and names its log key alias apart.
+   * @default false
+   */
+  readonly sharesAccount?: boolean;
+  /** Tags added to the provider's default_tags (a preview's PR number and expiry). @default {} */
+  readonly extraTags?: Readonly<Record<string, string>>;
 }
 
 /** The Terraform variable that picks which CI role the AWS provider assumes. */
@@ -40,16 +52,34 @@ export const CI_ROLE_VARIABLE = 'ci_role';
 /** The sensitive Terraform variable holding the Admin password of the account's managed directory, set once at its creation. */
 export const DIRECTORY_ADMIN_PASSWORD_VARIABLE = 'directory_admin_password';
 
+/**
+ * `-var ci_role=current`: the AWS provider uses the session it finds (CI is already
+ * signed in as the plan or apply role through GitHub OIDC) and assumes nothing.
+ */
+export const CI_ROLE_CURRENT = 'current';
+
+/** The alias of the bootstrap's state key (bootstrap/bootstrap-stack.ts creates it). */
+export const STATE_KEY_ALIAS = 'alias/terraform-state';
+
+/**
+ * The AWS provider release the stacks require: 6.28.0 added `invoked_via_function_url` to
+ * aws_lambda_permission (CHANGELOG 6.28.0, #44858), which a public function URL needs.
+ * @cdktf/provider-aws 21.22.1 was generated from 6.25.0 and pins that exactly.
+ */
+export const AWS_PROVIDER_VERSION = '6.28.0';
+
 /** The sensitive Terraform variable holding the Fastly API token Datadog's Fastly integration reads stats with. */
 export const DATADOG_FASTLY_API_KEY_VARIABLE = 'datadog_fastly_api_key';
 
 /**
  * One AWS account as one Terraform stack, named after the account.
  *
- * The AWS provider is pinned to the account (`allowed_account_ids`) and assumes the
- * account's CI role: `plan` (read-only) unless the apply job sets `-var ci_role=apply`,
- * so anyone with base credentials in the account plans with exactly CI's permissions.
- * State lives in the account's own bucket with S3-native locking. The Datadog and Fastly
+ * The AWS provider is pinned to the account (`allowed_account_ids`). CI signs in as the
+ * plan or apply role through GitHub OIDC and passes `-var ci_role=current`: the provider
+ * then uses that session and assumes nothing. A person (an administrator named in the
+ * plan role's trust) leaves the default and plans as the plan role, with CI's permissions.
+ * State lives in the account's own bucket, encrypted with the bootstrap's state key
+ * (state and lock file), with S3-native locking. The Datadog and Fastly
  * providers (declared only where the account has their resources) read their keys from
  * the environment: no secret is in code or in the JSON.
  */
@@ -66,12 +96,15 @@ export class AccountStack extends TerraformStack {
   public readonly directory?: ManagedDirectory;
   public readonly cdnServices: readonly FastlyVclService[];
   public readonly mailPaths: readonly MailPath[];
+  public readonly caches: readonly CacheCluster[];
   /** Image Builder pipelines the account runs for the estate. */
   public readonly imagePipelines: readonly ImagePipeline[];
   /** Datadog monitors, SLOs and dashboard; undefined where monitoring is off. */
   public readonly monitoring?: Monitoring;
   /** The policy packs this account runs, and their report after synth. */
   public readonly policy: PolicyValidation;
+  /** Budget and anomaly alerts; undefined where the config has no budget (COST-BUDGET then fails). */
+  public readonly cost?: CostGuardrails;
 
   constructor(scope: Construct, props: AccountStackProps) {
     const { account } = props;
@@ -79,40 +112,48 @@ export class AccountStack extends TerraformStack {
     this.account = account;
 
     new S3Backend(this, {
-      bucket: account.state.bucket,
+      // The bucket the bootstrap made with SecureBucket: the same derived name.
+      bucket: globalBucketName(account.state.bucket, account.accountId),
       key: `${account.name}/terraform.tfstate`,
       region: account.region,
       encrypt: true,
+      // Without kms_key_id the backend asks for AES256 on every PutObject, overriding the
+      // bucket's KMS default. The alias ARN is derivable (Terraform 1.6.1+ accepts alias
+      // names and alias ARNs: internal/backend/remote-state/s3/validate.go).
+      kmsKeyId: stateKeyArn(account),
       allowedAccountIds: [account.accountId],
     }).addOverride('use_lockfile', true); // cdktf 0.21 has no prop for S3-native locking
+    this.addOverride('terraform.required_providers.aws.version', AWS_PROVIDER_VERSION);
 
     const ciRole = new TerraformVariable(this, CI_ROLE_VARIABLE, {
       type: 'string',
       default: 'plan',
-      description: 'Which CI role the AWS provider assumes: "plan" (read-only) or "apply".',
+      description: `Which CI role the AWS provider assumes: "plan" (read-only), "apply", or "${CI_ROLE_CURRENT}" (assume nothing: CI is signed in as the role already).`,
       validation: [
         {
-          condition: `\${contains(["plan", "apply"], var.${CI_ROLE_VARIABLE})}`,
-          errorMessage: 'ci_role must be "plan" or "apply".',
+          condition: `\${contains(["plan", "apply", "${CI_ROLE_CURRENT}"], var.${CI_ROLE_VARIABLE})}`,
+          errorMessage: `ci_role must be "plan", "apply" or "${CI_ROLE_CURRENT}".`,
         },
       ],
     });
-    const roleArns = {
-      plan: `arn:aws:iam::${account.accountId}:role/${account.ci.planRole}`,
-      apply: `arn:aws:iam::${account.accountId}:role/${account.ci.applyRole}`,
-    };
 
     this.awsProvider = new AwsProvider(this, 'aws', {
       region: account.region,
       allowedAccountIds: [account.accountId],
-      assumeRole: [{ roleArn: Fn.lookup(roleArns, ciRole.stringValue), sessionName: `cdktf-${account.name}` }],
-      defaultTags: [{ tags: accountTags(account) }],
+      defaultTags: [{ tags: { ...accountTags(account), ...props.extraTags } }],
+    });
+    // assume_role only when a role is named: a session may not assume its own role unless
+    // the role's trust and the session's policy both allow it, and CI needs neither.
+    const roleArns = `{ "plan" = "arn:aws:iam::${account.accountId}:role/${account.ci.planRole}", "apply" = "arn:aws:iam::${account.accountId}:role/${account.ci.applyRole}" }`;
+    this.awsProvider.addOverride('dynamic.assume_role', {
+      for_each: `\${${ciRole.fqn} == "${CI_ROLE_CURRENT}" ? [] : [${ciRole.fqn}]}`,
+      content: { role_arn: `\${lookup(${roleArns}, assume_role.value)}`, session_name: `cdktf-${account.name}` },
     });
 
 
     // Every EBS volume in the account and region is encrypted, including the root volumes
     // of Beanstalk instances, whose launch templates have no encryption setting.
-    new EbsEncryptionByDefault(this, 'ebs-encryption-by-default', { enabled: true });
+    if (!props.sharesAccount) new EbsEncryptionByDefault(this, 'ebs-encryption-by-default', { enabled: true });
 
     // One key for every log group in the account: CloudWatch Logs may use it only for
     // log groups of this account and region.
@@ -132,12 +173,13 @@ export class AccountStack extends TerraformStack {
         },
       ),
     });
-    new KmsAlias(this, 'logs-key-alias', { name: 'alias/cloudwatch-logs', targetKeyId: logsKey.keyId });
+    // Alias names are unique per account and region.
+    new KmsAlias(this, 'logs-key-alias', { name: props.sharesAccount ? `alias/cloudwatch-logs-${account.name}` : 'alias/cloudwatch-logs', targetKeyId: logsKey.keyId });
     this.logsKmsKeyArn = logsKey.arn;
 
     const production = account.environment === 'production';
     const { suppressions: networkSuppressions, ...network } = account.network;
-    this.network = withSuppressions(new Network(this, 'network', { ...network, logsKmsKeyArn: logsKey.arn }), networkSuppressions);
+    this.network = withSuppressions(new Network(this, 'network', { ...network, logsKmsKeyArn: logsKey.arn, flowLogName: props.sharesAccount ? account.name : undefined }), networkSuppressions);
 
     // Mail paths first: the apps that send get their queue URL as an environment variable.
     this.mailPaths = account.mail.map(({ senders: _senders, suppressions, ...mail }) =>
@@ -151,11 +193,45 @@ export class AccountStack extends TerraformStack {
         account.mail.flatMap((m, i) => (m.senders.includes(app) ? [[`MAIL_QUEUE_URL_${m.name.toUpperCase().replace(/-/g, '_')}`, this.mailPaths[i].queueUrl]] : [])),
       );
 
-    this.apps = account.apps.map(({ suppressions, ...app }) =>
+    // Caches before the apps, which get their endpoints; each app that declares a cache is
+    // one of its clients (an IAM user of its own), admitted once the app exists.
+    const cacheConfigs = account.caches ?? [];
+    const cacheClients = (cache: string) => account.apps.filter((a) => a.caches?.includes(cache)).map((a) => a.name);
+    this.caches = cacheConfigs.map(({ suppressions, ...cache }) =>
+      withSuppressions(
+        new CacheCluster(this, `cache-${cache.name}`, {
+          ...cache,
+          production,
+          vpcId: this.network.vpcId,
+          subnets: this.network.isolatedSubnets,
+          clients: cacheClients(cache.name),
+          logsKmsKeyArn: logsKey.arn,
+        }),
+        suppressions,
+      ),
+    );
+    const cacheSettings = (app: string, declared: readonly string[] = []) => {
+      const variables: Record<string, string> = {};
+      const secrets: Record<string, string> = {};
+      for (const cache of this.caches.filter((c) => declared.includes(c.cacheName))) {
+        const suffix = cache.cacheName.toUpperCase().replace(/-/g, '_');
+        variables[`CACHE_ENDPOINT_${suffix}`] = cache.primaryEndpoint;
+        variables[`CACHE_PORT_${suffix}`] = String(cache.port);
+        const user = cache.userNameFor(app);
+        if (user) variables[`CACHE_USER_${suffix}`] = user;
+        if (cache.authSecretArn) secrets[`CACHE_AUTH_${suffix}`] = cache.authSecretArn;
+      }
+      return { variables, secrets };
+    };
+
+    this.apps = account.apps.map(({ suppressions, caches, ...app }) =>
       withSuppressions(
         new BeanstalkApp(this, `app-${app.name}`, {
           ...app,
-          environments: app.environments.map((e) => ({ ...e, environmentVariables: { ...e.environmentVariables, ...mailVariables(app.name) } })),
+          environments: app.environments.map((e) => {
+            const cache = cacheSettings(app.name, caches);
+            return { ...e, environmentVariables: { ...e.environmentVariables, ...mailVariables(app.name), ...cache.variables }, secrets: { ...e.secrets, ...cache.secrets } };
+          }),
           production,
           vpcId: this.network.vpcId,
           privateSubnets: this.network.privateSubnets,
@@ -171,6 +247,11 @@ export class AccountStack extends TerraformStack {
         const app = this.apps.find((a) => a.appName === sender)!;
         new IamRolePolicyAttachment(this, `mail-${m.name}-sender-${sender}`, { role: app.instanceRoleName, policyArn: this.mailPaths[i].producerPolicyArn });
       }),
+    );
+    account.apps.forEach((a, i) =>
+      (a.caches ?? []).forEach((name) =>
+        this.caches.find((c) => c.cacheName === name)!.admit(a.name, { securityGroupIds: this.apps[i].environments.map((e) => e.instanceSecurityGroupId), roleName: this.apps[i].instanceRoleName }),
+      ),
     );
     const clientGroups = (names: readonly string[] = []) =>
       names.flatMap((name) => this.apps.find((a) => a.appName === name)!.environments.map((e) => e.instanceSecurityGroupId));
@@ -224,7 +305,33 @@ export class AccountStack extends TerraformStack {
 
     this.cdnServices = this.buildCdn(account, props.commitId);
     this.monitoring = account.monitoring.enabled ? this.buildMonitoring(account) : undefined;
+    this.cost = this.buildCost(account, !props.sharesAccount);
     this.policy = enforcePolicies(this, packsFor(account.environment));
+  }
+
+  /** The stack's Terraform JSON, resolved once per synth (see {@link toTerraform}). */
+  private resolvedForSynth?: Record<string, unknown>;
+
+  /** A new synth starts: the tree may have changed since the last one. */
+  public override prepareStack(): void {
+    this.resolvedForSynth = undefined;
+    super.prepareStack();
+  }
+
+  /**
+   * cdktf resolves every token of a stack twice in one synth: for the validations (the
+   * policy packs read the resolved JSON) and again to write `cdk.tf.json`, right after them
+   * (cdktf/lib/synthesize/synthesizer.js). Aspects run before the validations, so the tree
+   * is final here: the write, and the inventory's policy report, reuse this one resolution.
+   */
+  public override runAllValidations(): void {
+    this.resolvedForSynth = super.toTerraform();
+    super.runAllValidations();
+  }
+
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- cdktf's own return type
+  public override toTerraform(): any {
+    return this.resolvedForSynth ?? super.toTerraform();
   }
 
   /**
@@ -272,6 +379,7 @@ export class AccountStack extends TerraformStack {
       region: account.region,
       site: account.datadog.site,
       accountTags: [`account:${account.name}`, `env:${account.environment}`],
+      billingMetrics: account.cost.estimatedChargesAlertUsd !== undefined,
     });
     // Datadog collects fastly.* only for services its Fastly integration lists; the ids
     // come from this stack's fastly_service_vcl resources, known after apply.
@@ -289,7 +397,7 @@ export class AccountStack extends TerraformStack {
       });
     }
     const thresholds = resolveThresholds(account.monitoring.thresholds);
-    const monitored: Monitored[] = [...this.apps, ...this.auroraClusters, ...this.sqlServerClusters, ...this.cdnServices, ...this.mailPaths, ...this.imagePipelines];
+    const monitored: Monitored[] = [...this.apps, ...this.auroraClusters, ...this.sqlServerClusters, ...this.cdnServices, ...this.mailPaths, ...this.caches, ...this.imagePipelines];
     return new Monitoring(this, 'monitoring', {
       account: account.name,
       environment: account.environment,
@@ -299,6 +407,27 @@ export class AccountStack extends TerraformStack {
       // A Fastly SLO names its cdn entry; the Fastly service carries the account prefix.
       slos: account.monitoring.slos?.map((s) => (s.source === 'fastly' ? { ...s, service: `${account.name}-${s.service}` } : s)),
       runbookUrl: account.monitoring.runbookUrl,
+    });
+  }
+
+  /** The account's budget and anomaly alerts (constructs/cost). */
+  private buildCost(account: AccountConfig, anomalyMonitor: boolean): CostGuardrails | undefined {
+    const { cost } = account;
+    if (cost.monthlyBudgetUsd === undefined) return undefined;
+    const watch = `@slack-${account.monitoring.slack.workspace}-${account.monitoring.slack.watch}`;
+    return new CostGuardrails(this, 'cost', {
+      name: account.name,
+      accountId: account.accountId,
+      monthlyBudgetUsd: cost.monthlyBudgetUsd,
+      actualThresholdsPercent: cost.actualThresholdsPercent,
+      forecastThresholdPercent: cost.forecastThresholdPercent,
+      forecastIsImmediate: account.environment === 'production',
+      emails: cost.emails,
+      anomalyThresholdUsd: cost.anomalyThresholdUsd,
+      chatbot: cost.chatbot,
+      costAllocationTags: cost.activateCostAllocationTags ? ['Team', 'CostCenter'] : [],
+      estimatedCharges: this.monitoring && cost.estimatedChargesAlertUsd !== undefined ? { thresholdUsd: cost.estimatedChargesAlertUsd, notify: watch } : undefined,
+      anomalyMonitor,
     });
   }
 
@@ -333,16 +462,20 @@ export class AccountStack extends TerraformStack {
         vclFiles: service.vclFolder ? loadVclFolder(account.name, i, service.vclFolder) : [],
         featureRoutes: service.featureRoutes,
         pathRoutes: service.pathRoutes,
+        hostRoutes: service.hostRoutes,
         requestId: service.requestId,
         httpsOnly: service.httpsOnly,
         defaultTtlSeconds: service.defaultTtlSeconds,
         staleIfErrorSeconds: service.staleIfErrorSeconds,
+        staleWhileRevalidateSeconds: service.staleWhileRevalidateSeconds,
+        tls: service.tls,
         production: account.environment === 'production',
         versionComment: commitId ? `commit ${commitId}` : undefined,
         s3Logging: service.logging?.s3
           ? { fastlyCustomerId: account.fastly!.customerId, bucketName: `${account.name}-fastly-logs-${service.name}`, region: account.region }
           : undefined,
-        datadogLogging: service.logging?.datadog ? { token: datadogToken! } : undefined,
+        // Logs go to the intake of the organisation's Datadog site.
+        datadogLogging: service.logging?.datadog ? { token: datadogToken!, region: DATADOG_LOG_REGIONS[account.datadog.site] } : undefined,
       }), service.suppressions);
     });
   }
@@ -354,8 +487,13 @@ function withSuppressions<T extends Construct>(construct: T, suppressions: reado
   return construct;
 }
 
+/** The ARN (through its alias) of the KMS key the account's Terraform state is encrypted with. */
+export function stateKeyArn(account: AccountConfig): string {
+  return `arn:aws:kms:${account.region}:${account.accountId}:${STATE_KEY_ALIAS}`;
+}
+
 /** The tags every taggable AWS resource in the account carries. */
-export function accountTags(account: AccountConfig): Record<string, string> {
+export function accountTags(account: Pick<AccountConfig, 'environment' | 'name' | 'tags'>): Record<string, string> {
   return {
     Environment: account.environment,
     Account: account.name,

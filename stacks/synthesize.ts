@@ -2,12 +2,16 @@ import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { App } from 'cdktf';
 import { AccountConfig, AccountConfigError, AccountSource, Environment } from '../accounts/schema';
-import { loadAccounts } from '../accounts';
+import { accountSources, loadAccounts } from '../accounts';
 import { UserError } from '../constructs/core/validation';
 import { PolicyViolationError, SuppressedFinding } from '../policies/engine';
 import { SecretFoundError, scanDirectory } from '../policies/secret-scan';
+import { management as managementConfig } from '../accounts/management';
+import { accountIds, resolveManagement } from '../accounts/management-schema';
 import { AccountStack } from './account-stack';
+import { ManagementStack } from './management-stack';
 import { OutputDir } from './output-dir';
+import { disableTokenStackTraces } from './token-traces';
 
 export interface SynthesizeOptions {
   /** The accounts to synthesize. @default - every account in `accounts/index.ts` */
@@ -18,11 +22,38 @@ export interface SynthesizeOptions {
   readonly commitId?: string;
   /** Account ids and tiers, for generated accounts (the benchmark). @default - accounts/registry.ts */
   readonly tiers?: Readonly<Record<string, Environment>>;
+  /**
+   * The management account's config (checked at run time), or false for none.
+   * @default - accounts/management.ts when `sources` holds every account its access matrix names; none otherwise
+   */
+  readonly management?: unknown;
+  /**
+   * Only these accounts, by folder name (`npm start -- production staging`); the rules
+   * across accounts then compare only these. @default - every account of `sources`
+   */
+  readonly only?: readonly string[];
+}
+
+/**
+ * The sources named in `only`, in the order of `sources`. Throws naming the unknown
+ * names and listing the known ones.
+ */
+export function selectSources(sources: readonly AccountSource[], only?: readonly string[]): readonly AccountSource[] {
+  if (only === undefined || only.length === 0) return sources;
+  const known = sources.map((s) => s.folder);
+  const unknown = only.filter((name) => !known.includes(name));
+  if (unknown.length > 0) {
+    throw new UserError(
+      `npm start -- ${only.join(' ')}: no account named ${unknown.map((n) => JSON.stringify(n)).join(', ')}. ` +
+        `The accounts (folders under accounts/, listed in accounts/index.ts) are: ${known.join(', ')}.`,
+    );
+  }
+  return sources.filter((s) => only.includes(s.folder));
 }
 
 /** What one synthesized stack contains. */
 export interface StackInventory {
-  readonly account: AccountConfig;
+  readonly account: Pick<AccountConfig, 'name' | 'accountId' | 'region' | 'environment' | 'environmentOverride'>;
   /** Resource count by Terraform resource type, sorted by type. */
   readonly resourcesByType: ReadonlyArray<readonly [type: string, count: number]>;
   readonly totalResources: number;
@@ -62,17 +93,31 @@ export function synthesizeAccounts(options: SynthesizeOptions = {}): SynthesizeR
   const errors: UserError[] = [];
   let accounts: readonly AccountConfig[];
   try {
-    accounts = loadAccounts(options.sources, options.tiers);
+    accounts = loadAccounts(selectSources(options.sources ?? accountSources, options.only), options.tiers);
   } catch (error) {
     if (!(error instanceof AccountConfigError)) throw error;
     errors.push(error);
     accounts = error.validAccounts;
   }
+  // A run of some accounts only (a test, the benchmark's generated accounts) has no
+  // management stack: its access matrix names accounts that run would not know.
+  const folders = (options.only?.length ? options.only : (options.sources ?? accountSources).map((s) => s.folder));
+  const named = managementConfig.access.flatMap((g) => g.accounts).filter((a) => a !== managementConfig.name);
+  const managementInput = options.management ?? (named.every((a) => folders.includes(a)) ? managementConfig : false);
+  let management: ReturnType<typeof resolveManagement> | undefined;
+  if (managementInput !== false) {
+    try {
+      management = resolveManagement(managementInput, accounts, options.tiers);
+    } catch (error) {
+      if (!(error instanceof AccountConfigError)) throw error;
+      errors.push(error);
+    }
+  }
   return output.replace((dir) => {
     const app = new App({ outdir: dir });
     // A stack whose construct refused its props is taken out of the app, so the other
     // accounts still build and get checked in the same run.
-    const built: AccountStack[] = [];
+    const built: Array<AccountStack | ManagementStack> = [];
     for (const account of accounts) {
       try {
         built.push(new AccountStack(app, { account, commitId: options.commitId }));
@@ -80,6 +125,15 @@ export function synthesizeAccounts(options: SynthesizeOptions = {}): SynthesizeR
         if (!(error instanceof UserError)) throw error;
         errors.push(error);
         app.node.tryRemoveChild(account.name);
+      }
+    }
+    if (management) {
+      try {
+        built.push(new ManagementStack(app, { config: management, accountIds: accountIds(management, accounts) }));
+      } catch (error) {
+        if (!(error instanceof UserError)) throw error;
+        errors.push(error);
+        app.node.tryRemoveChild(management.name);
       }
     }
     if (errors.length > 0) {
@@ -112,7 +166,7 @@ type TerraformJson = { resource?: Record<string, Record<string, Record<string, u
  * name such as `<database>-native-backups` in a copied account) fail the second apply with
  * BucketAlreadyExists. Names that are still tokens are skipped.
  */
-function sharedBucketNames(stacks: ReadonlyArray<{ stack: AccountStack; json: TerraformJson }>): string[] {
+function sharedBucketNames(stacks: ReadonlyArray<{ stack: AccountStack | ManagementStack; json: TerraformJson }>): string[] {
   const first = new Map<string, string>();
   const lines: string[] = [];
   for (const { stack, json } of stacks) {
@@ -128,7 +182,7 @@ function sharedBucketNames(stacks: ReadonlyArray<{ stack: AccountStack; json: Te
   return lines;
 }
 
-function inventory(stack: AccountStack, json: TerraformJson): StackInventory {
+function inventory(stack: AccountStack | ManagementStack, json: TerraformJson): StackInventory {
   const account = stack.account;
   const report = stack.policy.report ?? stack.policy.run();
   const resourcesByType = Object.entries(json.resource ?? {})
@@ -170,6 +224,7 @@ export interface Printer {
  */
 export function runMain(options: SynthesizeOptions = {}, out: Printer = console): number {
   const started = process.hrtime.bigint();
+  disableTokenStackTraces();
   try {
     const result = synthesizeAccounts(options);
     out.log(formatInventory(result));

@@ -1,5 +1,6 @@
 import { TerraformStack, Testing } from 'cdktf';
 import { sharedDefaults } from '../accounts/defaults';
+import { loadAccounts } from '../accounts';
 import { staging } from '../accounts/staging';
 import { AccountConfig, AccountOverrides, layer, resolveAccounts } from '../accounts/schema';
 import { SubnetRef } from '../constructs/network/network';
@@ -23,6 +24,19 @@ export function synthAccount(account: AccountConfig): TerraformJson {
 /** All resources of one type in a synthesized stack, by construct name. */
 export function resourcesOf(json: TerraformJson, type: string): Record<string, TerraformJson> {
   return json.resource?.[type] ?? {};
+}
+
+/** Every resource of `type` in every account's stack, labelled `<account> <resource name>` (accounts from accounts/index.ts). */
+export function accountResources(type: string): Array<readonly [string, TerraformJson]> {
+  return loadAccounts().flatMap((a) => Object.entries(resourcesOf(synthAccountCached(a), type)).map(([id, r]) => [`${a.name} ${id}`, r] as const));
+}
+const synthCache = new Map<string, TerraformJson>();
+const synthAccountCached = (a: AccountConfig) => synthCache.get(a.name) ?? synthCache.set(a.name, synthAccount(a)).get(a.name)!;
+
+/** The managed policy ARNs attached (aws_iam_role_policy_attachment) to the role named `roleName`. */
+export function managedPoliciesOf(json: TerraformJson, roleName: string): string[] {
+  const id = Object.entries(resourcesOf(json, 'aws_iam_role')).find(([, r]) => r.name === roleName)?.[0];
+  return Object.values(resourcesOf(json, 'aws_iam_role_policy_attachment')).filter((a) => a.role === `\${aws_iam_role.${id}.name}`).map((a) => a.policy_arn);
 }
 
 /** The only resource of `type`; fails the test when there is not exactly one. */

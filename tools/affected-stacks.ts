@@ -64,10 +64,14 @@ export function readStacks(outdir: string): Map<string, unknown> {
   return stacks;
 }
 
-/** Account, region and CI roles of a stack, from its pinned AWS provider. */
+/**
+ * Account, region and CI roles of a stack, from its pinned AWS provider (the role map of its
+ * `dynamic "assume_role"` block, see stacks/account-stack.ts, or a plain `assume_role`).
+ */
 export function whereOf(json: unknown): Pick<AffectedStack, 'account' | 'region' | 'planRole' | 'applyRole'> {
-  const aws = (json as { provider?: { aws?: Array<{ allowed_account_ids?: string[]; region?: string; assume_role?: Array<{ role_arn?: string }> }> } }).provider?.aws?.[0];
-  const roles = aws?.assume_role?.[0]?.role_arn ?? '';
+  type Aws = { allowed_account_ids?: string[]; region?: string; assume_role?: Array<{ role_arn?: string }>; dynamic?: { assume_role?: { content?: { role_arn?: string } } } };
+  const aws = (json as { provider?: { aws?: Aws[] } }).provider?.aws?.[0];
+  const roles = aws?.dynamic?.assume_role?.content?.role_arn ?? aws?.assume_role?.[0]?.role_arn ?? '';
   const role = (name: string) => new RegExp(`"${name}" = "(arn:aws:iam::\\d{12}:role/[\\w+=,.@/-]+)"`).exec(roles)?.[1];
   const where = { account: aws?.allowed_account_ids?.[0], region: aws?.region, planRole: role('plan'), applyRole: role('apply') };
   return Object.fromEntries(Object.entries(where).filter(([, v]) => v !== undefined));

@@ -29,6 +29,7 @@ export const production: AccountOverrides = {
   apps: [
     {
       name: 'hotel-customer',
+      caches: ['hotel-session'],
       suppressions: noAccessLogsYet,
       description: 'Hotel booking site for customers (Windows / IIS / .NET)',
       solutionStackName: platforms.windowsIis,
@@ -41,6 +42,7 @@ export const production: AccountOverrides = {
     },
     {
       name: 'hotel-partner',
+      caches: ['hotel-session'],
       suppressions: noAccessLogsYet,
       description: 'Facility partner portal (Windows / IIS / .NET)',
       solutionStackName: platforms.windowsIis,
@@ -57,6 +59,7 @@ export const production: AccountOverrides = {
     },
     {
       name: 'hotel-operator',
+      caches: ['hotel-session'],
       suppressions: noAccessLogsYet,
       description: 'Internal operator console (Windows / IIS / .NET), reachable from the office only',
       solutionStackName: platforms.windowsIis,
@@ -103,7 +106,10 @@ export const production: AccountOverrides = {
         { pathPrefix: '/images/', backend: 'images' },
         { pathPrefix: '/partner/', backend: 'partner' },
       ],
+      hostRoutes: [{ host: 'partner.example-hotel.jp', backend: 'partner' }],
       featureRoutes: [{ name: 'new-search', queryParam: 'beta_search', cookie: 'beta_search', backend: 'customer_canary' }],
+      // The example-hotel.jp zone (as for mail): the certificate's DNS challenges are created there.
+      tls: { hostedZoneId: 'Z04512341ABCDEFGHIJK' },
       logging: { s3: true, datadog: true },
     },
   ],
@@ -140,6 +146,13 @@ export const production: AccountOverrides = {
   // AWS Managed Microsoft AD for the SQL Server cluster's witness share; its Admin password
   // is the CI secret DIRECTORY_ADMIN_PASSWORD (Terraform variable directory_admin_password).
   directory: { domainName: 'corp.example-hotel.jp', shortName: 'HOTELCORP', edition: 'Standard' },
+  // Sessions and cached reads of the hotel apps (Valkey): a primary and a replica in another zone.
+  caches: [{ name: 'hotel-session' }],
+  cost: {
+    monthlyBudgetUsd: 65000,
+    chatbot: { workspaceId: 'T01EXAMPLE', watchChannelId: 'C01PRODWATCH', immediateChannelId: 'C01PRODNOW' },
+    estimatedChargesAlertUsd: 70000,
+  },
   databases: {
     sqlServer: [
       {

@@ -15,6 +15,7 @@ export const staging: AccountOverrides = {
   apps: [
     {
       name: 'hotel-customer',
+      caches: ['hotel-session'],
       solutionStackName: platforms.windowsIis,
       imageId: images.windowsMonthly,
       environments: [
@@ -24,6 +25,7 @@ export const staging: AccountOverrides = {
     },
     {
       name: 'hotel-partner',
+      caches: ['hotel-session'],
       solutionStackName: platforms.windowsIis,
       imageId: images.windowsMonthly,
       environments: [{ name: 'hotel-partner-stg', certificateArn: certificate, secrets: { ConnectionStrings__Core: secret('hotel/core-db-MnOpQr') } }],
@@ -37,7 +39,7 @@ export const staging: AccountOverrides = {
   cdn: [
     {
       name: 'hotel',
-      domains: ['www.stg.example-hotel.jp'],
+      domains: ['www.stg.example-hotel.jp', 'partner.stg.example-hotel.jp'],
       vclFolder: 'hotel',
       backends: [
         { name: 'customer', app: 'hotel-customer', originHost: 'origin-www.stg.example-hotel.jp' },
@@ -49,7 +51,9 @@ export const staging: AccountOverrides = {
         { pathPrefix: '/images/', backend: 'images' },
         { pathPrefix: '/partner/', backend: 'partner' },
       ],
-      featureRoutes: [{ name: 'new-search', queryParam: 'beta_search', cookie: 'beta_search', backend: 'customer_canary' }],
+      hostRoutes: [{ host: 'partner.stg.example-hotel.jp', backend: 'partner' }],
+      // Staging tries the percentage split (production opts in by query parameter only).
+      featureRoutes: [{ name: 'new-search', queryParam: 'beta_search', cookie: 'beta_search', percent: 50, backend: 'customer_canary' }],
       logging: { s3: true },
     },
   ],
@@ -69,6 +73,9 @@ export const staging: AccountOverrides = {
     thresholds: { beanstalk: { http5xxPercent: 10 } },
     slos: [{ name: 'hotel-availability', service: 'hotel', source: 'fastly', kind: 'availability', target: 99, timeframe: '7d' }],
   },
+  // One node: staging may lose its sessions on a node failure.
+  caches: [{ name: 'hotel-session' }],
+  cost: { monthlyBudgetUsd: 9000, chatbot: { workspaceId: 'T01EXAMPLE', watchChannelId: 'C01STGWATCH', immediateChannelId: 'C01STGWATCH' } },
   databases: {
     sqlServer: [
       {

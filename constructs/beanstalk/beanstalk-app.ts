@@ -8,7 +8,7 @@ import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
 import { VpcSecurityGroupEgressRule } from '@cdktf/provider-aws/lib/vpc-security-group-egress-rule';
 import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
 import { Construct } from 'constructs';
-import { managedPolicy, policyDocument, serviceTrust } from '../core/iam';
+import { attachManagedPolicies, policyDocument, serviceTrust } from '../core/iam';
 import { Rule, checkProps, distinctZones } from '../core/validation';
 import { beanstalkMonitors } from '../monitoring/catalogue';
 import { MonitorSpec, MonitorThresholds, Monitored } from '../monitoring/spec';
@@ -178,8 +178,8 @@ export class BeanstalkApp extends Construct implements Monitored {
         Action: 'sts:AssumeRole',
         Condition: { StringEquals: { 'sts:ExternalId': 'elasticbeanstalk' } },
       }),
-      managedPolicyArns: [managedPolicy('service-role/AWSElasticBeanstalkEnhancedHealth'), managedPolicy('AWSElasticBeanstalkManagedUpdatesCustomerRolePolicy')],
     });
+    attachManagedPolicies(this, 'service-role', serviceRole.name, ['service-role/AWSElasticBeanstalkEnhancedHealth', 'AWSElasticBeanstalkManagedUpdatesCustomerRolePolicy']);
     this.serviceRoleArn = serviceRole.arn;
 
     // Instances get AWS's scoped web-tier policy (app bundles, log streaming, health),
@@ -187,8 +187,8 @@ export class BeanstalkApp extends Construct implements Monitored {
     const instanceRole = new IamRole(this, 'instance-role', {
       name: `${props.name}-eb-instance`,
       assumeRolePolicy: serviceTrust('ec2.amazonaws.com'),
-      managedPolicyArns: [managedPolicy('AWSElasticBeanstalkWebTier'), managedPolicy('AmazonSSMManagedInstanceCore')],
     });
+    attachManagedPolicies(this, 'instance-role', instanceRole.name, ['AWSElasticBeanstalkWebTier', 'AmazonSSMManagedInstanceCore']);
     this.instanceRoleName = instanceRole.name;
     const secretArns = [...new Set(props.environments.flatMap((e) => Object.values(e.secrets ?? {})))].sort();
     if (secretArns.length > 0) {

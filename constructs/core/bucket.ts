@@ -6,10 +6,30 @@ import { S3BucketPublicAccessBlock } from '@cdktf/provider-aws/lib/s3-bucket-pub
 import { S3BucketServerSideEncryptionConfigurationA } from '@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration';
 import { S3BucketVersioningA } from '@cdktf/provider-aws/lib/s3-bucket-versioning';
 import { Construct } from 'constructs';
-import { denyInsecureTransport, policyDocument } from './iam';
+import { Token } from 'cdktf';
+import { Statement, accountIdOf, denyInsecureTransport, policyDocument } from './iam';
+
+/** S3 bucket names: 3-63 lower-case letters, digits, dots and hyphens (docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html). */
+const BUCKET_NAME = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
+
+/**
+ * A bucket name unique across AWS: `<name>-<account id>`, or `name` itself when it already
+ * ends with the account id. SecureBucket names its bucket with it; a backend that reads a
+ * bucket made elsewhere (the state bucket) derives the same name.
+ */
+export function globalBucketName(name: string, accountId: string): string {
+  return name.endsWith(`-${accountId}`) ? name : `${name}-${accountId}`;
+}
 
 export interface SecureBucketProps {
+  /**
+   * The name before the account id: S3 names are global across all AWS accounts, so the
+   * bucket is named `<bucketName>-<account id>` (a name that already ends with the account
+   * id is kept as it is).
+   */
   readonly bucketName: string;
+  /** The account the bucket is in. @default - the stack's account (see accountIdOf) */
+  readonly accountId?: string;
   /** KMS key for default encryption. @default - SSE-S3 (AES-256) */
   readonly kmsKeyArn?: string;
   /** Let `terraform destroy` delete a non-empty bucket. @default false */
@@ -18,6 +38,10 @@ export interface SecureBucketProps {
   readonly expireAfterDays?: number;
   /** Delete overwritten or deleted versions after this many days. @default 90 */
   readonly noncurrentVersionDays?: number;
+  /** Create the bucket with S3 Object Lock (only possible at creation). @default false */
+  readonly objectLockEnabled?: boolean;
+  /** Statements added to the bucket policy (a bucket has one policy). @default - TLS-only only */
+  readonly policyStatements?: readonly Statement[];
 }
 
 /**
@@ -29,10 +53,17 @@ export class SecureBucket extends Construct {
   public readonly bucket: S3Bucket;
   public readonly bucketName: string;
   public readonly bucketArn: string;
+  /** The bucket policy: depend on it where a service checks the policy when it is configured. */
+  public readonly policy: S3BucketPolicy;
 
   constructor(scope: Construct, id: string, props: SecureBucketProps) {
     super(scope, id);
-    this.bucket = new S3Bucket(this, 'bucket', { bucket: props.bucketName, forceDestroy: props.forceDestroy ?? false });
+    const accountId = props.accountId ?? accountIdOf(this);
+    const name = globalBucketName(props.bucketName, accountId);
+    if (!Token.isUnresolved(name) && !BUCKET_NAME.test(name)) {
+      throw new Error(`${this.node.path}: bucketName: got "${props.bucketName}", which makes the bucket name "${name}"; expected 3-63 lower-case letters, digits, dots or hyphens with the account id appended (so at most ${62 - accountId.length} characters before it)`);
+    }
+    this.bucket = new S3Bucket(this, 'bucket', { bucket: name, forceDestroy: props.forceDestroy ?? false, ...(props.objectLockEnabled ? { objectLockEnabled: true } : {}) });
     this.bucketName = this.bucket.bucket;
     this.bucketArn = this.bucket.arn;
     new S3BucketPublicAccessBlock(this, 'public-access', {
@@ -68,9 +99,9 @@ export class SecureBucket extends Construct {
         },
       ],
     });
-    new S3BucketPolicy(this, 'tls-only', {
+    this.policy = new S3BucketPolicy(this, 'tls-only', {
       bucket: this.bucket.id,
-      policy: policyDocument(denyInsecureTransport('s3:*', [this.bucket.arn, `${this.bucket.arn}/*`])),
+      policy: policyDocument(denyInsecureTransport('s3:*', [this.bucket.arn, `${this.bucket.arn}/*`]), ...(props.policyStatements ?? [])),
     });
   }
 }

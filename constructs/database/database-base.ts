@@ -6,7 +6,7 @@ import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
 import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
 import { DataResource, Fn, Token } from 'cdktf';
 import { Construct } from 'constructs';
-import { managedPolicy, serviceTrust } from '../core/iam';
+import { accountIdOf, attachManagedPolicies, serviceTrust } from '../core/iam';
 import { Rule } from '../core/validation';
 import { SubnetRef } from '../network/network';
 
@@ -66,11 +66,14 @@ export function clientSecurityGroup(
 
 /** The role RDS enhanced monitoring uses to publish OS metrics. */
 export function monitoringRole(scope: Construct, name: string): IamRole {
-  return new IamRole(scope, 'monitoring-role', {
+  const role = new IamRole(scope, 'monitoring-role', {
     name: `${name}-rds-monitoring`,
-    assumeRolePolicy: serviceTrust('monitoring.rds.amazonaws.com'),
-    managedPolicyArns: [managedPolicy('service-role/AmazonRDSEnhancedMonitoringRole')],
+    // Enhanced monitoring assumes the role on behalf of this account's DB instances
+    // (docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_Monitoring.OS.Enabling.html, confused deputy).
+    assumeRolePolicy: serviceTrust('monitoring.rds.amazonaws.com', accountIdOf(scope)),
   });
+  attachManagedPolicies(scope, 'monitoring-role', role.name, ['service-role/AmazonRDSEnhancedMonitoringRole']);
+  return role;
 }
 
 /**
@@ -124,15 +127,16 @@ function overlaps([a, aLength]: [number, number], [b, bLength]: [number, number]
  * window shorter than 30 minutes ("Must not conflict with the preferred maintenance
  * window. Must be at least 30 minutes.": PreferredBackupWindow and
  * PreferredMaintenanceWindow in the RDS API reference, CreateDBInstance / CreateDBCluster).
+ * ElastiCache asks for 60 minutes (`minimumMinutes`): see constructs/cache.
  * Malformed windows are left to the format rules.
  */
-export function windowRules(backupProp: string, backupWindow: string, maintenanceProp: string, maintenanceWindow: string): Rule[] {
+export function windowRules(backupProp: string, backupWindow: string, maintenanceProp: string, maintenanceWindow: string, minimumMinutes = 30): Rule[] {
   if (!BACKUP_WINDOW.test(backupWindow) || !MAINTENANCE_WINDOW.test(maintenanceWindow)) return [];
   const maintenance = maintenanceSpan(maintenanceWindow);
   const [, backupLength] = weeklySpans(backupWindow)[0];
   return [
-    [backupLength < 30, backupProp, backupWindow, 'a window of at least 30 minutes'],
-    [maintenance[1] < 30, maintenanceProp, maintenanceWindow, 'a window of at least 30 minutes'],
+    [backupLength < minimumMinutes, backupProp, backupWindow, `a window of at least ${minimumMinutes} minutes`],
+    [maintenance[1] < minimumMinutes, maintenanceProp, maintenanceWindow, `a window of at least ${minimumMinutes} minutes`],
     [weeklySpans(backupWindow).some((b) => overlaps(b, maintenance)), maintenanceProp, maintenanceWindow, `a window that does not overlap ${backupProp} (${backupWindow} UTC, every day)`],
   ];
 }

@@ -16,7 +16,7 @@ import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
 import { SnsTopic } from '@cdktf/provider-aws/lib/sns-topic';
 import { VpcSecurityGroupEgressRule } from '@cdktf/provider-aws/lib/vpc-security-group-egress-rule';
 import { Construct } from 'constructs';
-import { managedPolicy, policyDocument, serviceTrust } from '../core/iam';
+import { attachManagedPolicies, policyDocument, serviceTrust } from '../core/iam';
 import { checkProps } from '../core/validation';
 import { AWS_METRIC_DELAY_SECONDS, MonitorSpec, Monitored } from '../monitoring/spec';
 import { componentData, datadogAgentComponent, iisAnswersTestComponent, iisDotnetComponent } from './components';
@@ -227,8 +227,8 @@ export class ImagePipeline extends Construct implements Monitored {
     const buildRole = new IamRole(this, 'build-role', {
       name: `${name}-image-build`,
       assumeRolePolicy: serviceTrust('ec2.amazonaws.com'),
-      managedPolicyArns: [managedPolicy('EC2InstanceProfileForImageBuilder'), managedPolicy('AmazonSSMManagedInstanceCore')],
     });
+    attachManagedPolicies(this, 'build-role', buildRole.name, ['EC2InstanceProfileForImageBuilder', 'AmazonSSMManagedInstanceCore']);
     const profile = new IamInstanceProfile(this, 'build-profile', { name: `${name}-image-build`, role: buildRole.name });
     const sg = new SecurityGroup(this, 'build-sg', {
       namePrefix: `${name}-image-build-`,
@@ -336,8 +336,8 @@ export class ImagePipeline extends Construct implements Monitored {
       // The trust the Image Builder lifecycle documentation gives: the service principal
       // alone (CreateLifecyclePolicy checks that the service can assume the role).
       assumeRolePolicy: serviceTrust('imagebuilder.amazonaws.com'),
-      managedPolicyArns: [managedPolicy('service-role/EC2ImageBuilderLifecycleExecutionPolicy')],
     });
+    attachManagedPolicies(this, 'lifecycle-role', lifecycleRole.name, ['service-role/EC2ImageBuilderLifecycleExecutionPolicy']);
     new ImagebuilderLifecyclePolicy(this, 'lifecycle', {
       name,
       description: `Keep the newest ${keepImages} images of ${name} and every image tagged ${IN_USE_TAG.key}=${IN_USE_TAG.value}`,

@@ -14,6 +14,16 @@ export const HANDLERS = {
   sesEvents: { file: 'events', handler: 'events.sesEventsHandler' },
 } as const;
 
+/**
+ * The Lambda runtime of every mail function, and the esbuild target of its bundle: the same
+ * Node.js major. nodejs24.x is in the pinned provider's runtime enum (the AWS SDK for Go v2
+ * lambda types since release 2025-10-23; provider 6.19.0 and later accept it:
+ * hashicorp/terraform-provider-aws#45024, internal/service/lambda/function.go validates
+ * `runtime` with enum.Validate[awstypes.Runtime]).
+ */
+export const LAMBDA_RUNTIME = 'nodejs24.x';
+export const BUNDLE_TARGET = 'node24';
+
 const bundled = new Map<string, { zipPath: string; sha256: string }>();
 
 /**
@@ -34,7 +44,7 @@ function bundle(file: string): { zipPath: string; sha256: string } {
     write: false,
     bundle: true,
     platform: 'node',
-    target: 'node22',
+    target: BUNDLE_TARGET,
     format: 'cjs',
     external: ['@aws-sdk/*'],
     legalComments: 'none',

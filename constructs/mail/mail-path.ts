@@ -4,6 +4,7 @@ import { KmsAlias } from '@cdktf/provider-aws/lib/kms-alias';
 import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
 import { LambdaEventSourceMapping } from '@cdktf/provider-aws/lib/lambda-event-source-mapping';
 import { LambdaFunctionUrl } from '@cdktf/provider-aws/lib/lambda-function-url';
+import { LambdaPermission } from '@cdktf/provider-aws/lib/lambda-permission';
 import { Route53Record } from '@cdktf/provider-aws/lib/route53-record';
 import { SecretsmanagerSecret } from '@cdktf/provider-aws/lib/secretsmanager-secret';
 import { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue';
@@ -192,6 +193,25 @@ export class MailPath extends Construct implements Monitored {
       const url = new LambdaFunctionUrl(this, 'sendgrid-webhook-url', { functionName: webhook.function.functionName, authorizationType: 'NONE' });
       suppress(url, 'LAMBDA-URL-AUTH', "SendGrid's Event Webhook cannot sign with SigV4; the function rejects any request without SendGrid's ECDSA signature");
       this.webhookUrl = url.functionUrl;
+      // A public URL still needs the function's resource policy to allow it, with both
+      // statements AWS requires of URLs created since October 2025
+      // (docs.aws.amazon.com/lambda/latest/dg/urls-auth.html): lambda:InvokeFunctionUrl for
+      // auth type NONE, and lambda:InvokeFunction only when invoked through a URL.
+      new LambdaPermission(this, 'sendgrid-webhook-url-invoke-url', {
+        functionName: webhook.function.functionName,
+        statementId: 'PublicUrlInvokeFunctionUrl',
+        action: 'lambda:InvokeFunctionUrl',
+        principal: '*',
+        functionUrlAuthType: 'NONE',
+      });
+      // invoked_via_function_url came with provider 6.28.0 (internal/service/lambda/permission.go);
+      // the 6.25.0 bindings lack it, so it is written as an override.
+      new LambdaPermission(this, 'sendgrid-webhook-url-invoke', {
+        functionName: webhook.function.functionName,
+        statementId: 'PublicUrlInvokeFunction',
+        action: 'lambda:InvokeFunction',
+        principal: '*',
+      }).addOverride('invoked_via_function_url', true);
       suppress(webhook, 'MONITOR-SIGNALS', 'no errors monitor for the webhook function yet: it belongs in the mail monitor catalogue (issue 13)');
       props.sendgrid!.dnsRecords?.forEach(
         (r, i) => new Route53Record(this, `sendgrid-dns-${i}`, { zoneId: props.hostedZoneId!, name: r.name, type: 'CNAME', ttl: 3600, records: [r.value] }),

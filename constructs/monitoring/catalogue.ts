@@ -524,3 +524,126 @@ export function mailMonitors(m: MailTarget, t: MonitorThresholds['mail']): Monit
   }
   return specs;
 }
+
+/**
+ * The tag key that puts an `aws.elasticache.*` metric on its replication group. Datadog's
+ * ElastiCache page (DataDog/documentation, integrations/amazon_elasticache: "Data Collected")
+ * documents `cacheclusterid` (one node, `<replication group id>-00N`) and says each metric
+ * carries the tags the resource has in AWS (it lists them with
+ * elasticache:ListTagsForResource); it does not document a replication group tag. So
+ * CacheCluster tags its replication group with this key itself: "When you add or remove tags
+ * on replication groups, those actions will be replicated to all nodes in the replication
+ * group" (Tag, ElastiCache API reference), so every node's metrics carry it. Monitors group
+ * by `cacheclusterid`, so an alert names the node.
+ */
+export const CACHE_REPLICATION_GROUP_TAG_KEY = 'replication_group';
+
+export interface CacheTarget {
+  readonly replicationGroupId: string;
+  /** Nodes in the group: replication lag and failovers need a replica. */
+  readonly nodes: number;
+}
+
+/** ElastiCache (Valkey / Redis OSS): CPU, engine CPU, memory, evictions, replication lag, connections, failovers. */
+export function cacheMonitors(c: CacheTarget, t: MonitorThresholds['cache']): MonitorSpec[] {
+  const id = c.replicationGroupId;
+  const scope = `{${CACHE_REPLICATION_GROUP_TAG_KEY}:${id}}`;
+  const common = { service: id, target: { kind: 'cache' as const, name: id }, evaluationDelaySeconds: AWS_METRIC_DELAY_SECONDS, notifyNoData: false };
+  const specs: MonitorSpec[] = [
+    {
+      ...common,
+      key: `${id}-engine-cpu`,
+      title: `${id}: engine CPU above ${t.engineCpuPercent}%`,
+      type: 'query alert',
+      query: `avg(last_15m):avg:aws.elasticache.engine_cpuutilization${scope} by {cacheclusterid} > ${t.engineCpuPercent}`,
+      critical: t.engineCpuPercent,
+      warning: t.engineCpuPercent - 10,
+      unit: 'percent',
+      priority: 2,
+      what: 'The engine thread of a cache node is near saturation: every command waits, and the apps fall back to the database.',
+      action: 'Look for slow commands in the slow log (KEYS, large SMEMBERS); move reads to replicas or a larger node type.',
+      notifyNoData: true, // the metric stops when the node is gone
+    },
+    {
+      ...common,
+      key: `${id}-cpu`,
+      title: `${id}: host CPU above ${t.cpuPercent}%`,
+      type: 'query alert',
+      query: `avg(last_15m):avg:aws.elasticache.cpuutilization${scope} by {cacheclusterid} > ${t.cpuPercent}`,
+      critical: t.cpuPercent,
+      warning: t.cpuPercent - 10,
+      unit: 'percent',
+      priority: 3,
+      what: 'The host of a cache node is busy (TLS, snapshots, replication): latency rises.',
+      action: 'Check whether a snapshot or a resync is running; consider a larger node type.',
+    },
+    {
+      ...common,
+      key: `${id}-memory`,
+      title: `${id}: memory above ${t.memoryPercent}%`,
+      type: 'query alert',
+      query: `avg(last_15m):max:aws.elasticache.database_memory_usage_percentage${scope} by {cacheclusterid} > ${t.memoryPercent}`,
+      critical: t.memoryPercent,
+      warning: t.memoryPercent - 10,
+      unit: 'percent',
+      priority: 3,
+      what: 'The data set nears the memory the engine may use: keys will be evicted and sessions lost.',
+      action: 'Check key TTLs and what grew; scale to a larger node type.',
+    },
+    {
+      ...common,
+      key: `${id}-evictions`,
+      title: `${id}: more than ${t.evictions} evictions in 10 minutes`,
+      type: 'query alert',
+      query: `sum(last_10m):sum:aws.elasticache.evictions${scope}.as_count() > ${t.evictions}`,
+      critical: t.evictions,
+      unit: 'keys evicted per 10 minutes',
+      priority: 3,
+      what: 'The cache evicts keys to make room: users may lose their session and the database takes the misses.',
+      action: 'Find what fills the cache (keys without TTL); scale up the node type.',
+    },
+    {
+      ...common,
+      key: `${id}-connections`,
+      title: `${id}: more than ${t.connections} connections`,
+      type: 'query alert',
+      query: `avg(last_10m):max:aws.elasticache.curr_connections${scope} by {cacheclusterid} > ${t.connections}`,
+      critical: t.connections,
+      warning: Math.round(t.connections * 0.8),
+      unit: 'connections',
+      priority: 3,
+      what: 'Connections to a cache node pile up: a client leaks connections or reconnects in a loop.',
+      action: 'Check the apps\' connection pools after the last deploy; look for reconnect storms in the app logs.',
+    },
+  ];
+  if (c.nodes < 2) return specs;
+  return [
+    ...specs,
+    {
+      ...common,
+      key: `${id}-replication-lag`,
+      title: `${id}: replication lag above ${t.replicationLagSeconds} s`,
+      type: 'query alert',
+      query: `max(last_10m):max:aws.elasticache.replication_lag${scope} by {cacheclusterid} > ${t.replicationLagSeconds}`,
+      critical: t.replicationLagSeconds,
+      warning: t.replicationLagSeconds / 2,
+      unit: 'seconds',
+      priority: 3,
+      what: 'A replica is behind the primary: reads from it are stale, and a failover now would lose the writes it has not received.',
+      action: 'Check the primary\'s network and engine CPU, and large writes.',
+    },
+    {
+      ...common,
+      key: `${id}-failover`,
+      title: `${id}: failover`,
+      type: 'query alert',
+      // IsMaster is 1 on the primary and 0 on replicas: a node going from 0 to 1 is a failover.
+      query: `change(max(last_15m),last_15m):max:aws.elasticache.is_master${scope} by {cacheclusterid} > 0`,
+      critical: 0,
+      unit: 'change of IsMaster (1 primary, 0 replica)',
+      priority: 3,
+      what: 'A replica became the primary: the old primary failed or was replaced (maintenance, node failure).',
+      action: 'Read the ElastiCache events of the group; check the apps reconnected (they use the primary endpoint, which follows the new primary).',
+    },
+  ];
+}

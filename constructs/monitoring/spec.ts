@@ -7,7 +7,7 @@
 export type Priority = 1 | 2 | 3 | 4 | 5;
 
 /** The kinds of thing the coverage check expects monitors on. */
-export type TargetKind = 'beanstalk-environment' | 'database' | 'queue' | 'fastly-service' | 'function' | 'mail-identity' | 'image-pipeline';
+export type TargetKind = 'beanstalk-environment' | 'database' | 'queue' | 'fastly-service' | 'function' | 'mail-identity' | 'cache' | 'image-pipeline';
 
 export interface MonitorSpec {
   /** Stable key, unique in the account: the construct id of the monitor. */
@@ -103,6 +103,20 @@ export interface MonitorThresholds {
     /** SES complaint rate (fraction, 0-1); AWS reviews an account at 0.001. */
     readonly complaintRate: number;
   };
+  readonly cache: {
+    /** Host CPU of a node (percent, 0-100; CloudWatch CPUUtilization). */
+    readonly cpuPercent: number;
+    /** CPU of the engine thread (percent, 0-100; EngineCPUUtilization: the engine is single-threaded). */
+    readonly engineCpuPercent: number;
+    /** Memory the data set takes of what the engine may use (percent, 0-100; DatabaseMemoryUsagePercentage). */
+    readonly memoryPercent: number;
+    /** Keys evicted in 10 minutes (keys; CloudWatch Evictions is a count per period, summed). */
+    readonly evictions: number;
+    /** How far a replica lags the primary (seconds; ReplicationLag is in seconds). */
+    readonly replicationLagSeconds: number;
+    /** Client connections to one node (connections; CurrConnections). */
+    readonly connections: number;
+  };
 }
 
 /** Starting points, from the services' guidance where it exists. */
@@ -114,6 +128,9 @@ export const DEFAULT_THRESHOLDS: MonitorThresholds = {
   fastly: { http5xxPercent: 2, minimumRequests: 600, hitRatioPercent: 70, originLatencySeconds: 3 },
   // Well before AWS's review thresholds (5% bounces, 0.1% complaints).
   mail: { oldestMessageSeconds: 900, bounceRate: 0.02, complaintRate: 0.0005 },
+  // AWS's guidance: engine CPU above 90% and memory above 80-90% need action; Valkey and
+  // Redis OSS accept at most 65,000 connections per node.
+  cache: { cpuPercent: 90, engineCpuPercent: 80, memoryPercent: 80, evictions: 1000, replicationLagSeconds: 10, connections: 5000 },
 };
 
 export type ThresholdOverrides = { readonly [K in keyof MonitorThresholds]?: Partial<MonitorThresholds[K]> };

@@ -12,7 +12,7 @@ import { RouteTableAssociation } from '@cdktf/provider-aws/lib/route-table-assoc
 import { Subnet } from '@cdktf/provider-aws/lib/subnet';
 import { Vpc } from '@cdktf/provider-aws/lib/vpc';
 import { Construct } from 'constructs';
-import { policyDocument, serviceTrust } from '../core/iam';
+import { accountIdOf, policyDocument, serviceTrust } from '../core/iam';
 import { Rule, checkProps } from '../core/validation';
 
 /** A subnet and the zone it is in: what other constructs need to place resources. */
@@ -62,6 +62,12 @@ export interface NetworkProps {
    * KMS key for the flow log group. @default - CloudWatch Logs' own encryption
    */
   readonly logsKmsKeyArn?: string;
+  /**
+   * Names the flow log group `/vpc/<flowLogName>/flow-logs`: log group names are unique per
+   * account and region, so a second VPC in the account (a preview) needs its own.
+   * @default - the construct id
+   */
+  readonly flowLogName?: string;
   /**
    * Adopt an existing VPC and subnets by id instead of creating one.
    * @default - none: `cidrBlock` must be given
@@ -165,13 +171,15 @@ export class Network extends Construct {
     isolatedSubnets.forEach((s, i) => new RouteTableAssociation(this, `isolated-assoc-${zones[i]}`, { subnetId: s.id, routeTableId: isolatedRoutes.id }));
 
     const logGroup = new CloudwatchLogGroup(this, 'flow-logs', {
-      name: `/vpc/${id}/flow-logs`,
+      name: `/vpc/${props.flowLogName ?? id}/flow-logs`,
       retentionInDays: flowLogRetentionDays,
       kmsKeyId: props.logsKmsKeyArn,
     });
     const role = new IamRole(this, 'flow-logs-role', {
       namePrefix: `${id}-flow-logs-`,
-      assumeRolePolicy: serviceTrust('vpc-flow-logs.amazonaws.com'),
+      // Flow logs send aws:SourceAccount and aws:SourceArn (the flow log) when they assume the
+      // role (docs.aws.amazon.com/vpc/latest/userguide/flow-logs-iam-role.html, confused deputy).
+      assumeRolePolicy: serviceTrust('vpc-flow-logs.amazonaws.com', accountIdOf(this), `arn:aws:ec2:*:${accountIdOf(this)}:vpc-flow-log/*`),
     });
     new IamRolePolicy(this, 'flow-logs-policy', {
       role: role.id,

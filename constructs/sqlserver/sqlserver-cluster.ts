@@ -17,7 +17,7 @@ import { VpcSecurityGroupEgressRule } from '@cdktf/provider-aws/lib/vpc-security
 import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
 import { Construct } from 'constructs';
 import { SecureBucket } from '../core/bucket';
-import { managedPolicy, policyDocument, serviceTrust } from '../core/iam';
+import { accountIdOf, attachManagedPolicies, policyDocument, serviceTrust } from '../core/iam';
 import { Rule, checkProps, distinctZones } from '../core/validation';
 import { BACKUP_WINDOW, DB_IDENTIFIER, MAINTENANCE_WINDOW, clientSecurityGroup, encryptionKey, finalSnapshotIdentifier, monitoringRole, subnetGroup, windowRules } from '../database/database-base';
 import { sqlServerMonitors } from '../monitoring/catalogue';
@@ -278,7 +278,9 @@ export class SqlServerCluster extends Construct implements Monitored {
     });
 
     const backupBucket = r.backupBucketName ?? new SecureBucket(this, 'backups', { bucketName: `${p.name}-native-backups`, kmsKeyArn: p.kmsKeyArn }).bucketName;
-    const backupRole = new IamRole(this, 'backup-role', { name: `${p.name}-native-backup`, assumeRolePolicy: serviceTrust('rds.amazonaws.com') });
+    // RDS recommends aws:SourceAccount / aws:SourceArn on the native backup role's trust
+    // (docs.aws.amazon.com/AmazonRDS/latest/UserGuide/SQLServer.Procedural.Importing.Native.Enabling.html).
+    const backupRole = new IamRole(this, 'backup-role', { name: `${p.name}-native-backup`, assumeRolePolicy: serviceTrust('rds.amazonaws.com', accountIdOf(this)) });
     new IamRolePolicy(this, 'backup-access', {
       role: backupRole.id,
       policy: policyDocument(
@@ -300,9 +302,9 @@ export class SqlServerCluster extends Construct implements Monitored {
       ? new IamRole(this, 'directory-role', {
           name: `${p.name}-rds-directory`,
           assumeRolePolicy: serviceTrust('rds.amazonaws.com'),
-          managedPolicyArns: [managedPolicy('service-role/AmazonRDSDirectoryServiceAccess')],
         })
       : undefined;
+    if (domainRole) attachManagedPolicies(this, 'directory-role', domainRole.name, ['service-role/AmazonRDSDirectoryServiceAccess']);
 
     // RDS creates /aws/rds/instance/<id>/<log> on the first export, with no key and no
     // retention: created first, they carry both from the first line.
@@ -418,8 +420,8 @@ export class SqlServerCluster extends Construct implements Monitored {
     const role = new IamRole(this, 'node-role', {
       name: `${p.name}-sql-node`,
       assumeRolePolicy: serviceTrust('ec2.amazonaws.com'),
-      managedPolicyArns: [managedPolicy('AmazonSSMManagedInstanceCore'), managedPolicy('CloudWatchAgentServerPolicy')],
     });
+    attachManagedPolicies(this, 'node-role', role.name, ['AmazonSSMManagedInstanceCore', 'CloudWatchAgentServerPolicy']);
     const profile = new IamInstanceProfile(this, 'node-profile', { name: `${p.name}-sql-node`, role: role.name });
 
     // The administrator login's value is set outside Terraform (runbook), never in state.
@@ -498,9 +500,10 @@ export class SqlServerCluster extends Construct implements Monitored {
 
     const dlmRole = new IamRole(this, 'snapshot-role', {
       name: `${p.name}-snapshots`,
+      // No aws:SourceAccount condition: DLM's service-role documentation names none.
       assumeRolePolicy: serviceTrust('dlm.amazonaws.com'),
-      managedPolicyArns: [managedPolicy('service-role/AWSDataLifecycleManagerServiceRole')],
     });
+    attachManagedPolicies(this, 'snapshot-role', dlmRole.name, ['service-role/AWSDataLifecycleManagerServiceRole']);
     new DlmLifecyclePolicy(this, 'snapshots', {
       description: `${p.name} daily multi-volume snapshots of each node`,
       executionRoleArn: dlmRole.arn,

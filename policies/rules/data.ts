@@ -357,6 +357,48 @@ export const dataRules: PolicyRule[] = [
     resourceTypes: ['aws_kms_key'],
     check: (r) => verdict(attr(r, 'enable_key_rotation') === true),
   },
+  {
+    id: 'CACHE-ENCRYPTED',
+    pack: 'baseline',
+    info: 'ElastiCache replication groups encrypt data at rest with a customer managed KMS key.',
+    explanation: 'Snapshots and swapped data hold sessions and cached records; encryption at rest cannot be turned on without replacing the group.',
+    fix: 'Use CacheCluster (it sets at_rest_encryption_enabled and kms_key_id).',
+    checkov: 'CKV_AWS_29 / CKV_AWS_191',
+    resourceTypes: ['aws_elasticache_replication_group'],
+    // at_rest_encryption_enabled is a nullable bool: the provider takes "true" or true.
+    check: (r) => verdict(String(attr(r, 'at_rest_encryption_enabled')) === 'true' && filled(attr(r, 'kms_key_id'))),
+  },
+  {
+    id: 'CACHE-TLS-REQUIRED',
+    pack: 'baseline',
+    info: 'ElastiCache replication groups require TLS (transit_encryption_mode "required").',
+    explanation: 'In "preferred" mode the engine still accepts plaintext connections, so session data and AUTH credentials can cross the network in clear.',
+    fix: 'Use CacheCluster (transit_encryption_enabled = true, transit_encryption_mode = "required").',
+    checkov: 'CKV_AWS_30',
+    resourceTypes: ['aws_elasticache_replication_group'],
+    check: (r) => verdict(attr(r, 'transit_encryption_enabled') === true && attr(r, 'transit_encryption_mode') === 'required'),
+  },
+  {
+    id: 'CACHE-AUTH',
+    pack: 'baseline',
+    info: 'ElastiCache replication groups authenticate clients: an RBAC user group or an AUTH token.',
+    explanation: 'Without AUTH anything that reaches the port can read and flush every session.',
+    fix: 'Give CacheCluster an auth mode (iam is the default).',
+    cdkNag: 'AwsSolutions-AEC6',
+    partly: 'CKV_AWS_31: an RBAC user group counts as well as an AUTH token',
+    resourceTypes: ['aws_elasticache_replication_group'],
+    check: (r) => verdict(((attr(r, 'user_group_ids') as unknown[] | undefined) ?? []).length > 0 || filled(attr(r, 'auth_token'))),
+  },
+  {
+    id: 'CACHE-MULTI-AZ',
+    pack: 'production',
+    info: 'Production replication groups have a replica and Multi-AZ with automatic failover.',
+    explanation: 'With one node, or replicas without automatic failover, a node or zone failure takes the cache (and every session) down until someone acts.',
+    fix: 'Leave CacheCluster multiAz and nodes at their production defaults (2 nodes, Multi-AZ).',
+    cdkNag: 'AwsSolutions-AEC4',
+    resourceTypes: ['aws_elasticache_replication_group'],
+    check: (r) => verdict(attr(r, 'multi_az_enabled') === true && attr(r, 'automatic_failover_enabled') === true && Number(attr(r, 'num_cache_clusters') ?? 0) >= 2),
+  },
 ];
 
 /** Whether a policy document denies requests made without TLS. */

@@ -24,6 +24,8 @@ function monitorTarget(r: SynthResource): string | undefined {
       return attr(r, 'cluster_identifier') as string | undefined;
     case 'aws_db_instance':
       return attr(r, 'identifier') as string | undefined;
+    case 'aws_elasticache_replication_group':
+      return attr(r, 'replication_group_id') as string | undefined;
     case 'aws_instance':
       return (r.attributes.tags ?? {}).SqlServerCluster;
     default:
@@ -146,10 +148,10 @@ export const edgeRules: PolicyRule[] = [
   {
     id: 'MONITOR-COVERAGE',
     pack: 'production',
-    info: 'Every Beanstalk environment, database, queue (age of the oldest message; dead-letter queues: depth) and Fastly service has a Datadog monitor tagged for it and querying it.',
+    info: 'Every Beanstalk environment, database, cache, queue (age of the oldest message; dead-letter queues: depth) and Fastly service has a Datadog monitor tagged for it and querying it.',
     explanation: 'Something that can fail without anyone being told will, at night; a monitor tagged for a resource but querying another watches nothing.',
     fix: 'Give the construct a monitors() method (see constructs/monitoring) and keep monitoring enabled for the account.',
-    resourceTypes: ['aws_elastic_beanstalk_environment', 'aws_rds_cluster', 'aws_db_instance', 'aws_instance', 'aws_sqs_queue', 'fastly_service_vcl'],
+    resourceTypes: ['aws_elastic_beanstalk_environment', 'aws_rds_cluster', 'aws_db_instance', 'aws_instance', 'aws_sqs_queue', 'fastly_service_vcl', 'aws_elasticache_replication_group'],
     check: (r, stack): Verdict => {
       const target = monitorTarget(r);
       return target === undefined ? 'not-applicable' : verdict(watched(stack, target, coverageMetric(r, stack)));

@@ -1,6 +1,8 @@
 import { Testing } from 'cdktf';
 import { loadAccounts } from '../../accounts';
-import { BootstrapStack } from '../../bootstrap/bootstrap-stack';
+import { preview } from '../../accounts/sandbox/preview';
+import { BootstrapStack, PREVIEW_ENVIRONMENT } from '../../bootstrap/bootstrap-stack';
+import { accountTags } from '../../stacks/account-stack';
 import { suppressionsUnder } from '../../constructs/core/suppressions';
 import { evaluate } from '../../policies/engine';
 import { rulesIn } from '../../policies/packs';
@@ -32,16 +34,29 @@ describe('bootstrap', () => {
     expect(onlyResource(json, 'aws_iam_openid_connect_provider')).toMatchObject({ url: 'https://token.actions.githubusercontent.com', client_id_list: ['sts.amazonaws.com'] });
   });
 
-  it('lets pull requests and main (drift) plan, and the role and the named admins assume it', () => {
-    const [github, itself] = trustOf('infra-ci-plan');
-    expect(github.Condition.StringLike['token.actions.githubusercontent.com:sub']).toEqual(['repo:example-co/infrastructure:pull_request', 'repo:example-co/infrastructure:ref:refs/heads/main']);
+  it('lets pull requests, the merge queue and main plan, and the named admins (not the role itself) assume it', () => {
+    const [github, named] = trustOf('infra-ci-plan');
+    expect(github.Condition.StringLike['token.actions.githubusercontent.com:sub']).toEqual([
+      'repo:example-co/infrastructure:pull_request',
+      'repo:example-co/infrastructure:ref:refs/heads/main',
+      'repo:example-co/infrastructure:ref:refs/heads/gh-readonly-queue/main/*',
+    ]);
     expect(github.Condition.StringEquals['token.actions.githubusercontent.com:aud']).toBe('sts.amazonaws.com');
-    expect(itself.Condition.ArnLike['aws:PrincipalArn']).toEqual(['arn:aws:iam::111111111111:role/infra-ci-plan', 'arn:aws:iam::111111111111:role/aws-reserved/sso.amazonaws.com/*/AWSReservedSSO_AdministratorAccess_*']);
+    expect(named.Condition.ArnLike['aws:PrincipalArn']).toEqual(['arn:aws:iam::111111111111:role/aws-reserved/sso.amazonaws.com/*/AWSReservedSSO_AdministratorAccess_*']);
+  });
+
+  it('trusts no AWS principal at all when no planner is named', () => {
+    const bare = new BootstrapStack(Testing.app(), { account: production }).toTerraform() as TerraformJson;
+    const trusts = Object.values(resourcesOf(bare, 'aws_iam_role')).map((r) => JSON.parse(r.assume_role_policy).Statement);
+    expect(trusts.map((t) => t.map((s: { Sid: string }) => s.Sid))).toEqual([['GitHubActions'], ['GitHubActions']]);
+  });
+
+  it('attaches managed policies with aws_iam_role_policy_attachment, not the deprecated managed_policy_arns', () => {
+    expect(Object.values(roles).map((r) => r.managed_policy_arns)).toEqual([undefined, undefined]);
+    expect(Object.values(resourcesOf(json, 'aws_iam_role_policy_attachment')).map((a) => a.policy_arn).sort()).toEqual(['arn:aws:iam::aws:policy/AdministratorAccess', 'arn:aws:iam::aws:policy/ReadOnlyAccess']);
   });
 
   it('gives the plan role read-only access, state read and lock, and no data or secrets', () => {
-    const plan = Object.values(roles).find((r) => r.name === 'infra-ci-plan')!;
-    expect(plan.managed_policy_arns).toEqual(['arn:aws:iam::aws:policy/ReadOnlyAccess']);
     const policies = Object.values(resourcesOf(json, 'aws_iam_role_policy')).map((p) => JSON.parse(p.policy).Statement).flat();
     expect(policies.find((s) => s.Sid === 'Lock')).toMatchObject({ Action: ['s3:PutObject', 's3:DeleteObject'] });
     expect(policies.find((s) => s.Sid === 'Lock').Resource).toMatch(/\/\*\.tflock$/);
@@ -49,15 +64,64 @@ describe('bootstrap', () => {
     expect(policies.find((s) => s.Sid === 'NoSecrets').Action).toContain('secretsmanager:GetSecretValue');
   });
 
-  it('lets only the account environment apply', () => {
-    const [github, itself] = trustOf('infra-ci-apply');
-    expect(github.Condition.StringLike['token.actions.githubusercontent.com:sub']).toEqual(['repo:example-co/infrastructure:environment:production']);
-    expect(itself.Condition.ArnLike['aws:PrincipalArn']).toEqual(['arn:aws:iam::111111111111:role/infra-ci-apply']);
+  it('lets only the account environment apply, for up to 3 h', () => {
+    const statements = trustOf('infra-ci-apply');
+    expect(statements).toHaveLength(1);
+    expect(statements[0].Condition.StringLike['token.actions.githubusercontent.com:sub']).toEqual(['repo:example-co/infrastructure:environment:production']);
+    expect(Object.values(roles).find((r) => r.name === 'infra-ci-apply')!.max_session_duration).toBe(10800);
   });
 
   it('passes the baseline policy pack, with the apply role\'s administrator access as the one reasoned exception', () => {
     const report = evaluate(stackOf(stack.node.id, json), rulesIn(['baseline']), suppressionsUnder(stack));
     expect(report.violations.map((v) => `${v.rule.id} ${v.resource.path}`)).toEqual([]);
-    expect(report.suppressed.map((s) => `${s.rule.id} ${s.resource.path}`)).toEqual([`IAM-NO-ADMIN ${stack.node.id}/apply-role`]);
+    expect(report.suppressed.map((s) => `${s.rule.id} ${s.resource.path}`)).toEqual([`IAM-NO-ADMIN ${stack.node.id}/apply-administrator`, `COST-BUDGET ${stack.node.id}/state-key`]);
+  });
+});
+
+describe('bootstrap of the preview account: the infra-ci-preview role', () => {
+  const previewAccount = loadAccounts().find((a) => a.name === preview.account)!;
+  const pstack = new BootstrapStack(Testing.app(), { account: previewAccount, previewRole: preview.role });
+  const pjson = pstack.toTerraform() as TerraformJson;
+  const role = Object.values(resourcesOf(pjson, 'aws_iam_role')).find((r) => r.name === preview.role)!;
+  const policy = (id: string) => JSON.parse(Object.entries(resourcesOf(pjson, 'aws_iam_role_policy')).find(([n]) => n === id || n.startsWith(`${id}_`))![1].policy).Statement as TerraformJson[];
+  const sid = (id: string, s: string) => policy(id).find((x) => x.Sid === s)!;
+
+  it('exists only where previews run', () => {
+    expect(Object.values(roles).some((r) => r.name === preview.role)).toBe(false);
+    expect(role).toBeDefined();
+  });
+
+  it('is trusted by the preview GitHub environment only (not by itself: the workflow passes -var ci_role=current)', () => {
+    const statements = JSON.parse(role.assume_role_policy).Statement;
+    expect(statements).toHaveLength(1);
+    expect(statements[0].Condition.StringLike['token.actions.githubusercontent.com:sub']).toEqual([`repo:${previewAccount.tags.repository}:environment:${PREVIEW_ENVIRONMENT}`]);
+  });
+
+  it('reaches state only under preview-* keys', () => {
+    expect(sid('preview-state', 'ListPreviewState').Condition).toEqual({ StringLike: { 's3:prefix': ['preview-*'] } });
+    expect(sid('preview-state', 'PreviewState').Resource).toMatch(/\/preview-\*$/);
+    const objects = sid('preview-guardrails', 'NoObjectsButPreviewState');
+    expect(objects.Effect).toBe('Deny');
+    // The state bucket's preview-* objects, and Beanstalk's own storage bucket (application versions): nothing else.
+    expect(objects.NotResource).toEqual([expect.stringMatching(/^\$\{aws_s3_bucket\.[^}]+\}\/preview-\*$/), 'arn:aws:s3:::elasticbeanstalk-*/*']);
+  });
+
+  it('may not touch resources tagged as another stack\'s, nor tag anything as one', () => {
+    expect(sid('preview-guardrails', 'NotOtherStacksResources')).toMatchObject({ Effect: 'Deny', Action: '*', Condition: { StringNotLike: { 'aws:ResourceTag/Account': 'preview-*' }, Null: { 'aws:ResourceTag/Account': 'false' } } });
+    expect(sid('preview-guardrails', 'NotTaggedAsOtherStacks')).toMatchObject({ Effect: 'Deny', Condition: { StringNotLike: { 'aws:RequestTag/Account': 'preview-*' } } });
+    // Every taggable resource of the account's own stack carries its Account tag, which the deny matches.
+    expect(accountTags(previewAccount).Account).toBe(previewAccount.name);
+    expect(previewAccount.name.startsWith('preview-')).toBe(false);
+  });
+
+  it('may not change the CI roles, account-wide settings, or attach administrator policies', () => {
+    expect(sid('preview-guardrails', 'NotTheCiRoles').Resource[0]).toBe(`arn:aws:iam::${previewAccount.accountId}:role/infra-ci-*`);
+    expect(sid('preview-guardrails', 'NotAccountWide').Action).toEqual(expect.arrayContaining(['ec2:DisableEbsEncryptionByDefault', 'iam:CreateUser', 'organizations:*']));
+    expect(sid('preview-guardrails', 'NoAdministratorPolicies').Condition.ArnLike['iam:PolicyARN']).toContain('arn:aws:iam::aws:policy/AdministratorAccess');
+  });
+
+  it('passes the baseline pack with its broad allow as a reasoned exception', () => {
+    const report = evaluate(stackOf(pstack.node.id, pjson), rulesIn(['baseline']), suppressionsUnder(pstack));
+    expect(report.violations.map((v) => `${v.rule.id} ${v.resource.path}`)).toEqual([]);
   });
 });

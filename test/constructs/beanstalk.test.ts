@@ -1,5 +1,5 @@
 import { BeanstalkApp, BeanstalkAppProps, BeanstalkEnvironmentSettings, STREAMED_LOGS } from '../../constructs/beanstalk/beanstalk-app';
-import { TerraformJson, errorOf, onlyResource, resourcesOf, synthConstructs, testSubnets } from '../helpers';
+import { TerraformJson, errorOf, managedPoliciesOf, onlyResource, resourcesOf, synthConstructs, testSubnets } from '../helpers';
 
 const certificateArn = 'arn:aws:acm:ap-northeast-1:111111111111:certificate/6f0c2a1e-4b7d-4e8a-9c3f-1d2e3f4a5b6c';
 const windows = '64bit Windows Server 2022 v2.18.0 running IIS 10.0';
@@ -113,7 +113,7 @@ describe('BeanstalkApp: production defaults', () => {
 
   it('gives the service role enhanced health and managed updates, trusted with the Beanstalk external id', () => {
     const role = Object.values(resourcesOf(json, 'aws_iam_role')).find((r) => r.name === 'hotel-customer-eb-service')!;
-    expect(role.managed_policy_arns).toEqual([
+    expect(managedPoliciesOf(json, 'hotel-customer-eb-service')).toEqual([
       'arn:aws:iam::aws:policy/service-role/AWSElasticBeanstalkEnhancedHealth',
       'arn:aws:iam::aws:policy/AWSElasticBeanstalkManagedUpdatesCustomerRolePolicy',
     ]);

@@ -52,8 +52,9 @@ describe('ImagePipeline', () => {
   it('builds in the private subnet with IMDSv2, the documented instance profile policies, and outbound-only traffic', () => {
     const infra = onlyResource(json, 'aws_imagebuilder_infrastructure_configuration');
     expect(infra).toMatchObject({ subnet_id: 'subnet-private0', terminate_instance_on_failure: true, instance_metadata_options: { http_tokens: 'required', http_put_response_hop_limit: 1 } });
-    const role = Object.values(resourcesOf(json, 'aws_iam_role')).find((r) => r.name === 'windows-iis-image-build')!;
-    expect(role.managed_policy_arns).toEqual(['arn:aws:iam::aws:policy/EC2InstanceProfileForImageBuilder', 'arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore']);
+    const [roleId] = Object.entries(resourcesOf(json, 'aws_iam_role')).find(([, r]) => r.name === 'windows-iis-image-build')!;
+    const attached = Object.values(resourcesOf(json, 'aws_iam_role_policy_attachment')).filter((a) => a.role === `\${aws_iam_role.${roleId}.name}`).map((a) => a.policy_arn);
+    expect(attached).toEqual(['arn:aws:iam::aws:policy/EC2InstanceProfileForImageBuilder', 'arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore']);
     expect(resourcesOf(json, 'aws_vpc_security_group_ingress_rule')).toEqual({});
     expect(Object.values(resourcesOf(json, 'aws_vpc_security_group_egress_rule')).map((r) => r.from_port)).toEqual([80, 443]);
   });

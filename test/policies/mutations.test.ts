@@ -35,7 +35,7 @@ const trust = (statement: Json) => JSON.stringify({ Version: '2012-10-17', State
 
 const misconfigurations: Array<[string, string, (json: Json) => void]> = [
   ['AdministratorAccess attached to an instance role', 'IAM-NO-ADMIN', (j) => add(j, 'aws_iam_role_policy_attachment', 'admin', { role: ref('aws_iam_role', find(j, 'aws_iam_role', /instance-role/)[0], 'name'), policy_arn: 'arn:aws:iam::aws:policy/AdministratorAccess' })],
-  ['AdministratorAccess in managed_policy_arns', 'IAM-NO-ADMIN', (j) => find(j, 'aws_iam_role', /node-role/)[1].managed_policy_arns.push('arn:aws:iam::aws:policy/AdministratorAccess')],
+  ['AdministratorAccess in managed_policy_arns', 'IAM-NO-ADMIN', (j) => (find(j, 'aws_iam_role', /node-role/)[1].managed_policy_arns = ['arn:aws:iam::aws:policy/AdministratorAccess'])],
   ['secrets readable on "*"', 'IAM-SENSITIVE-RESOURCES', (j) => {
     const [, p] = find(j, 'aws_iam_role_policy', /read-secrets/);
     const doc = JSON.parse(p.policy);

@@ -33,6 +33,7 @@ const goodEb: Array<[string, string, string]> = [
 const without = (settings: Array<[string, string, string]>, name: string, value = 'false') => settings.map(([ns, n, v]): [string, string, string] => (n === name ? [ns, n, value] : [ns, n, v]));
 const bucket = (extra: Array<[string, string, Json]> = []) => stack([['aws_s3_bucket', 'b', { bucket: 'x' }], ...extra]);
 const db = (attrs: Json) => ({ storage_encrypted: true, deletion_protection: true, skip_final_snapshot: false, final_snapshot_identifier: 'x-final', backup_retention_period: 14, ...attrs });
+const cache = (attrs: Json) => ({ at_rest_encryption_enabled: 'true', kms_key_id: 'arn:aws:kms:ap-northeast-1:111111111111:key/k', transit_encryption_enabled: true, transit_encryption_mode: 'required', user_group_ids: ['g'], multi_az_enabled: true, automatic_failover_enabled: true, num_cache_clusters: 2, ...attrs });
 const instance = (attrs: Json) => ({ monitoring_interval: 60, performance_insights_enabled: true, ...attrs });
 const ingress = (attrs: Json): [string, string, Json] => ['aws_vpc_security_group_ingress_rule', 'rule', { ip_protocol: 'tcp', security_group_id: ref('aws_security_group', 'lb'), ...attrs }];
 const backend = (attrs: Json) => ({ name: 'b', use_ssl: true, ssl_check_cert: true, ssl_cert_hostname: 'origin.example.jp', ...attrs });
@@ -56,8 +57,20 @@ const dbGroup: Array<[string, string, Json]> = [
 ];
 const monitor = (name: string, tags: string[], query: string, extra: Json = {}): [string, string, Json] => ['datadog_monitor', name, { tags, query, type: 'query alert', priority: '3', message: 'x @slack-watch', ...extra }];
 
+const permissionSet = (tier: string, session = 'PT1H'): [string, string, Json] => ['aws_ssoadmin_permission_set', 'ps', { name: 'x', session_duration: session, tags: { AccessTier: tier } }];
+const guardrailStatements: Json[] = [
+  { Effect: 'Deny', Action: ['organizations:LeaveOrganization', 'cloudtrail:StopLogging', 'cloudtrail:DeleteTrail', 'guardduty:DeleteDetector', 'config:StopConfigurationRecorder', 'config:DeleteConfigurationRecorder'], Resource: '*' },
+  { Effect: 'Deny', Action: '*', Resource: '*', Condition: { StringLike: { 'aws:PrincipalArn': 'arn:aws:iam::*:root' } } },
+  { Effect: 'Deny', NotAction: ['iam:*'], Resource: '*', Condition: { StringNotEquals: { 'aws:RequestedRegion': ['ap-northeast-1'] } } },
+];
+const scp = (statements: Json[]): [string, string, Json] => ['aws_organizations_policy', 'p', { type: 'SERVICE_CONTROL_POLICY', content: policy(...statements) }];
+
 /** For each rule: the resource (type, name) to judge, a stack where it complies, and one where it does not. */
 const cases: Record<string, { target: [string, string]; compliant: SynthStack; nonCompliant: SynthStack }> = {
+  'CACHE-ENCRYPTED': { target: ['aws_elasticache_replication_group', 'g'], compliant: stack([['aws_elasticache_replication_group', 'g', cache({})]]), nonCompliant: stack([['aws_elasticache_replication_group', 'g', cache({ kms_key_id: undefined })]]) },
+  'CACHE-TLS-REQUIRED': { target: ['aws_elasticache_replication_group', 'g'], compliant: stack([['aws_elasticache_replication_group', 'g', cache({})]]), nonCompliant: stack([['aws_elasticache_replication_group', 'g', cache({ transit_encryption_mode: 'preferred' })]]) },
+  'CACHE-AUTH': { target: ['aws_elasticache_replication_group', 'g'], compliant: stack([['aws_elasticache_replication_group', 'g', cache({ user_group_ids: undefined, auth_token: '${data.aws_secretsmanager_secret_version.t.secret_string}' })]]), nonCompliant: stack([['aws_elasticache_replication_group', 'g', cache({ user_group_ids: [] })]]) },
+  'CACHE-MULTI-AZ': { target: ['aws_elasticache_replication_group', 'g'], compliant: stack([['aws_elasticache_replication_group', 'g', cache({})]]), nonCompliant: stack([['aws_elasticache_replication_group', 'g', cache({ num_cache_clusters: 1 })]]) },
   'RDS-ENCRYPTED': { target: ['aws_rds_cluster', 'c'], compliant: stack([['aws_rds_cluster', 'c', db({})]]), nonCompliant: stack([['aws_rds_cluster', 'c', db({ storage_encrypted: false })]]) },
   'RDS-DELETION-PROTECTION': { target: ['aws_db_instance', 'd'], compliant: stack([['aws_db_instance', 'd', db({})]]), nonCompliant: stack([['aws_db_instance', 'd', db({ deletion_protection: false })]]) },
   'RDS-FINAL-SNAPSHOT': { target: ['aws_rds_cluster', 'c'], compliant: stack([['aws_rds_cluster', 'c', db({})]]), nonCompliant: stack([['aws_rds_cluster', 'c', db({ skip_final_snapshot: true })]]) },
@@ -285,6 +298,52 @@ const cases: Record<string, { target: [string, string]; compliant: SynthStack; n
     target: ['aws_vpc', 'v'],
     compliant: stack([['aws_vpc', 'v', { tags: { Name: 'x' } }]]),
     nonCompliant: stack([['aws_vpc', 'v', { tags: { Team: '' } }]]),
+  },
+  'SSO-NO-ADMIN': {
+    target: ['aws_ssoadmin_managed_policy_attachment', 'a'],
+    compliant: stack([permissionSet('break-glass'), ['aws_ssoadmin_managed_policy_attachment', 'a', { permission_set_arn: ref('aws_ssoadmin_permission_set', 'ps', 'arn'), managed_policy_arn: 'arn:aws:iam::aws:policy/AdministratorAccess' }]]),
+    nonCompliant: stack([permissionSet('standard'), ['aws_ssoadmin_managed_policy_attachment', 'a', { permission_set_arn: ref('aws_ssoadmin_permission_set', 'ps', 'arn'), managed_policy_arn: 'arn:aws:iam::aws:policy/AdministratorAccess' }]]),
+  },
+  'SSO-BREAK-GLASS-SESSION': {
+    target: ['aws_ssoadmin_permission_set', 'ps'],
+    compliant: stack([permissionSet('break-glass', 'PT1H')]),
+    nonCompliant: stack([permissionSet('break-glass', 'PT4H')]),
+  },
+  'SCP-GUARDRAILS': {
+    target: ['aws_organizations_policy_attachment', 'a'],
+    compliant: stack([scp(guardrailStatements), ['aws_organizations_policy_attachment', 'a', { policy_id: ref('aws_organizations_policy', 'p'), target_id: 'ou-ab12-workload1' }]]),
+    // Root user not denied: one guardrail missing is enough.
+    nonCompliant: stack([scp(guardrailStatements.slice(0, -2).concat(guardrailStatements.slice(-1))), ['aws_organizations_policy_attachment', 'a', { policy_id: ref('aws_organizations_policy', 'p'), target_id: 'ou-ab12-workload1' }]]),
+  },
+  'COST-ANOMALY-ALERTS': {
+    target: ['aws_ce_anomaly_monitor', 'm'],
+    compliant: stack([
+      ['aws_ce_anomaly_monitor', 'm', { monitor_type: 'DIMENSIONAL', monitor_dimension: 'SERVICE' }],
+      ['aws_ce_anomaly_subscription', 's', { frequency: 'IMMEDIATE', monitor_arn_list: ['${aws_ce_anomaly_monitor.m.arn}'], subscriber: [{ type: 'SNS', address: '${aws_sns_topic.t.arn}' }] }],
+    ]),
+    // A subscription to another monitor does not count.
+    nonCompliant: stack([
+      ['aws_ce_anomaly_monitor', 'm', { monitor_type: 'DIMENSIONAL', monitor_dimension: 'SERVICE' }],
+      ['aws_ce_anomaly_subscription', 's', { frequency: 'IMMEDIATE', monitor_arn_list: ['${aws_ce_anomaly_monitor.other.arn}'], subscriber: [{ type: 'SNS', address: '${aws_sns_topic.t.arn}' }] }],
+    ]),
+  },
+  'COST-BUDGET': {
+    target: ['aws_vpc', 'v'],
+    compliant: stack([
+      ['aws_vpc', 'v', {}],
+      ['aws_budgets_budget', 'b', { budget_type: 'COST', time_unit: 'MONTHLY', limit_amount: '100.00', notification: [
+        { notification_type: 'ACTUAL', subscriber_sns_topic_arns: ['${aws_sns_topic.t.arn}'] },
+        { notification_type: 'FORECASTED', subscriber_email_addresses: ['a@example.com'] },
+      ] }],
+    ]),
+    // A budget that tells nobody about the forecast is as good as none.
+    nonCompliant: stack([
+      ['aws_vpc', 'v', {}],
+      ['aws_budgets_budget', 'b', { budget_type: 'COST', time_unit: 'MONTHLY', limit_amount: '100.00', notification: [
+        { notification_type: 'ACTUAL', subscriber_sns_topic_arns: ['${aws_sns_topic.t.arn}'] },
+        { notification_type: 'FORECASTED', subscriber_email_addresses: [] },
+      ] }],
+    ]),
   },
 };
 

@@ -41,7 +41,7 @@ describe('MailPath: the queue path (both providers)', () => {
     expect(mapping).toMatchObject({ batch_size: 10, function_response_types: ['ReportBatchItemFailures'], scaling_config: { maximum_concurrency: 10 } });
     expect(mapping.event_source_arn).toMatch(/aws_sqs_queue\.mail_queue_\w+\.arn/);
     const worker = byName(json, 'aws_lambda_function', 'customer-mail-worker');
-    expect(worker).toMatchObject({ runtime: 'nodejs22.x', handler: 'worker.handler', architectures: ['arm64'], timeout: 30, reserved_concurrent_executions: 10 });
+    expect(worker).toMatchObject({ runtime: 'nodejs24.x', handler: 'worker.handler', architectures: ['arm64'], timeout: 30, reserved_concurrent_executions: 10 });
     expect(worker.filename).toMatch(/^assets\/mail_worker_code_\w+\/[0-9A-F]+\/worker\.zip$/);
     expect(worker.source_code_hash).toMatch(/^[A-Za-z0-9+/]{43}=$/); // base64 SHA-256 of the zip, as Lambda reports it
     expect(worker.environment.variables).toMatchObject({ PROVIDER: 'sendgrid', LEASE_SECONDS: '60', RETENTION_DAYS: '400' });
@@ -67,12 +67,24 @@ describe('MailPath: the queue path (both providers)', () => {
     const sids = statements(json, 'customer-mail-worker').map((s) => `${s.Sid}:${[s.Action].flat().join(',')}`);
     expect(sids).toEqual([
       'OwnLogs:logs:CreateLogStream,logs:PutLogEvents',
+      'XRayWrite:xray:PutTraceSegments,xray:PutTelemetryRecords',
       'Queue:sqs:ReceiveMessage,sqs:DeleteMessage,sqs:GetQueueAttributes,sqs:ChangeMessageVisibility',
       'DeadLetters:sqs:SendMessage',
       'History:dynamodb:UpdateItem,dynamodb:GetItem',
       'Key:kms:Decrypt,kms:Encrypt,kms:GenerateDataKey',
       'SendGridKey:secretsmanager:GetSecretValue',
     ]);
+  });
+
+  // Active tracing makes Lambda check the role's X-Ray write permission at create time
+  // (docs.aws.amazon.com/lambda/latest/dg/services-xray.html), and IAM is eventually
+  // consistent: every function depends on its role policy, which grants X-Ray write.
+  it.each(['customer-mail-worker', 'customer-mail-sendgrid-events'])('%s traces actively, may write traces, and is created after its role policy', (name) => {
+    const fn = byName(json, 'aws_lambda_function', name);
+    expect(fn.tracing_config).toEqual({ mode: 'Active' });
+    const [policyId, policy] = Object.entries(resourcesOf(json, 'aws_iam_role_policy')).find(([, p]) => fn.role.replace('.arn}', '') === p.role.replace('.id}', ''))!;
+    expect(JSON.parse(policy.policy).Statement).toContainEqual({ Sid: 'XRayWrite', Effect: 'Allow', Action: ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'], Resource: '*' });
+    expect(fn.depends_on).toContain(`aws_iam_role_policy.${policyId}`);
   });
 
   it('writes function logs to log groups with retention', () => {
@@ -95,6 +107,20 @@ describe('MailPath: SendGrid', () => {
     expect(webhook).toMatchObject({ handler: 'events.sendGridWebhookHandler', reserved_concurrent_executions: 5 });
     expect(webhook.environment.variables.SENDGRID_WEBHOOK_PUBLIC_KEY).toBe(publicKey);
     expect(path.webhookUrl).toMatch(/\$\{TfToken/);
+  });
+
+  // A NONE-auth URL answers 403 unless the resource policy allows lambda:InvokeFunctionUrl
+  // (function_url_auth_type NONE) and, for URLs created since October 2025,
+  // lambda:InvokeFunction with lambda:InvokedViaFunctionUrl (docs.aws.amazon.com/lambda/latest/dg/urls-auth.html;
+  // internal/service/lambda/permission.go: function_url_auth_type, invoked_via_function_url).
+  it('lets anyone call the webhook URL, and only through the URL', () => {
+    const fn = `\${aws_lambda_function.${Object.entries(resourcesOf(json, 'aws_lambda_function')).find(([, f]) => f.function_name === 'customer-mail-sendgrid-events')![0]}.function_name}`;
+    const permissions = Object.values(resourcesOf(json, 'aws_lambda_permission'));
+    expect(permissions).toHaveLength(2);
+    expect(permissions).toContainEqual(expect.objectContaining({ function_name: fn, action: 'lambda:InvokeFunctionUrl', principal: '*', function_url_auth_type: 'NONE' }));
+    expect(permissions).toContainEqual(expect.objectContaining({ function_name: fn, action: 'lambda:InvokeFunction', principal: '*', invoked_via_function_url: true }));
+    // Without invoked_via_function_url the second statement would let anyone call Invoke directly.
+    expect(permissions.filter((p) => p.action === 'lambda:InvokeFunction' && p.invoked_via_function_url !== true)).toEqual([]);
   });
 
   it('creates the domain authentication records when given', () => {

@@ -40,6 +40,7 @@ describe('monitor coverage over the production stack', () => {
     ['the Fastly service', 'production-hotel', 'fastly_service_vcl'],
     ['a mail queue', 'customer-mail', 'aws_sqs_queue'],
     ['a dead-letter queue', 'internal-mail-ses-events-dlq', 'aws_sqs_queue'],
+    ['the hotel session cache', 'hotel-session', 'aws_elasticache_replication_group'],
   ])('fails when %s loses its monitors', (_what, target, type) => {
     expect(violations(withoutMonitorsOf(target))).toContain(`MONITOR-COVERAGE ${type}`);
   });
