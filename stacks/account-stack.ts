@@ -4,10 +4,11 @@ import { KmsAlias } from '@cdktf/provider-aws/lib/kms-alias';
 import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { DatadogProvider } from '@cdktf/provider-datadog/lib/provider';
-import { S3Backend, TerraformStack, TerraformVariable } from 'cdktf';
+import { S3Backend, TerraformVariable } from 'cdktf';
 import { Construct } from 'constructs';
 import { images } from '../accounts/catalogue';
 import { AccountConfig } from '../accounts/schema';
+import { ResolveOnceStack } from './resolve-once-stack';
 import { AuroraCluster } from '../constructs/aurora/aurora-cluster';
 import { BeanstalkApp } from '../constructs/beanstalk/beanstalk-app';
 import { globalBucketName } from '../constructs/core/bucket';
@@ -83,7 +84,7 @@ export const DATADOG_FASTLY_API_KEY_VARIABLE = 'datadog_fastly_api_key';
  * providers (declared only where the account has their resources) read their keys from
  * the environment: no secret is in code or in the JSON.
  */
-export class AccountStack extends TerraformStack {
+export class AccountStack extends ResolveOnceStack {
   public readonly account: AccountConfig;
   public readonly awsProvider: AwsProvider;
   /** KMS key for every log group the stack creates. */
@@ -307,31 +308,6 @@ export class AccountStack extends TerraformStack {
     this.monitoring = account.monitoring.enabled ? this.buildMonitoring(account) : undefined;
     this.cost = this.buildCost(account, !props.sharesAccount);
     this.policy = enforcePolicies(this, packsFor(account.environment));
-  }
-
-  /** The stack's Terraform JSON, resolved once per synth (see {@link toTerraform}). */
-  private resolvedForSynth?: Record<string, unknown>;
-
-  /** A new synth starts: the tree may have changed since the last one. */
-  public override prepareStack(): void {
-    this.resolvedForSynth = undefined;
-    super.prepareStack();
-  }
-
-  /**
-   * cdktf resolves every token of a stack twice in one synth: for the validations (the
-   * policy packs read the resolved JSON) and again to write `cdk.tf.json`, right after them
-   * (cdktf/lib/synthesize/synthesizer.js). Aspects run before the validations, so the tree
-   * is final here: the write, and the inventory's policy report, reuse this one resolution.
-   */
-  public override runAllValidations(): void {
-    this.resolvedForSynth = super.toTerraform();
-    super.runAllValidations();
-  }
-
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- cdktf's own return type
-  public override toTerraform(): any {
-    return this.resolvedForSynth ?? super.toTerraform();
   }
 
   /**

