@@ -249,6 +249,22 @@ export interface AccountConfig {
   readonly caches?: readonly CacheConfig[];
   /** Budget, anomaly alerts and cost allocation tags. */
   readonly cost: CostConfig;
+  /** Image Builder pipelines this account runs for the estate (see constructs/image-pipeline). @default - none */
+  readonly imagePipelines?: readonly ImagePipelineConfig[];
+}
+
+/**
+ * An image pipeline: ImagePipeline's props the account decides. The AMIs it builds go to the
+ * `images` entry of accounts/catalogue.ts it names (the monthly bump writes them there).
+ */
+export interface ImagePipelineConfig {
+  readonly name: string;
+  /** The key of accounts/catalogue.ts `images` this pipeline produces. */
+  readonly image: keyof typeof images;
+  /** Ids of the other accounts that launch its AMIs (accounts/registry.ts). @default [] */
+  readonly shareWith?: readonly string[];
+  /** Newest images the lifecycle keeps. @default 3 */
+  readonly keepImages?: number;
 }
 
 const NAME = /^[a-z][a-z0-9-]{0,30}[a-z0-9]$/;
@@ -684,6 +700,12 @@ export const accountSchema: Schema<AccountConfig> = object<AccountConfig>({
   directory: optional(object<DirectoryConfig>({ domainName: text(), shortName: optionalText(), edition: optional(oneOf(['Standard', 'Enterprise'] as const)), vpcDns: optional(boolean()) })),
   caches: optional(arrayOf(cacheSchema, { uniqueBy: (c: CacheConfig) => c.name })),
   cost: costSchema,
+  imagePipelines: optional(arrayOf(object<ImagePipelineConfig>({
+    name: string({ pattern: /^[a-z][a-z0-9-]{0,38}[a-z0-9]$/, description: 'lower-case kebab-case, 2-40 characters' }),
+    image: oneOf(Object.keys(images) as Array<keyof typeof images>),
+    shareWith: optional(arrayOf(string({ pattern: /^\d{12}$/, description: 'a 12-digit AWS account id as a string' }), { uniqueBy: (a: string) => a })),
+    keepImages: optionalCount(1, 1000),
+  }), { uniqueBy: (p: ImagePipelineConfig) => p.name })),
 }, [clientsAreApps, cdnOriginsExist, fastlyCustomerForS3Logs, sloServicesExist, mailSendersAreApps, directoryForSqlServer, catalogued, appCachesExist, budgetRequired]);
 
 /** What an account file exports: only what differs from the shared defaults. */

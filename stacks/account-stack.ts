@@ -6,6 +6,7 @@ import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { DatadogProvider } from '@cdktf/provider-datadog/lib/provider';
 import { S3Backend, TerraformVariable } from 'cdktf';
 import { Construct } from 'constructs';
+import { images } from '../accounts/catalogue';
 import { AccountConfig } from '../accounts/schema';
 import { ResolveOnceStack } from './resolve-once-stack';
 import { AuroraCluster } from '../constructs/aurora/aurora-cluster';
@@ -14,6 +15,7 @@ import { globalBucketName } from '../constructs/core/bucket';
 import { ManagedDirectory } from '../constructs/directory/managed-directory';
 import { CacheCluster } from '../constructs/cache/cache-cluster';
 import { CostGuardrails } from '../constructs/cost/cost-guardrails';
+import { ImagePipeline } from '../constructs/image-pipeline/image-pipeline';
 import { policyDocument } from '../constructs/core/iam';
 import { Suppression, suppress } from '../constructs/core/suppressions';
 import { packsFor } from '../policies/packs';
@@ -96,6 +98,8 @@ export class AccountStack extends ResolveOnceStack {
   public readonly cdnServices: readonly FastlyVclService[];
   public readonly mailPaths: readonly MailPath[];
   public readonly caches: readonly CacheCluster[];
+  /** Image Builder pipelines the account runs for the estate. */
+  public readonly imagePipelines: readonly ImagePipeline[];
   /** Datadog monitors, SLOs and dashboard; undefined where monitoring is off. */
   public readonly monitoring?: Monitoring;
   /** The policy packs this account runs, and their report after synth. */
@@ -285,6 +289,21 @@ export class AccountStack extends ResolveOnceStack {
       ),
     );
 
+    // Build instances go in a private subnet (Windows Update and downloads through NAT). The
+    // AMI the catalogue names is tagged in use, so the lifecycle never deletes it.
+    this.imagePipelines = (account.imagePipelines ?? []).map((p) =>
+      new ImagePipeline(this, `image-pipeline-${p.name}`, {
+        name: p.name,
+        accountId: account.accountId,
+        region: account.region,
+        vpcId: this.network.vpcId,
+        subnetId: this.network.privateSubnets[0].id,
+        shareWithAccountIds: p.shareWith,
+        keepImages: p.keepImages,
+        inUseImageIds: [images[p.image]],
+      }),
+    );
+
     this.cdnServices = this.buildCdn(account, props.commitId);
     this.monitoring = account.monitoring.enabled ? this.buildMonitoring(account) : undefined;
     this.cost = this.buildCost(account, !props.sharesAccount);
@@ -354,7 +373,7 @@ export class AccountStack extends ResolveOnceStack {
       });
     }
     const thresholds = resolveThresholds(account.monitoring.thresholds);
-    const monitored: Monitored[] = [...this.apps, ...this.auroraClusters, ...this.sqlServerClusters, ...this.cdnServices, ...this.mailPaths, ...this.caches];
+    const monitored: Monitored[] = [...this.apps, ...this.auroraClusters, ...this.sqlServerClusters, ...this.cdnServices, ...this.mailPaths, ...this.caches, ...this.imagePipelines];
     return new Monitoring(this, 'monitoring', {
       account: account.name,
       environment: account.environment,

@@ -7,6 +7,7 @@ import { AccountConfig } from '../../accounts/schema';
 import { APPLY_SESSION_SECONDS, BootstrapStack, PLAN_DENIED_DATA_ACTIONS, PLAN_SESSION_SECONDS } from '../../bootstrap/bootstrap-stack';
 import { actionMatches } from '../../policies/policy-document';
 import { preview } from '../../accounts/sandbox/preview';
+import { builderAccount } from '../../tools/image-bump';
 import { TerraformJson, resourcesOf, synthAccount } from '../helpers';
 
 /**
@@ -95,11 +96,14 @@ describe.each(accounts.map((a) => [a.name, a] as const))('the CI chain of %s', (
   const stack = synthAccount(account);
   const backend = stack.terraform.backend.s3;
   // Preview jobs sign in only to the account previews run in, as its preview role.
-  const signIns = allSignIns.filter((s) => !s.name.startsWith('preview.yml ') || account.name === preview.account);
+  const signIns = allSignIns.filter((s) => !s.name.startsWith('preview.yml ') || account.name === preview.account)
+    // The image bump signs in only to the account that builds images (tools/image-bump.ts builder).
+    .filter((s) => !s.name.startsWith('image-bump.yml ') || account.name === builderAccount(accounts).name);
   const roleName = (step: Step) => {
     const arn = step.with?.['role-arn'] ?? step.with?.['role-to-assume'];
     if (/^\$\{\{ steps\.\w+\.outputs\.roleArn \}\}$/.test(arn ?? '')) return preview.role;
     if (arn === '${{ matrix.planRole }}') return account.ci.planRole;
+    if (arn === '${{ steps.builder.outputs.role-arn }}') return account.ci.planRole; // tools/image-bump.ts builder: its plan role
     if (arn === '${{ matrix.applyRole }}') return account.ci.applyRole;
     throw new Error(`unknown role input ${arn}`);
   };

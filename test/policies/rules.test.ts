@@ -269,6 +269,21 @@ const cases: Record<string, { target: [string, string]; compliant: SynthStack; n
     compliant: stack([['fastly_service_vcl', 's', { backend: [backend({ min_tls_version: '1.2' }), backend({ name: 'plain', use_ssl: false })] }]]),
     nonCompliant: stack([['fastly_service_vcl', 's', { backend: [backend({ min_tls_version: '1.0' })] }]]),
   },
+  'IMAGEBUILDER-IMDSV2': {
+    target: ['aws_imagebuilder_infrastructure_configuration', 'i'],
+    compliant: stack([['aws_imagebuilder_infrastructure_configuration', 'i', { instance_metadata_options: { http_tokens: 'required' } }]]),
+    nonCompliant: stack([['aws_imagebuilder_infrastructure_configuration', 'i', {}]]),
+  },
+  'AMI-DISTRIBUTION-ENCRYPTED': {
+    target: ['aws_imagebuilder_distribution_configuration', 'd'],
+    compliant: stack([['aws_imagebuilder_distribution_configuration', 'd', { distribution: [{ region: 'r', ami_distribution_configuration: { kms_key_id: ref('aws_kms_key', 'k', 'arn') } }] }]]),
+    nonCompliant: stack([['aws_imagebuilder_distribution_configuration', 'd', { distribution: [{ region: 'r', ami_distribution_configuration: { kms_key_id: ref('aws_kms_key', 'k', 'arn') } }, { region: 's', ami_distribution_configuration: { name: 'x' } }] }]]),
+  },
+  'IMAGEBUILDER-COMPONENT-NO-KEY': {
+    target: ['aws_imagebuilder_component', 'c'],
+    compliant: stack([['aws_imagebuilder_component', 'c', { data: JSON.stringify({ steps: ["Start-Process msiexec.exe -ArgumentList '/qn','/i',$msi"] }) }]]),
+    nonCompliant: stack([['aws_imagebuilder_component', 'c', { data: JSON.stringify({ steps: ["Start-Process msiexec.exe -ArgumentList '/qn','/i',$msi,'APIKEY=$env:KEY'"] }) }]]),
+  },
   'DATADOG-MONITOR-ROUTED': {
     target: ['datadog_monitor', 'm'],
     compliant: stack([['datadog_monitor', 'm', { priority: '2', message: 'CPU high. @slack-production-immediate' }]]),
