@@ -11,6 +11,7 @@ import { accountIds, resolveManagement } from '../accounts/management-schema';
 import { AccountStack } from './account-stack';
 import { ManagementStack } from './management-stack';
 import { OutputDir } from './output-dir';
+import { DIAGRAM_FILE, writeDiagrams } from '../tools/diagram/account';
 
 export interface SynthesizeOptions {
   /** The accounts to synthesize. @default - every account in `accounts/index.ts` */
@@ -126,6 +127,7 @@ export function synthesizeAccounts(options: SynthesizeOptions = {}): SynthesizeR
       if (violations.length > 0) throw new PolicyViolationError(violations);
       throw error;
     }
+    writeDiagrams(dir, built.map((s) => s.account.name)); // before the scan, which then covers them too
     const secrets = scanDirectory(dir, Object.fromEntries(accounts.map((a) => [a.name, a])));
     if (secrets.length > 0) throw new SecretFoundError(secrets);
     const synthesized = built.map((s) => ({ stack: s, json: JSON.parse(readFileSync(join(dir, 'stacks', s.account.name, 'cdk.tf.json'), 'utf8')) as TerraformJson }));
@@ -175,6 +177,7 @@ export function formatInventory(result: SynthesizeResult, cwd = process.cwd()): 
   const where = result.outdir.startsWith(cwd) ? result.outdir.slice(cwd.length + 1) || '.' : result.outdir;
   const total = result.stacks.reduce((sum, s) => sum + s.totalResources, 0);
   lines.push(`Synthesized ${result.stacks.length} stacks, ${total} resources, into ${where}/stacks`);
+  lines.push(`Diagrams (Mermaid): ${where}/stacks/<account>/${DIAGRAM_FILE}`);
   for (const s of result.stacks) {
     const a = s.account;
     lines.push('');
