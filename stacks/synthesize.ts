@@ -127,9 +127,10 @@ export function synthesizeAccounts(options: SynthesizeOptions = {}): SynthesizeR
       if (violations.length > 0) throw new PolicyViolationError(violations);
       throw error;
     }
-    writeDiagrams(dir, built.map((s) => s.account.name)); // before the scan, which then covers them too
     const secrets = scanDirectory(dir, Object.fromEntries(accounts.map((a) => [a.name, a])));
     if (secrets.length > 0) throw new SecretFoundError(secrets);
+    // Labels are names, tags and hosts from the scanned JSON: no variable, key or password value.
+    writeDiagrams(dir, built.map((s) => s.account.name));
     const synthesized = built.map((s) => ({ stack: s, json: JSON.parse(readFileSync(join(dir, 'stacks', s.account.name, 'cdk.tf.json'), 'utf8')) as TerraformJson }));
     const shared = sharedBucketNames(synthesized);
     if (shared.length > 0) throw new UserError(`S3 bucket names are global, and these are created more than once:\n${shared.map((l) => `  ${l}`).join('\n')}`);

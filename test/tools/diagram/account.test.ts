@@ -99,6 +99,14 @@ describe('account diagrams written by npm start', () => {
       expect(chart.edges).toContainEqual({ from: slo.id, to: id('restaurant-prod'), text: undefined, dotted: true });
     });
 
+    it('shows no Lambda environment value (keys, URLs): only the names of the variables that link resources', () => {
+      const text = accountDiagram(stacks.get('production')!);
+      const values = resources(stacks.get('production')!, 'aws_lambda_function').flatMap((f) => Object.values((f.environment as { variables: Record<string, string> }).variables));
+      const plain = values.filter((v) => !v.includes('${') && v.length > 30); // keys, not names such as a configuration set
+      expect(plain.length).toBeGreaterThan(0);
+      for (const v of plain) expect(text).not.toContain(v.slice(0, 20));
+    });
+
     it('groups resources in the VPC by the subnets they run in, and the others by construct', () => {
       const group = (first: string) => chart.groups.find((g) => g.id === labelOf(chart, first)[0].group)!;
       expect(group('restaurant').title).toMatch(/^isolated: /);
