@@ -8,7 +8,8 @@
  *   ```
  *   <!-- /diagram:production -->
  *
- *   npm run diagrams    (synthesizes, then rewrites every marked block of README.md)
+ *   npm run diagrams    (synthesizes, then rewrites every marked block of README.md and
+ *                        the `example` block of each construct README in EXAMPLES)
  *
  * The tests regenerate each block and fail when a README is out of date.
  */
@@ -16,6 +17,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { synthesizeAccounts } from '../../stacks/synthesize';
 import { StackJson, accountDiagram } from './account';
+import { EXAMPLES, exampleDiagram } from './examples';
 
 const block = (name: string) => new RegExp(`(<!-- diagram:${name} -->\\n)[\\s\\S]*?(\\n<!-- /diagram:${name} -->)`);
 
@@ -44,4 +46,9 @@ if (require.main === module) {
   }
   writeFileSync(file, readme);
   console.log(`README.md: ${README_DIAGRAMS.join(', ')} diagram(s) regenerated`);
+  for (const construct of Object.keys(EXAMPLES)) {
+    const path = join(__dirname, '..', '..', '..', 'constructs', construct, 'README.md');
+    writeFileSync(path, embed(readFileSync(path, 'utf8'), 'example', exampleDiagram(construct)));
+    console.log(`constructs/${construct}/README.md: example diagram regenerated`);
+  }
 }
