@@ -6,7 +6,7 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Edge, Flowchart, Group, Node, Shape, renderFlowchart } from './mermaid';
+import { Edge, Flowchart, Node, Shape, groupSet, renderFlowchart } from './mermaid';
 
 type Json = Record<string, unknown>;
 /** The parts of a synthesized stack the diagram reads. */
@@ -74,30 +74,25 @@ export const KINDS: Readonly<Record<string, Kind>> = {
 /** Mail services the worker Lambdas call (their PROVIDER variable, constructs/mail). */
 const PROVIDERS: Readonly<Record<string, string>> = { sendgrid: 'SendGrid Web API', ses: 'Amazon SES' };
 
+/** A stack's diagram before it is written as Mermaid, with the node of each drawn resource. */
+export interface AccountChart extends Flowchart {
+  /** Terraform address (`type.key`) -> node id. */
+  readonly nodeOf: ReadonlyMap<string, string>;
+}
+
 /** The nodes, groups and edges of a stack, before they are written as Mermaid. */
-export function accountFlowchart(stack: StackJson): Flowchart {
+export function accountFlowchart(stack: StackJson): AccountChart {
   const all = new Map<string, Resource>();
   for (const [type, byKey] of Object.entries(stack.resource ?? {})) for (const [key, config] of Object.entries(byKey)) all.set(`${type}.${key}`, { type, key, config });
   const byType = (type: string) => [...all.values()].filter((r) => r.type === type);
 
   const nodes: Node[] = [];
-  const groups: Group[] = [];
+  const { groups, group } = groupSet();
   const edges: Edge[] = [];
   const nodeOf = new Map<string, string>(); // address -> node id
   const names = new Map<string, string[]>(); // node id -> names Datadog tags may use
   const lines = new Map<string, string[]>();
   let next = 0;
-  const groupIds = new Map<string, string>();
-  const group = (title: string, parent?: string): string => {
-    const k = `${parent ?? ''}\u0000${title}`;
-    let id = groupIds.get(k);
-    if (!id) {
-      id = `g${groupIds.size + 1}`;
-      groupIds.set(k, id);
-      groups.push({ id, title, parent });
-    }
-    return id;
-  };
 
   // Where a resource runs: the subnets it names, directly or through a subnet group or a network interface.
   const subnetsOf = (r: Resource): Resource[] => {
@@ -277,7 +272,7 @@ export function accountFlowchart(stack: StackJson): Flowchart {
 
   // An account with nothing drawn (only a network, or the management account) still gets a readable diagram.
   if (nodes.length === 0) nodes.push({ id: 'n1', lines: ['nothing to draw', 'no service, application, database or mail path'], shape: 'note' });
-  return { direction: 'LR', nodes: nodes.map((n) => ({ ...n, lines: lines.get(n.id) ?? n.lines })), edges, groups };
+  return { direction: 'LR', nodes: nodes.map((n) => ({ ...n, lines: lines.get(n.id) ?? n.lines })), edges, groups, nodeOf };
 }
 
 /** The Mermaid text of a stack's diagram. */

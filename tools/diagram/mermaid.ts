@@ -66,6 +66,25 @@ export interface Flowchart {
   readonly classes?: Readonly<Record<string, string>>;
 }
 
+/** Subgraphs made on first use: one per title under the same parent. */
+export function groupSet(): { readonly groups: Group[]; group(title: string, parent?: string): string } {
+  const groups: Group[] = [];
+  const ids = new Map<string, string>();
+  return {
+    groups,
+    group(title, parent) {
+      const key = `${parent ?? ''}\u0000${title}`;
+      let id = ids.get(key);
+      if (!id) {
+        id = `g${ids.size + 1}`;
+        ids.set(key, id);
+        groups.push({ id, title, parent });
+      }
+      return id;
+    },
+  };
+}
+
 const OPEN: Record<Shape, [string, string]> = {
   box: ['[', ']'],
   round: ['(', ')'],

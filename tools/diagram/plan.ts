@@ -1,12 +1,14 @@
 /**
  * The diagram of what a plan touches, for the pull request comment: one node per changed
- * resource, grouped by the construct that made it (as the account diagram groups what is
- * outside the VPC), each marked by colour (classDef) AND by a text marker, for readers
- * who cannot tell the colours apart.
+ * resource, each marked by colour (classDef) AND by a text marker, for readers who cannot
+ * tell the colours apart. Grouped as the account diagram groups them: given the stack's
+ * synthesized JSON, a resource the account diagram draws goes in the same subgraph (its
+ * subnets inside the VPC), with the edges between changed resources; the others (and
+ * resources deleted from the configuration) go in a subgraph of the construct that made them.
  */
 import { Action, Change } from '../plan-report/plan';
-import { constructOf } from './account';
-import { Flowchart, Node, renderFlowchart } from './mermaid';
+import { StackJson, accountFlowchart, constructOf } from './account';
+import { Edge, Flowchart, Node, groupSet, renderFlowchart } from './mermaid';
 
 /** Up to this many changed resources, the diagram is shown open; above, folded in `<details>`. */
 export const INLINE_NODES = 40;
@@ -60,23 +62,44 @@ export interface PlanDiagram {
   readonly nodes: number;
 }
 
-/** The Mermaid text of a plan's changes; undefined when there is nothing to draw or more than MAX_NODES. */
-export function planDiagram(changes: readonly Change[]): PlanDiagram | undefined {
+/**
+ * The Mermaid text of a plan's changes; undefined when there is nothing to draw or more
+ * than MAX_NODES. `stack` is the synthesized stack the plan was made from, when at hand.
+ */
+export function planDiagram(changes: readonly Change[], stack?: StackJson): PlanDiagram | undefined {
   if (changes.length === 0 || changes.length > MAX_NODES) return undefined;
-  const groups = new Map<string, string>();
+  const layout = stack ? accountFlowchart(stack) : undefined;
+  const { groups, group } = groupSet();
+  // The account diagram's subgraph of a node, recreated with its parents.
+  const copied = new Map<string, string>();
+  const copy = (id: string): string => {
+    let mine = copied.get(id);
+    if (!mine) {
+      const g = layout!.groups.find((x) => x.id === id)!;
+      mine = group(g.title, g.parent === undefined ? undefined : copy(g.parent));
+      copied.set(id, mine);
+    }
+    return mine;
+  };
+  const mineOf = new Map<string, string>(); // account diagram node id -> plan node id
   const nodes: Node[] = changes.map((c, i) => {
-    const construct = constructOf({}, resourceName(c).replace(/\[.*$/, ''));
-    let group = groups.get(construct);
-    if (!group) groups.set(construct, (group = `g${groups.size + 1}`));
+    const id = `n${i + 1}`;
+    const drawn = layout?.nodeOf.get(c.address);
+    const inLayout = drawn === undefined ? undefined : layout!.nodes.find((n) => n.id === drawn);
+    if (drawn) mineOf.set(drawn, id);
+    const place = inLayout?.group !== undefined ? copy(inLayout.group) : group(constructOf({}, resourceName(c).replace(/\[.*$/, '')));
     const { marker, className } = ACTIONS[c.action];
-    return { id: `n${i + 1}`, lines: [marker, readableName(c), c.type], group, className };
+    return { id, lines: [marker, inLayout?.lines[0] ?? readableName(c), c.type], group: place, className };
   });
+  const edges: Edge[] = (layout?.edges ?? [])
+    .filter((e) => mineOf.has(e.from) && mineOf.has(e.to))
+    .map((e) => ({ ...e, from: mineOf.get(e.from)!, to: mineOf.get(e.to)! }));
   const used = new Set(nodes.map((n) => n.className!));
   const chart: Flowchart = {
     direction: 'LR',
     nodes,
-    edges: [],
-    groups: [...groups].map(([title, id]) => ({ id, title })),
+    edges,
+    groups,
     classes: Object.fromEntries(Object.entries(CLASSES).filter(([name]) => used.has(name))),
   };
   return { text: renderFlowchart(chart), nodes: nodes.length };

@@ -7,6 +7,7 @@ import { Action, Change, Diagnostic, Plan } from './plan';
 import { code, cut, fenced, plain, shorten, visible, window } from './text';
 import { AttributeChange, Shown } from './values';
 import { INLINE_NODES, MAX_NODES, planDiagram } from '../diagram/plan';
+import { StackJson } from '../diagram/account';
 
 /**
  * GitHub refuses comment bodies longer than this many characters ("Body is too long
@@ -51,6 +52,12 @@ export interface ReportOptions {
    * @default GITHUB_COMMENT_LIMIT
    */
   readonly limit?: number;
+  /**
+   * The synthesized stack (`cdk.tf.json`) the plan was made from: the diagram of the change
+   * then groups and links resources as the account diagram does.
+   * @default - the diagram groups every resource by the construct that made it, without edges
+   */
+  readonly stackJson?: StackJson;
 }
 
 export interface Counts {
@@ -223,9 +230,9 @@ function typeSection(type: string, cs: Change[]): Block {
  * is left out too when it would take more than a quarter of a comment, so it always fits
  * in the comment it starts (whose room is at least half the limit).
  */
-function diagramBlock(changes: readonly Change[], limit: number): Block | string | undefined {
+function diagramBlock(changes: readonly Change[], limit: number, stack: StackJson | undefined): Block | string | undefined {
   if (changes.length === 0) return undefined;
-  const diagram = planDiagram(changes);
+  const diagram = planDiagram(changes, stack);
   if (!diagram) return `_No diagram: ${changes.length} resources change (drawn up to ${MAX_NODES})._`;
   const fold = diagram.nodes > INLINE_NODES;
   const open = fold ? `<details><summary>Diagram of the change (${diagram.nodes} resources)</summary>\n\n\`\`\`mermaid` : '```mermaid';
@@ -357,7 +364,7 @@ export function renderReport(plan: Plan, options: ReportOptions): Report {
     head.push('', `> [!WARNING]\n> **This plan is incomplete**: ${why}. After it is applied, another plan is needed to finish.`);
   }
   if (planUrl) head.push('', `Full plan: [workflow run](${planUrl})`);
-  const diagram = diagramBlock(changes, limit);
+  const diagram = diagramBlock(changes, limit, options.stackJson);
   if (typeof diagram === 'string') head.push('', diagram);
   const header = head.join('\n');
 

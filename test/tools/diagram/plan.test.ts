@@ -1,6 +1,13 @@
 import { GITHUB_COMMENT_LIMIT, readPlan, renderPlan } from '../../../tools/plan-report';
 import { STATEFUL_TYPES } from '../../../tools/plan-report/stateful';
 import { INLINE_NODES, MAX_NODES, planDiagram } from '../../../tools/diagram/plan';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadAccounts } from '../../../accounts';
+import { main } from '../../../tools/plan-report';
+import { StackJson } from '../../../tools/diagram/account';
+import { synthAccount } from '../../helpers';
 import { mermaidBlocks, parseMermaid } from './mermaid-parser';
 
 /** A plan of `n` changes cycling through the actions, addressed as cdktf addresses them (`<construct>_<id>_<hash>`). */
@@ -80,5 +87,47 @@ describe('plan comment diagram', () => {
   it('no diagram for a plan without changes', () => {
     expect(planDiagram([])).toBeUndefined();
     expect(comments(plan(0))[0]).not.toMatch(/mermaid|No diagram/);
+  });
+});
+
+describe('plan comment diagram with the synthesized stack', () => {
+  const production = synthAccount(loadAccounts().find((a) => a.name === 'production')!) as StackJson;
+  const key = (type: string, match: RegExp) => Object.keys(production.resource![type]).find((k) => match.test(k))!;
+  const env = `aws_elastic_beanstalk_environment.${key('aws_elastic_beanstalk_environment', /restaurant-prod/)}`;
+  const db = `aws_rds_cluster.${key('aws_rds_cluster', /^aurora-restaurant_/)}`;
+  const rule = `aws_vpc_security_group_ingress_rule.${key('aws_vpc_security_group_ingress_rule', /^aurora-restaurant_client-0/)}`;
+  const change = (address: string, actions: string[]) => ({
+    address, mode: 'managed', type: address.split('.')[0], name: address.split('.')[1],
+    change: { actions, before: {}, after: {}, after_unknown: {}, before_sensitive: {}, after_sensitive: {} },
+  });
+  const doc = {
+    format_version: '1.2',
+    planned_values: {},
+    resource_changes: [change(env, ['update']), change(db, ['delete', 'create']), change(rule, ['create']), change('aws_sqs_queue.legacy_0A1B2C3D', ['delete'])],
+  };
+
+  it('groups drawn resources by subnet inside the VPC, links them as the account diagram does, and the rest by construct', async () => {
+    const diagram = planDiagram(readPlan(doc, STATEFUL_TYPES).changes, production)!.text;
+    await expect(parseMermaid(diagram)).resolves.toBe('flowchart-v2');
+    expect(diagram).toMatch(/subgraph g1\["VPC 10\.10\.0\.0\/16"\]\n {4}subgraph g2\["private: [^"]+"\]\n {6}n1\["#126; update<br\/>restaurant-prod<br\/>aws_elastic_beanstalk_environment"\]:::update/);
+    expect(diagram).toMatch(/subgraph g\d\["isolated: [^"]+"\]\n {6}n2\["#33; replace<br\/>restaurant<br\/>aws_rds_cluster"\]:::replace/);
+    expect(diagram).toContain('n1 -->|"port 5432"| n2');
+    expect(diagram).toMatch(/subgraph g\d\["aurora-restaurant"\]\n {4}n3\["\+ create<br\/>aurora-restaurant_client-0<br\/>aws_vpc_security_group_ingress_rule"\]:::create/);
+    expect(diagram).toMatch(/subgraph g\d\["legacy"\]\n {4}n4\["- delete<br\/>legacy<br\/>aws_sqs_queue"\]:::delete/);
+  });
+
+  it('the CLI reads the cdk.tf.json next to the plan file', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'plan-diagram-'));
+    try {
+      writeFileSync(join(dir, 'plan.json'), JSON.stringify(doc));
+      const run = () => main(['--plan', join(dir, 'plan.json'), '--stack', 'production', '--out', join(dir, 'out'), '--allow-destroy'], () => undefined, () => undefined);
+      expect(run()).toBe(0);
+      expect(readFileSync(join(dir, 'out', 'comment-1.md'), 'utf8')).not.toContain('VPC 10.10.0.0/16');
+      writeFileSync(join(dir, 'cdk.tf.json'), JSON.stringify(production));
+      expect(run()).toBe(0);
+      expect(mermaidBlocks(readFileSync(join(dir, 'out', 'comment-1.md'), 'utf8'))[0]).toContain('VPC 10.10.0.0/16');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
