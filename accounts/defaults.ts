@@ -18,4 +18,6 @@ export const sharedDefaults: DeepPartial<AccountConfig> = {
   // One Fastly account serves every AWS account.
   fastly: { customerId: '4hJ7kL2mN9pQ3rS6tV' },
   monitoring: { enabled: true, slack: { workspace: 'example-co' }, runbookUrl: 'https://runbooks.example-co.jp/infrastructure' },
+  // Cost alerts reach this mailbox even when Slack delivery is broken.
+  cost: { emails: ['cloud-cost@example-co.jp'] },
 };

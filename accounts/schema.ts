@@ -9,13 +9,15 @@ import type { BeanstalkAppProps, BeanstalkEnvironmentSettings } from '../constru
 import type { SlackChannels, SloSpec } from '../constructs/monitoring/monitoring';
 import type { BurnRateAlert } from '../constructs/monitoring/slo';
 import type { ThresholdOverrides } from '../constructs/monitoring/spec';
-import type { FastlyBackend, FastlyHealthCheck, FeatureRoute, PathRoute } from '../constructs/fastly/fastly-vcl-service';
+import { TLS_CERTIFICATE_AUTHORITIES } from '../constructs/fastly/bindings';
+import type { FastlyBackend, FastlyHealthCheck, FastlyTls, FeatureRoute, HostRoute, PathRoute } from '../constructs/fastly/fastly-vcl-service';
 import type { ExistingNetwork, NetworkProps, SubnetRef } from '../constructs/network/network';
 import type { DnsRecord, MailPathProps, SendGridSettings, SesSettings } from '../constructs/mail/mail-path';
 import type { AlwaysOnNode, AlwaysOnSettings, RdsSqlServerSettings, SqlServerClusterProps, VolumeRole, VolumeSpec } from '../constructs/sqlserver/sqlserver-cluster';
 import type { Suppression } from '../constructs/core/suppressions';
 import type { ManagedDirectoryProps } from '../constructs/directory/managed-directory';
 import type { CacheAuth, CacheClusterProps } from '../constructs/cache/cache-cluster';
+import type { CostChatbotSettings } from '../constructs/cost/cost-guardrails';
 import { UserError } from '../constructs/core/validation';
 import { images, platforms } from './catalogue';
 import { accountProblems, crossAccountProblems } from './rules';
@@ -81,7 +83,7 @@ export interface Suppressible {
 }
 
 /** The account's VPC: the Network construct's props. */
-export type NetworkConfig = Omit<NetworkProps, 'logsKmsKeyArn'> & Suppressible;
+export type NetworkConfig = Omit<NetworkProps, 'logsKmsKeyArn' | 'flowLogName'> & Suppressible;
 
 /** An Elastic Beanstalk application: BeanstalkApp's props less what the stack wires in. */
 export type AppConfig = Omit<BeanstalkAppProps, 'vpcId' | 'privateSubnets' | 'publicSubnets' | 'production' | 'logsKmsKeyArn'> &
@@ -129,14 +131,19 @@ export interface CdnServiceConfig extends Suppressible {
   readonly name: string;
   readonly domains: readonly string[];
   readonly backends: readonly CdnBackendConfig[];
-  /** Folder under `accounts/<account>/vcl/` holding main.vcl and its includes. @default - Fastly's generated VCL */
+  /** Folder under `vcl/` holding main.vcl and its includes (an account may override files in `accounts/<account>/vcl/<folder>/`). @default - Fastly's generated VCL */
   readonly vclFolder?: string;
   readonly featureRoutes?: readonly FeatureRoute[];
   readonly pathRoutes?: readonly PathRoute[];
+  /** e.g. the partner domain to the partner app. @default [] */
+  readonly hostRoutes?: readonly HostRoute[];
   readonly requestId?: boolean;
   readonly httpsOnly?: boolean;
   readonly defaultTtlSeconds?: number;
   readonly staleIfErrorSeconds?: number;
+  readonly staleWhileRevalidateSeconds?: number;
+  /** Fastly-managed certificates for the domains (see FastlyVclServiceProps.tls). @default {} */
+  readonly tls?: FastlyTls | false;
   /** Where logs go. @default - nowhere */
   readonly logging?: { readonly s3?: boolean; readonly datadog?: boolean };
 }
@@ -173,6 +180,29 @@ export type DirectoryConfig = Omit<ManagedDirectoryProps, 'vpcId' | 'subnets' | 
 export interface FastlyAccountConfig {
   /** Fastly customer id: the external id of the S3 log role. */
   readonly customerId: string;
+}
+
+/**
+ * Cost guardrails (constructs/cost): a monthly budget with actual and forecast alerts,
+ * anomaly alerts, Slack through AWS Chatbot and e-mail as the fallback.
+ */
+export interface CostConfig {
+  /** Monthly cost budget, USD. Required in production and staging. @default - none: refused in production and staging; elsewhere no budget (and the COST-BUDGET rule fails) */
+  readonly monthlyBudgetUsd?: number;
+  /** Actual-cost alerts, percent of the budget. @default [80, 100] */
+  readonly actualThresholdsPercent?: readonly number[];
+  /** Forecast alert, percent of the budget; immediate in production. @default 100 */
+  readonly forecastThresholdPercent?: number;
+  /** E-mail fallback for every budget alert and a daily anomaly digest (at most 10). @default [] */
+  readonly emails?: readonly string[];
+  /** Anomalies with a total impact of at least this, USD, are alerted. @default 100 */
+  readonly anomalyThresholdUsd?: number;
+  /** Slack channel ids for AWS Chatbot. @default - e-mail only */
+  readonly chatbot?: CostChatbotSettings;
+  /** Activate the Team and CostCenter tags as cost allocation tags: the management (payer) account only. @default false */
+  readonly activateCostAllocationTags?: boolean;
+  /** A Datadog monitor on aws.billing.estimated_charges above this, USD (needs monitoring on). @default - none */
+  readonly estimatedChargesAlertUsd?: number;
 }
 
 /** Why an account runs below its registered tier. */
@@ -217,6 +247,8 @@ export interface AccountConfig {
   readonly directory?: DirectoryConfig;
   /** ElastiCache replication groups. @default [] */
   readonly caches?: readonly CacheConfig[];
+  /** Budget, anomaly alerts and cost allocation tags. */
+  readonly cost: CostConfig;
 }
 
 const NAME = /^[a-z][a-z0-9-]{0,30}[a-z0-9]$/;
@@ -427,17 +459,33 @@ const cdnBackendSchema = object<CdnBackendConfig>(
   ],
 );
 
+const optionalHostedZoneId = () => optional(string({ pattern: /^Z[A-Z0-9]{8,31}$/, description: 'a Route 53 hosted zone id' }));
+
+const tlsSchema = {
+  expected: 'false or { certificateAuthority?, hostedZoneId? }',
+  check(value, path, problems) {
+    if (value === false) return false;
+    return object<FastlyTls>({
+      certificateAuthority: optional(oneOf(TLS_CERTIFICATE_AUTHORITIES)),
+      hostedZoneId: optionalHostedZoneId(),
+    }).check(value, path, problems);
+  },
+} as Schema<FastlyTls | false>;
+
 const cdnSchema = object<CdnServiceConfig>({
   name: text(),
   domains: arrayOf(text(), { minLength: 1 }),
   backends: arrayOf(cdnBackendSchema, { minLength: 1, uniqueBy: (b: CdnBackendConfig) => b.name }),
-  vclFolder: optional(string({ pattern: /^[a-z0-9][a-z0-9-]*$/, description: 'a folder name under accounts/<account>/vcl/' })),
-  featureRoutes: optional(arrayOf(object<FeatureRoute>({ name: text(), queryParam: optionalText(), cookie: optionalText(), backend: text() }))),
+  vclFolder: optional(string({ pattern: /^[a-z0-9][a-z0-9-]*$/, description: 'a folder name under vcl/' })),
+  featureRoutes: optional(arrayOf(object<FeatureRoute>({ name: text(), queryParam: optionalText(), cookie: optionalText(), percent: optionalCount(0, 100), cookieMaxAgeSeconds: optionalCount(1, 63072000), backend: text() }))),
+  hostRoutes: optional(arrayOf(object<HostRoute>({ host: text(), backend: text() }))),
   pathRoutes: optional(arrayOf(object<PathRoute>({ pathPrefix: text(), backend: text() }))),
   requestId: optional(boolean()),
   httpsOnly: optional(boolean()),
   defaultTtlSeconds: optionalCount(0, 31536000),
   staleIfErrorSeconds: optionalCount(0, 31536000),
+  staleWhileRevalidateSeconds: optionalCount(0, 31536000),
+  tls: optional(tlsSchema),
   logging: optional(object<{ s3?: boolean; datadog?: boolean }>({ s3: optional(boolean()), datadog: optional(boolean()) })),
   suppressions: suppressions(),
 });
@@ -493,7 +541,7 @@ const mailSchema = object<MailConfig>(
       }),
     ),
     ses: optional(object<SesSettings>({ domain: text(), mailFromSubdomain: optionalText() })),
-    hostedZoneId: optional(string({ pattern: /^Z[A-Z0-9]{8,31}$/, description: 'a Route 53 hosted zone id' })),
+    hostedZoneId: optionalHostedZoneId(),
     historyRetentionDays: optionalCount(1, 3650),
     maxConcurrency: optionalCount(2, 1000),
     maxReceives: optionalCount(3, 1000),
@@ -543,6 +591,29 @@ const fastlyCustomerForS3Logs: ObjectRule<AccountConfig> = (account) =>
   account.cdn.some((c) => c.logging?.s3) && !account.fastly
     ? [{ path: 'fastly', got: undefined, expected: '{ customerId } when a Fastly service logs to S3' }]
     : [];
+
+/** Production and staging must say what a month may cost: a budget without an amount alerts nobody. */
+const budgetRequired: ObjectRule<AccountConfig> = (account) =>
+  (account.environment === 'production' || account.environment === 'staging') && account.cost.monthlyBudgetUsd === undefined
+    ? [{ path: 'cost.monthlyBudgetUsd', got: undefined, expected: `a monthly budget in USD: required for a ${account.environment} account` }]
+    : [];
+
+const costSchema = object<CostConfig>({
+  monthlyBudgetUsd: optional(number({ above: 0, integer: false })),
+  actualThresholdsPercent: optional(arrayOf(number({ above: 0, max: 1000, integer: false }), { minLength: 1, uniqueBy: (t: number) => String(t) })),
+  forecastThresholdPercent: optional(number({ above: 0, max: 1000, integer: false })),
+  emails: optional(arrayOf(string({ pattern: /^[^@\s]+@[^@\s]+\.[^@\s]+$/, description: 'an e-mail address' }), { maxLength: 10, uniqueBy: (e: string) => e })),
+  anomalyThresholdUsd: optional(number({ above: 0, integer: false })),
+  chatbot: optional(
+    object<CostChatbotSettings>({
+      workspaceId: string({ pattern: /^T[A-Z0-9]{6,}$/, description: 'a Slack workspace id (T...), shown in the AWS Chatbot console' }),
+      watchChannelId: string({ pattern: /^[CG][A-Z0-9]{6,}$/, description: 'a Slack channel id (C...), not its name' }),
+      immediateChannelId: string({ pattern: /^[CG][A-Z0-9]{6,}$/, description: 'a Slack channel id (C...), not its name' }),
+    }),
+  ),
+  activateCostAllocationTags: optional(boolean()),
+  estimatedChargesAlertUsd: optional(number({ above: 0, integer: false })),
+});
 
 /** Databases may only name apps of the same account as clients. */
 const clientsAreApps: ObjectRule<AccountConfig> = (account) => {
@@ -612,7 +683,8 @@ export const accountSchema: Schema<AccountConfig> = object<AccountConfig>({
   mail: arrayOf(mailSchema, { uniqueBy: (m: MailConfig) => m.name }),
   directory: optional(object<DirectoryConfig>({ domainName: text(), shortName: optionalText(), edition: optional(oneOf(['Standard', 'Enterprise'] as const)), vpcDns: optional(boolean()) })),
   caches: optional(arrayOf(cacheSchema, { uniqueBy: (c: CacheConfig) => c.name })),
-}, [clientsAreApps, cdnOriginsExist, fastlyCustomerForS3Logs, sloServicesExist, mailSendersAreApps, directoryForSqlServer, catalogued, appCachesExist]);
+  cost: costSchema,
+}, [clientsAreApps, cdnOriginsExist, fastlyCustomerForS3Logs, sloServicesExist, mailSendersAreApps, directoryForSqlServer, catalogued, appCachesExist, budgetRequired]);
 
 /** What an account file exports: only what differs from the shared defaults. */
 export type AccountOverrides = DeepPartial<AccountConfig> & { readonly name: string; readonly accountId: string };

@@ -103,7 +103,15 @@ export interface BootstrapStackProps {
    * e.g. the administrators' SSO roles. @default - none
    */
   readonly plannerPrincipalArns?: readonly string[];
+  /**
+   * Make the role the Preview workflow uses in this account (the account previews run in,
+   * accounts/<account>/preview.ts). @default - no preview role
+   */
+  readonly previewRole?: string;
 }
+
+/** The GitHub environment preview jobs run in: the preview role trusts exactly it. */
+export const PREVIEW_ENVIRONMENT = 'preview';
 
 /**
  * What must exist before CI can plan an account, made once by an administrator with
@@ -169,5 +177,75 @@ export class BootstrapStack extends TerraformStack {
     });
     const administrator = new IamRolePolicyAttachment(this, 'apply-administrator', { role: apply.name, policyArn: managedPolicy('AdministratorAccess') });
     suppress(administrator, 'IAM-NO-ADMIN', 'terraform apply creates and changes IAM, KMS and every other service of the account; only the account GitHub environment can assume the role');
+    // The account's budget lives in its account stack (constructs/cost), not here.
+    suppress(this, 'COST-BUDGET', "the bootstrap stack holds the state bucket and CI roles only; the account's budget is in the account's own stack");
+
+    if (props.previewRole) {
+      const roleArn = (name: string) => `arn:aws:iam::${account.accountId}:role/${name}`;
+      this.previewRole(props.previewRole, ciTrust(oidc.arn, [`repo:${repo}:environment:${PREVIEW_ENVIRONMENT}`], account.accountId), bucket.bucketArn, key.arn, account.region, roleArn);
+    }
+  }
+
+  /**
+   * The Preview workflow's role: it may create, change and destroy only `preview-*` stacks.
+   * What IAM can enforce: state access only under `preview-*` keys; no change to any
+   * resource tagged as another stack's (every resource the account stack and the bootstrap
+   * create carries its `Account` tag through default_tags) and no resource tagged as one;
+   * no change to the CI roles, the OIDC provider, the state bucket or key, or account-wide
+   * settings; no administrator policy attached. What it cannot: actions on resources that
+   * carry no tag (or whose service evaluates no tag condition for that action) are limited
+   * by region only; bootstrap/README.md lists this honestly.
+   */
+  private previewRole(name: string, assumeRolePolicy: string, bucketArn: string, stateKeyArn: string, region: string, roleArn: (name: string) => string): void {
+    const role = new IamRole(this, 'preview-role', {
+      name,
+      description: 'CI: create, update and destroy preview-* stacks only, from the preview environment',
+      // Beanstalk environments and RDS SQL Server take tens of minutes each to create.
+      maxSessionDuration: 10800,
+      assumeRolePolicy,
+    });
+    const notPreview = { StringNotLike: { 'aws:ResourceTag/Account': 'preview-*' }, Null: { 'aws:ResourceTag/Account': 'false' } };
+    new IamRolePolicy(this, 'preview-state', {
+      role: role.id,
+      policy: policyDocument(
+        { Sid: 'ListPreviewState', Effect: 'Allow', Action: 's3:ListBucket', Resource: bucketArn, Condition: { StringLike: { 's3:prefix': ['preview-*'] } } },
+        // State and its S3-native lock (<key>.tflock) under preview-<pr>/ only.
+        { Sid: 'PreviewState', Effect: 'Allow', Action: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'], Resource: `${bucketArn}/preview-*` },
+        { Sid: 'StateKey', Effect: 'Allow', Action: ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey'], Resource: stateKeyArn },
+      ),
+    });
+    const resources = new IamRolePolicy(this, 'preview-resources', {
+      role: role.id,
+      // Global services (IAM, Budgets, Cost Explorer) are called in us-east-1.
+      policy: policyDocument({ Sid: 'PreviewRegions', Effect: 'Allow', Action: '*', Resource: '*', Condition: { StringEquals: { 'aws:RequestedRegion': [...new Set([region, 'us-east-1'])] } } }),
+    });
+    suppress(resources, 'IAM-NO-ADMIN', 'a preview creates whatever the constructs make (VPC, Beanstalk, RDS, IAM roles); the preview-guardrails denies keep it off every other stack');
+    suppress(resources, 'IAM-NO-WILDCARD-ACTIONS', 'a preview creates whatever the constructs make; the preview-guardrails denies keep it off every other stack');
+    suppress(resources, 'IAM-SENSITIVE-RESOURCES', "a preview's apps read their own secrets and keys; the preview-guardrails denies keep it off every other stack's");
+    new IamRolePolicy(this, 'preview-guardrails', {
+      role: role.id,
+      policy: policyDocument(
+        // The role itself (the provider assumes it), the state bucket and key carry the
+        // account's tags too: they are excluded here and guarded by the statements below.
+        { Sid: 'NotOtherStacksResources', Effect: 'Deny', Action: '*', NotResource: [roleArn(name), bucketArn, `${bucketArn}/preview-*`, stateKeyArn], Condition: notPreview },
+        { Sid: 'NotTaggedAsOtherStacks', Effect: 'Deny', Action: '*', Resource: '*', Condition: { StringNotLike: { 'aws:RequestTag/Account': 'preview-*' }, Null: { 'aws:RequestTag/Account': 'false' } } },
+        // Beanstalk stores application versions and environment files in its own
+        // elasticbeanstalk-<region>-<account> bucket with the caller's credentials.
+        { Sid: 'NoObjectsButPreviewState', Effect: 'Deny', Action: ['s3:GetObject*', 's3:PutObject*', 's3:DeleteObject*'], NotResource: [`${bucketArn}/preview-*`, 'arn:aws:s3:::elasticbeanstalk-*/*'] },
+        { Sid: 'NotTheStateBucket', Effect: 'Deny', Action: ['s3:PutBucket*', 's3:DeleteBucket*', 's3:PutLifecycleConfiguration', 's3:PutEncryptionConfiguration'], Resource: bucketArn },
+        { Sid: 'NotTheStateKey', Effect: 'Deny', Action: ['kms:ScheduleKeyDeletion', 'kms:DisableKey', 'kms:PutKeyPolicy', 'kms:CreateGrant'], Resource: stateKeyArn },
+        { Sid: 'NotTheCiRoles', Effect: 'Deny', Action: 'iam:*', Resource: [roleArn('infra-ci-*'), `arn:aws:iam::*:oidc-provider/${GITHUB_OIDC}`] },
+        {
+          Sid: 'NotAccountWide',
+          Effect: 'Deny',
+          Action: [
+            'ec2:DisableEbsEncryptionByDefault', 'ec2:ModifyEbsDefaultKmsKeyId', 'ec2:ResetEbsDefaultKmsKeyId', 'iam:CreateUser', 'iam:CreateAccessKey', 'iam:CreateLoginProfile',
+            'iam:UpdateAccountPasswordPolicy', 'iam:DeleteAccountPasswordPolicy', 'iam:CreateOpenIDConnectProvider', 'iam:CreateSAMLProvider', 'organizations:*', 'account:*', 'ce:UpdateCostAllocationTagsStatus',
+          ],
+          Resource: '*',
+        },
+        { Sid: 'NoAdministratorPolicies', Effect: 'Deny', Action: ['iam:AttachRolePolicy', 'iam:PutRolePermissionsBoundary'], Resource: '*', Condition: { ArnLike: { 'iam:PolicyARN': ['arn:aws:iam::aws:policy/AdministratorAccess', 'arn:aws:iam::aws:policy/IAMFullAccess', 'arn:aws:iam::aws:policy/PowerUserAccess'] } } },
+      ),
+    });
   }
 }

@@ -1,5 +1,6 @@
 import { PackName, PolicyRule } from './rule';
 import { computeRules } from './rules/compute';
+import { costRules } from './rules/cost';
 import { dataRules } from './rules/data';
 import { edgeRules } from './rules/edge';
 import { iamRules } from './rules/iam';
@@ -7,7 +8,7 @@ import { identityRules } from './rules/identity';
 import { networkRules } from './rules/network';
 
 /** Every rule, in the order the README lists them. */
-export const ALL_RULES: readonly PolicyRule[] = [...dataRules, ...networkRules, ...computeRules, ...iamRules, ...edgeRules, ...identityRules];
+export const ALL_RULES: readonly PolicyRule[] = [...dataRules, ...networkRules, ...computeRules, ...iamRules, ...edgeRules, ...identityRules, ...costRules];
 
 /** The packs an account runs: `baseline` everywhere, `production` on top in production. */
 export function packsFor(environment: string): PackName[] {

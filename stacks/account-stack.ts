@@ -4,20 +4,22 @@ import { KmsAlias } from '@cdktf/provider-aws/lib/kms-alias';
 import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { DatadogProvider } from '@cdktf/provider-datadog/lib/provider';
-import { S3Backend, TerraformStack, TerraformVariable } from 'cdktf';
+import { S3Backend, TerraformVariable } from 'cdktf';
 import { Construct } from 'constructs';
 import { AccountConfig } from '../accounts/schema';
+import { ResolveOnceStack } from './resolve-once-stack';
 import { AuroraCluster } from '../constructs/aurora/aurora-cluster';
 import { BeanstalkApp } from '../constructs/beanstalk/beanstalk-app';
 import { globalBucketName } from '../constructs/core/bucket';
 import { ManagedDirectory } from '../constructs/directory/managed-directory';
 import { CacheCluster } from '../constructs/cache/cache-cluster';
+import { CostGuardrails } from '../constructs/cost/cost-guardrails';
 import { policyDocument } from '../constructs/core/iam';
 import { Suppression, suppress } from '../constructs/core/suppressions';
 import { packsFor } from '../policies/packs';
 import { PolicyValidation, enforcePolicies } from '../policies/validation';
 import { FastlyProvider } from '../constructs/fastly/bindings';
-import { FastlyVclService } from '../constructs/fastly/fastly-vcl-service';
+import { DATADOG_LOG_REGIONS, FastlyVclService } from '../constructs/fastly/fastly-vcl-service';
 import { MailPath } from '../constructs/mail/mail-path';
 import { DatadogAwsIntegration } from '../constructs/monitoring/aws-integration';
 import { DatadogFastlyIntegration } from '../constructs/monitoring/fastly-integration';
@@ -32,6 +34,15 @@ export interface AccountStackProps {
   readonly account: AccountConfig;
   /** The commit being deployed, recorded on Fastly service versions. @default - none */
   readonly commitId?: string;
+  /**
+   * The stack shares its AWS account with the account's own stack (a preview): it leaves
+   * the account-wide settings to that stack (EBS encryption by default, the AWS-services
+   * anomaly monitor, of which one per account is enough) and names its log key alias apart.
+   * @default false
+   */
+  readonly sharesAccount?: boolean;
+  /** Tags added to the provider's default_tags (a preview's PR number and expiry). @default {} */
+  readonly extraTags?: Readonly<Record<string, string>>;
 }
 
 /** The Terraform variable that picks which CI role the AWS provider assumes. */
@@ -71,7 +82,7 @@ export const DATADOG_FASTLY_API_KEY_VARIABLE = 'datadog_fastly_api_key';
  * providers (declared only where the account has their resources) read their keys from
  * the environment: no secret is in code or in the JSON.
  */
-export class AccountStack extends TerraformStack {
+export class AccountStack extends ResolveOnceStack {
   public readonly account: AccountConfig;
   public readonly awsProvider: AwsProvider;
   /** KMS key for every log group the stack creates. */
@@ -89,6 +100,8 @@ export class AccountStack extends TerraformStack {
   public readonly monitoring?: Monitoring;
   /** The policy packs this account runs, and their report after synth. */
   public readonly policy: PolicyValidation;
+  /** Budget and anomaly alerts; undefined where the config has no budget (COST-BUDGET then fails). */
+  public readonly cost?: CostGuardrails;
 
   constructor(scope: Construct, props: AccountStackProps) {
     const { account } = props;
@@ -124,7 +137,7 @@ export class AccountStack extends TerraformStack {
     this.awsProvider = new AwsProvider(this, 'aws', {
       region: account.region,
       allowedAccountIds: [account.accountId],
-      defaultTags: [{ tags: accountTags(account) }],
+      defaultTags: [{ tags: { ...accountTags(account), ...props.extraTags } }],
     });
     // assume_role only when a role is named: a session may not assume its own role unless
     // the role's trust and the session's policy both allow it, and CI needs neither.
@@ -137,7 +150,7 @@ export class AccountStack extends TerraformStack {
 
     // Every EBS volume in the account and region is encrypted, including the root volumes
     // of Beanstalk instances, whose launch templates have no encryption setting.
-    new EbsEncryptionByDefault(this, 'ebs-encryption-by-default', { enabled: true });
+    if (!props.sharesAccount) new EbsEncryptionByDefault(this, 'ebs-encryption-by-default', { enabled: true });
 
     // One key for every log group in the account: CloudWatch Logs may use it only for
     // log groups of this account and region.
@@ -157,12 +170,13 @@ export class AccountStack extends TerraformStack {
         },
       ),
     });
-    new KmsAlias(this, 'logs-key-alias', { name: 'alias/cloudwatch-logs', targetKeyId: logsKey.keyId });
+    // Alias names are unique per account and region.
+    new KmsAlias(this, 'logs-key-alias', { name: props.sharesAccount ? `alias/cloudwatch-logs-${account.name}` : 'alias/cloudwatch-logs', targetKeyId: logsKey.keyId });
     this.logsKmsKeyArn = logsKey.arn;
 
     const production = account.environment === 'production';
     const { suppressions: networkSuppressions, ...network } = account.network;
-    this.network = withSuppressions(new Network(this, 'network', { ...network, logsKmsKeyArn: logsKey.arn }), networkSuppressions);
+    this.network = withSuppressions(new Network(this, 'network', { ...network, logsKmsKeyArn: logsKey.arn, flowLogName: props.sharesAccount ? account.name : undefined }), networkSuppressions);
 
     // Mail paths first: the apps that send get their queue URL as an environment variable.
     this.mailPaths = account.mail.map(({ senders: _senders, suppressions, ...mail }) =>
@@ -273,6 +287,7 @@ export class AccountStack extends TerraformStack {
 
     this.cdnServices = this.buildCdn(account, props.commitId);
     this.monitoring = account.monitoring.enabled ? this.buildMonitoring(account) : undefined;
+    this.cost = this.buildCost(account, !props.sharesAccount);
     this.policy = enforcePolicies(this, packsFor(account.environment));
   }
 
@@ -321,6 +336,7 @@ export class AccountStack extends TerraformStack {
       region: account.region,
       site: account.datadog.site,
       accountTags: [`account:${account.name}`, `env:${account.environment}`],
+      billingMetrics: account.cost.estimatedChargesAlertUsd !== undefined,
     });
     // Datadog collects fastly.* only for services its Fastly integration lists; the ids
     // come from this stack's fastly_service_vcl resources, known after apply.
@@ -348,6 +364,27 @@ export class AccountStack extends TerraformStack {
       // A Fastly SLO names its cdn entry; the Fastly service carries the account prefix.
       slos: account.monitoring.slos?.map((s) => (s.source === 'fastly' ? { ...s, service: `${account.name}-${s.service}` } : s)),
       runbookUrl: account.monitoring.runbookUrl,
+    });
+  }
+
+  /** The account's budget and anomaly alerts (constructs/cost). */
+  private buildCost(account: AccountConfig, anomalyMonitor: boolean): CostGuardrails | undefined {
+    const { cost } = account;
+    if (cost.monthlyBudgetUsd === undefined) return undefined;
+    const watch = `@slack-${account.monitoring.slack.workspace}-${account.monitoring.slack.watch}`;
+    return new CostGuardrails(this, 'cost', {
+      name: account.name,
+      accountId: account.accountId,
+      monthlyBudgetUsd: cost.monthlyBudgetUsd,
+      actualThresholdsPercent: cost.actualThresholdsPercent,
+      forecastThresholdPercent: cost.forecastThresholdPercent,
+      forecastIsImmediate: account.environment === 'production',
+      emails: cost.emails,
+      anomalyThresholdUsd: cost.anomalyThresholdUsd,
+      chatbot: cost.chatbot,
+      costAllocationTags: cost.activateCostAllocationTags ? ['Team', 'CostCenter'] : [],
+      estimatedCharges: this.monitoring && cost.estimatedChargesAlertUsd !== undefined ? { thresholdUsd: cost.estimatedChargesAlertUsd, notify: watch } : undefined,
+      anomalyMonitor,
     });
   }
 
@@ -382,16 +419,20 @@ export class AccountStack extends TerraformStack {
         vclFiles: service.vclFolder ? loadVclFolder(account.name, i, service.vclFolder) : [],
         featureRoutes: service.featureRoutes,
         pathRoutes: service.pathRoutes,
+        hostRoutes: service.hostRoutes,
         requestId: service.requestId,
         httpsOnly: service.httpsOnly,
         defaultTtlSeconds: service.defaultTtlSeconds,
         staleIfErrorSeconds: service.staleIfErrorSeconds,
+        staleWhileRevalidateSeconds: service.staleWhileRevalidateSeconds,
+        tls: service.tls,
         production: account.environment === 'production',
         versionComment: commitId ? `commit ${commitId}` : undefined,
         s3Logging: service.logging?.s3
           ? { fastlyCustomerId: account.fastly!.customerId, bucketName: `${account.name}-fastly-logs-${service.name}`, region: account.region }
           : undefined,
-        datadogLogging: service.logging?.datadog ? { token: datadogToken! } : undefined,
+        // Logs go to the intake of the organisation's Datadog site.
+        datadogLogging: service.logging?.datadog ? { token: datadogToken!, region: DATADOG_LOG_REGIONS[account.datadog.site] } : undefined,
       }), service.suppressions);
     });
   }

@@ -1,14 +1,16 @@
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { DatadogProvider } from '@cdktf/provider-datadog/lib/provider';
-import { Fn, S3Backend, TerraformStack, TerraformVariable } from 'cdktf';
+import { Fn, S3Backend, TerraformVariable } from 'cdktf';
 import { Construct } from 'constructs';
 import { ManagementConfig } from '../accounts/management-schema';
+import { ResolveOnceStack } from './resolve-once-stack';
 import { BreakGlassAlert } from '../constructs/identity/break-glass-alert';
 import { IdentityCenter } from '../constructs/identity/identity-center';
 import { OrganizationTrail } from '../constructs/identity/organization-trail';
 import { ServiceControlPolicies } from '../constructs/identity/service-control-policies';
 import { packsFor } from '../policies/packs';
 import { PolicyValidation, enforcePolicies } from '../policies/validation';
+import { suppress } from '../constructs/core/suppressions';
 import { CI_ROLE_VARIABLE, accountTags } from './account-stack';
 
 export interface ManagementStackProps {
@@ -28,7 +30,7 @@ export interface ManagementStackProps {
  * so CI's affected-stacks, plan and apply jobs treat it like any other stack; state lives in the
  * account's own bucket under `management/terraform.tfstate` with S3-native locking.
  */
-export class ManagementStack extends TerraformStack {
+export class ManagementStack extends ResolveOnceStack {
   public readonly account: ManagementConfig;
   public readonly identityCenter: IdentityCenter;
   public readonly breakGlassAlert: BreakGlassAlert;
@@ -40,6 +42,7 @@ export class ManagementStack extends TerraformStack {
     const { config } = props;
     super(scope, config.name);
     this.account = config;
+    suppress(this, 'COST-BUDGET', 'the organization-wide budget of the management (payer) account is not modelled yet; member accounts each have theirs');
 
     new S3Backend(this, {
       bucket: config.state.bucket,

@@ -106,7 +106,10 @@ export const production: AccountOverrides = {
         { pathPrefix: '/images/', backend: 'images' },
         { pathPrefix: '/partner/', backend: 'partner' },
       ],
+      hostRoutes: [{ host: 'partner.example-hotel.jp', backend: 'partner' }],
       featureRoutes: [{ name: 'new-search', queryParam: 'beta_search', cookie: 'beta_search', backend: 'customer_canary' }],
+      // The example-hotel.jp zone (as for mail): the certificate's DNS challenges are created there.
+      tls: { hostedZoneId: 'Z04512341ABCDEFGHIJK' },
       logging: { s3: true, datadog: true },
     },
   ],
@@ -142,6 +145,11 @@ export const production: AccountOverrides = {
   directory: { domainName: 'corp.example-hotel.jp', shortName: 'HOTELCORP', edition: 'Standard' },
   // Sessions and cached reads of the hotel apps (Valkey): a primary and a replica in another zone.
   caches: [{ name: 'hotel-session' }],
+  cost: {
+    monthlyBudgetUsd: 65000,
+    chatbot: { workspaceId: 'T01EXAMPLE', watchChannelId: 'C01PRODWATCH', immediateChannelId: 'C01PRODNOW' },
+    estimatedChargesAlertUsd: 70000,
+  },
   databases: {
     sqlServer: [
       {

@@ -9,4 +9,6 @@ export const sandbox: AccountOverrides = {
   tags: { costCenter: 'CC-9000' },
   network: { cidrBlock: '10.30.0.0/16', natGateways: 'none', flowLogRetentionDays: 30 },
   monitoring: { enabled: false, slack: { immediate: 'infra-sandbox', watch: 'infra-sandbox' } },
+  // Preview stacks (one per labelled PR) run here too, each with a budget of its own.
+  cost: { monthlyBudgetUsd: 1500 },
 };

@@ -1,15 +1,16 @@
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
-import { Token } from 'cdktf';
+import { Route53Record } from '@cdktf/provider-aws/lib/route53-record';
+import { TerraformOutput, Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { SecureBucket } from '../core/bucket';
 import { policyDocument } from '../core/iam';
 import { suppress } from '../core/suppressions';
 import { Rule, checkProps } from '../core/validation';
-import { ServiceVcl, ServiceVclBackend, ServiceVclCondition, ServiceVclSnippet } from './bindings';
+import { ServiceVcl, ServiceVclBackend, ServiceVclCondition, ServiceVclSnippet, TLS_CERTIFICATE_AUTHORITIES, TlsSubscription, TlsSubscriptionValidation } from './bindings';
 import { fastlyMonitors } from '../monitoring/catalogue';
 import { MonitorSpec, MonitorThresholds, Monitored } from '../monitoring/spec';
-import { VclFile, checkVcl } from './vcl-check';
+import { VclFile, checkSnippets, checkVcl } from './vcl-check';
 
 /** Fastly's AWS account, which assumes the log-delivery role. */
 export const FASTLY_AWS_ACCOUNT_ID = '717331877981';
@@ -61,17 +62,31 @@ export interface FastlyBackend {
 }
 
 /**
- * A partial release: requests carrying the query parameter or cookie go to another
- * backend (a canary environment), and are cached apart from everyone else's.
+ * A partial release. Each visitor is in the variant or not: `?<queryParam>=1` opts in and
+ * `?<queryParam>=0` opts out, a visitor with neither and no cookie is put in the variant
+ * with probability `percent`, and the choice is kept in a cookie (Secure, HttpOnly,
+ * SameSite=Lax) whose value, `1` or `0`, decides later requests. Variant requests go to
+ * `backend` and are cached apart (the choice is part of the cache key).
  */
 export interface FeatureRoute {
   /** Names the route in conditions and cache keys. */
   readonly name: string;
-  /** Query parameter that opts in, e.g. `beta_search`. @default - none */
+  /** Query parameter that opts in (`=1`) or out (`=0`), e.g. `beta_search`. @default - none */
   readonly queryParam?: string;
-  /** Cookie that opts in. @default - none */
+  /** Cookie that keeps the choice. @default `feature_<name>` (dashes as underscores) */
   readonly cookie?: string;
-  /** The backend opted-in requests go to. */
+  /** Percent (0-100) of visitors without a choice put in the variant. @default 0 */
+  readonly percent?: number;
+  /** How long the choice sticks. @default 2592000 (30 days) */
+  readonly cookieMaxAgeSeconds?: number;
+  /** The backend variant requests go to. */
+  readonly backend: string;
+}
+
+/** Requests for the host (e.g. `partner.example-hotel.jp`) go to another backend. */
+export interface HostRoute {
+  /** One of the service's domains. */
+  readonly host: string;
   readonly backend: string;
 }
 
@@ -92,11 +107,44 @@ export interface FastlyS3Logging {
   readonly retentionDays?: number;
 }
 
+/**
+ * The regions Fastly's Datadog logging endpoint accepts, for each Datadog site. The provider
+ * does not validate `region` (fastly/block_fastly_service_logging_datadog.go at the pinned
+ * version: a free string, default "US"); Fastly's API does, with the values of its
+ * LoggingDatadog region enum: US, US3, US5, EU1 (EU legacy), AP1
+ * (https://www.fastly.com/documentation/reference/api/logging/datadog/, and
+ * fastly/fastly-rust src/models/logging_datadog_additional.rs).
+ */
+export const DATADOG_LOG_REGIONS = {
+  'datadoghq.com': 'US',
+  'us3.datadoghq.com': 'US3',
+  'us5.datadoghq.com': 'US5',
+  'datadoghq.eu': 'EU1',
+  'ap1.datadoghq.com': 'AP1',
+} as const;
+export type FastlyDatadogRegion = (typeof DATADOG_LOG_REGIONS)[keyof typeof DATADOG_LOG_REGIONS];
+
 export interface FastlyDatadogLogging {
   /** Datadog API key: must be a Terraform variable's value, fed from the environment. */
   readonly token: string;
-  /** Datadog logs region. @default - Fastly's default (US) */
-  readonly region?: string;
+  /** Datadog logs region: the organisation's site's, from {@link DATADOG_LOG_REGIONS}. */
+  readonly region: FastlyDatadogRegion;
+}
+
+/**
+ * A certificate Fastly obtains and renews for the service's domains (`fastly_tls_subscription`).
+ * Ownership is proven by a DNS challenge: a CNAME `_acme-challenge.<domain>` per domain.
+ * @see https://docs.fastly.com/en/guides/serving-https-traffic-using-fastly-managed-certificates
+ */
+export interface FastlyTls {
+  /** @default 'certainly' (Fastly's own CA) */
+  readonly certificateAuthority?: (typeof TLS_CERTIFICATE_AUTHORITIES)[number];
+  /**
+   * Route 53 zone holding the domains: the challenge records are created there and the
+   * apply waits until the certificate is issued (`fastly_tls_subscription_validation`).
+   * @default - none: the records to create by hand are a Terraform output
+   */
+  readonly hostedZoneId?: string;
 }
 
 export interface FastlyVclServiceProps {
@@ -117,14 +165,20 @@ export interface FastlyVclServiceProps {
   readonly featureRoutes?: readonly FeatureRoute[];
   /** @default [] */
   readonly pathRoutes?: readonly PathRoute[];
+  /** @default [] */
+  readonly hostRoutes?: readonly HostRoute[];
   /** Redirect HTTP to HTTPS and send HSTS. @default true */
   readonly httpsOnly?: boolean;
   /** HSTS max-age. @default 31536000 (one year) */
   readonly hstsMaxAgeSeconds?: number;
   /** TTL when the origin sends no caching headers. @default 3600 */
   readonly defaultTtlSeconds?: number;
-  /** How long a stale object may be served while the origin fails. @default 86400 */
+  /** How long a stale object may be served while the origin fails (`beresp.stale_if_error`). @default 86400 */
   readonly staleIfErrorSeconds?: number;
+  /** How long a stale object is served while it is fetched again in the background (`beresp.stale_while_revalidate`). @default 60 */
+  readonly staleWhileRevalidateSeconds?: number;
+  /** Fastly-managed certificates for the domains; `false` when they are managed elsewhere. @default {} - a subscription, DNS records by hand */
+  readonly tls?: FastlyTls | false;
   /** Deliver logs to S3 through an IAM role (no access keys). @default - none */
   readonly s3Logging?: FastlyS3Logging;
   /** Deliver logs to Datadog. @default - none */
@@ -175,6 +229,8 @@ export class FastlyVclService extends Construct implements Monitored {
   public readonly serviceName: string;
   public readonly domains: readonly string[];
   public readonly backendNames: readonly string[];
+  /** The domains' certificate subscription; undefined with `tls: false`. */
+  public readonly tlsSubscription?: TlsSubscription;
 
   constructor(scope: Construct, id: string, props: FastlyVclServiceProps) {
     super(scope, id);
@@ -183,13 +239,16 @@ export class FastlyVclService extends Construct implements Monitored {
     const requestId = props.requestId ?? true;
     const featureRoutes = props.featureRoutes ?? [];
     const pathRoutes = props.pathRoutes ?? [];
+    const hostRoutes = props.hostRoutes ?? [];
     const httpsOnly = props.httpsOnly ?? true;
     const hstsMaxAge = props.hstsMaxAgeSeconds ?? 31536000;
     const defaultTtl = props.defaultTtlSeconds ?? 3600;
     const staleIfError = props.staleIfErrorSeconds ?? 86400;
+    const staleWhileRevalidate = props.staleWhileRevalidateSeconds ?? 60;
+    const tls = props.tls === false ? undefined : { certificateAuthority: props.tls?.certificateAuthority ?? 'certainly', hostedZoneId: props.tls?.hostedZoneId };
     const forceDestroy = props.forceDestroy ?? false;
     const backendNames = props.backends.map((b) => b.name);
-    const routedBackends = new Set([...featureRoutes, ...pathRoutes].map((r) => r.backend));
+    const routedBackends = new Set([...featureRoutes, ...pathRoutes, ...hostRoutes].map((r) => r.backend));
 
     const rules: Rule[] = [
       [props.domains.length === 0, 'domains', props.domains, 'at least one domain'],
@@ -201,6 +260,10 @@ export class FastlyVclService extends Construct implements Monitored {
       [production && forceDestroy, 'forceDestroy', forceDestroy, 'false in production (an active service must not be destroyable by a plan)'],
       [defaultTtl < 0, 'defaultTtlSeconds', defaultTtl, '0 or more'],
       [staleIfError < 0, 'staleIfErrorSeconds', staleIfError, '0 or more'],
+      [staleWhileRevalidate < 0, 'staleWhileRevalidateSeconds', staleWhileRevalidate, '0 or more'],
+      [!!tls && !(TLS_CERTIFICATE_AUTHORITIES as readonly string[]).includes(tls.certificateAuthority), 'tls.certificateAuthority', tls?.certificateAuthority, `one of ${TLS_CERTIFICATE_AUTHORITIES.join(', ')} (resource_fastly_tls_subscription.go)`],
+      [!!tls?.hostedZoneId && !/^Z[A-Z0-9]{8,31}$/.test(tls.hostedZoneId), 'tls.hostedZoneId', tls?.hostedZoneId, 'a Route 53 hosted zone id'],
+      [!!props.datadogLogging && !(Object.values(DATADOG_LOG_REGIONS) as string[]).includes(props.datadogLogging.region), 'datadogLogging.region', props.datadogLogging?.region, `one of ${Object.values(DATADOG_LOG_REGIONS).join(', ')} (Fastly's Datadog regions)`],
       [hstsMaxAge < 300, 'hstsMaxAgeSeconds', hstsMaxAge, 'at least 300'],
       [vclFiles.length > 0 && !vclFiles.some((f) => f.name === 'main'), 'vclFiles', vclFiles.map((f) => f.name), 'a file named main among them'],
       [!!props.datadogLogging && !Token.isUnresolved(props.datadogLogging.token), 'datadogLogging.token', '<redacted>', 'a Terraform variable (never a literal key in code or config)'],
@@ -219,10 +282,17 @@ export class FastlyVclService extends Construct implements Monitored {
       }),
       ...featureRoutes.flatMap((r, i): Rule[] => [
         [!NAME.test(r.name), `featureRoutes[${i}].name`, r.name, 'letters, digits, _ and -'],
-        [!r.queryParam && !r.cookie, `featureRoutes[${i}]`, r.name, 'a queryParam or a cookie that opts in'],
+        [!r.queryParam && !(r.percent ?? 0), `featureRoutes[${i}]`, r.name, 'a queryParam that opts in, or a percent above 0'],
         [!!r.queryParam && !PARAM.test(r.queryParam), `featureRoutes[${i}].queryParam`, r.queryParam, 'a parameter name (letters, digits, _ . -)'],
         [!!r.cookie && !PARAM.test(r.cookie), `featureRoutes[${i}].cookie`, r.cookie, 'a cookie name (letters, digits, _ . -)'],
+        [r.percent !== undefined && !(Number.isInteger(r.percent) && r.percent >= 0 && r.percent <= 100), `featureRoutes[${i}].percent`, r.percent, 'a whole number from 0 to 100 (randombool(percent, 100))'],
+        [r.cookieMaxAgeSeconds !== undefined && !(Number.isInteger(r.cookieMaxAgeSeconds) && r.cookieMaxAgeSeconds > 0), `featureRoutes[${i}].cookieMaxAgeSeconds`, r.cookieMaxAgeSeconds, 'a whole number of seconds above 0'],
         [!backendNames.includes(r.backend), `featureRoutes[${i}].backend`, r.backend, `one of the backends: ${backendNames.join(', ')}`],
+      ]),
+      [new Set(featureRoutes.map(featureCookie)).size !== featureRoutes.length, 'featureRoutes[].cookie', featureRoutes.map(featureCookie), 'one cookie per route'],
+      ...hostRoutes.flatMap((r, i): Rule[] => [
+        [!props.domains.includes(r.host), `hostRoutes[${i}].host`, r.host, `one of the domains: ${props.domains.join(', ')}`],
+        [!backendNames.includes(r.backend), `hostRoutes[${i}].backend`, r.backend, `one of the backends: ${backendNames.join(', ')}`],
       ]),
       ...pathRoutes.flatMap((r, i): Rule[] => [
         [!/^\/[\w\-./]*$/.test(r.pathPrefix), `pathRoutes[${i}].pathPrefix`, r.pathPrefix, 'a path starting with /'],
@@ -233,15 +303,22 @@ export class FastlyVclService extends Construct implements Monitored {
     checkVcl(vclFiles, (f) => f.name === 'main');
 
     // Routing uses Fastly's own backend conditions: a backend is chosen when its
-    // condition holds. Feature routes come first (lower priority number runs first).
+    // condition holds. A lower priority number runs first and a later match wins, so a
+    // path route wins over a host route, which wins over a feature route.
     const conditions: ServiceVclCondition[] = [];
     const conditionOf = new Map<string, string>();
     const statementOf = new Map<string, string[]>();
-    for (const r of featureRoutes) statementOf.set(r.backend, [...(statementOf.get(r.backend) ?? []), featureStatement(r)]);
-    for (const r of pathRoutes) statementOf.set(r.backend, [...(statementOf.get(r.backend) ?? []), `req.url.path ~ "^${escapeRegex(r.pathPrefix)}"`]);
+    const priorityOf = new Map<string, number>();
+    const route = (backend: string, statement: string, priority: number) => {
+      statementOf.set(backend, [...(statementOf.get(backend) ?? []), statement]);
+      priorityOf.set(backend, Math.max(priorityOf.get(backend) ?? 0, priority));
+    };
+    for (const r of featureRoutes) route(r.backend, `${featureHeader(r)} == "1"`, 5);
+    for (const r of hostRoutes) route(r.backend, `req.http.host == "${r.host}"`, 8);
+    for (const r of pathRoutes) route(r.backend, `req.url.path ~ "^${escapeRegex(r.pathPrefix)}"`, 10);
     for (const [backend, statements] of statementOf) {
       const name = `route-${backend}`;
-      conditions.push({ name, type: 'REQUEST', statement: statements.map((s) => `(${s})`).join(' || '), priority: featureRoutes.some((r) => r.backend === backend) ? 5 : 10 });
+      conditions.push({ name, type: 'REQUEST', statement: statements.map((s) => `(${s})`).join(' || '), priority: priorityOf.get(backend) });
       conditionOf.set(backend, name);
     }
 
@@ -290,10 +367,9 @@ export class FastlyVclService extends Construct implements Monitored {
     if (httpsOnly) {
       snippets.push({ name: 'hsts', type: 'deliver', priority: 100, content: `set resp.http.Strict-Transport-Security = "max-age=${hstsMaxAge}; includeSubDomains";\n` });
     }
-    for (const r of featureRoutes) {
-      snippets.push({ name: `feature-${r.name}-cache-key`, type: 'hash', priority: 10, content: `if (${featureStatement(r)}) {\n  set req.hash += "feature:${r.name}";\n}\n` });
-    }
-    checkVcl(snippets.map((s) => ({ name: s.name, path: `(generated snippet ${s.name})`, content: s.content })), () => false);
+    snippets.push(...staleSnippets(staleIfError, staleWhileRevalidate));
+    for (const r of featureRoutes) snippets.push(...featureSnippets(r));
+    checkSnippets(snippets);
 
     const loggingS3 = props.s3Logging ? [this.s3Logging(props.name, props.s3Logging)] : undefined;
 
@@ -319,6 +395,7 @@ export class FastlyVclService extends Construct implements Monitored {
         ? [{ name: 'datadog', token: props.datadogLogging.token, region: props.datadogLogging.region, format: LOG_FORMAT, formatVersion: 2 }]
         : undefined,
     });
+    if (tls) this.tlsSubscription = this.certificates(props.domains, tls);
     for (const b of props.backends.filter((backend) => backend.useTls === false && backend.allowPlaintext)) {
       suppress(this, 'FASTLY-BACKEND-TLS', `backend ${b.name}: ${b.allowPlaintext}`);
     }
@@ -331,6 +408,40 @@ export class FastlyVclService extends Construct implements Monitored {
   /** Edge 5xx ratio, cache hit ratio and origin latency. */
   public monitors(thresholds: MonitorThresholds): MonitorSpec[] {
     return fastlyMonitors({ serviceName: this.serviceName }, thresholds.fastly);
+  }
+
+  /**
+   * A Fastly-managed certificate for the domains, so HTTPS works when DNS moves to Fastly
+   * (force_ssl redirects there, HSTS pins it, HTTP/3 needs it). Fastly proves ownership by a
+   * CNAME `_acme-challenge.<domain>` per domain (the subscription's `managed_dns_challenges`):
+   * created in the zone when there is one, with the apply waiting for the certificate;
+   * otherwise a Terraform output lists the records to create by hand.
+   */
+  private certificates(domains: readonly string[], tls: { certificateAuthority: (typeof TLS_CERTIFICATE_AUTHORITIES)[number]; hostedZoneId?: string }): TlsSubscription {
+    // The API only takes domains that a service already has: hence depends_on the service.
+    const subscription = new TlsSubscription(this, 'tls', { certificateAuthority: tls.certificateAuthority, domains: [...domains], dependsOn: [this.service] });
+    const challenges = subscription.attributeExpression('managed_dns_challenges');
+    if (!tls.hostedZoneId) {
+      new TerraformOutput(this, 'tls-dns-challenges', {
+        description: `DNS records to create so Fastly can issue the certificate for ${domains.join(', ')}`,
+        value: `\${[for c in ${challenges} : "\${c.record_name} \${c.record_type} \${c.record_value}"]}`,
+      });
+      return subscription;
+    }
+    const records = domains.map(
+      (domain, i) =>
+        new Route53Record(this, `tls-challenge-${i}`, {
+          zoneId: tls.hostedZoneId!,
+          name: `_acme-challenge.${domain}`,
+          type: 'CNAME',
+          ttl: 60,
+          // The record the subscription asks for, picked by name from the computed set.
+          records: [`\${element([for c in ${challenges} : c.record_value if c.record_name == "_acme-challenge.${domain}"], 0)}`],
+          allowOverwrite: true,
+        }),
+    );
+    new TlsSubscriptionValidation(this, 'tls-validation', { subscriptionId: subscription.id, dependsOn: records });
+    return subscription;
   }
 
   /** A private, encrypted log bucket and a role only Fastly (with our customer id) may assume. */
@@ -365,12 +476,85 @@ export class FastlyVclService extends Construct implements Monitored {
   }
 }
 
-/** The VCL test for a feature route: the query parameter present, or the cookie set. */
-function featureStatement(r: FeatureRoute): string {
-  const tests: string[] = [];
-  if (r.queryParam) tests.push(`req.url.qs ~ "(^|&)${escapeRegex(r.queryParam)}(=|&|$)"`);
-  if (r.cookie) tests.push(`req.http.Cookie:${r.cookie}`);
-  return tests.join(' || ');
+const featureCookie = (r: FeatureRoute) => r.cookie ?? `feature_${r.name.replace(/-/g, '_')}`;
+/** The request header holding a route's decision for this request: "1" in the variant, "0" not. */
+const featureHeader = (r: FeatureRoute) => `req.http.X-Feature-${r.name}`;
+
+/**
+ * A feature route's VCL. vcl_recv decides once per request, at the edge (not again at the
+ * shield, which gets the decision in the header): the query parameter (=1 / =0), else the
+ * cookie's value (only "1" or "0" count), else a draw with `randombool(percent, 100)`.
+ * A decision not from the cookie is written back in vcl_deliver as a cookie, so it sticks,
+ * and vcl_hash keys on it, so the variants are cached apart.
+ */
+function featureSnippets(r: FeatureRoute): ServiceVclSnippet[] {
+  const header = featureHeader(r);
+  const cookie = featureCookie(r);
+  const percent = r.percent ?? 0;
+  const param = r.queryParam ? escapeRegex(r.queryParam) : undefined;
+  const recv = [
+    'if (fastly.ff.visits_this_service == 0 && req.restarts == 0) {',
+    `  unset ${header}-Set;`,
+    ...(param
+      ? [
+          `  if (req.url.qs ~ "(^|&)${param}=1(&|$)") {`,
+          `    set ${header} = "1";`,
+          `    set ${header}-Set = "1";`,
+          `  } elseif (req.url.qs ~ "(^|&)${param}=0(&|$)") {`,
+          `    set ${header} = "0";`,
+          `    set ${header}-Set = "1";`,
+          `  } elseif (req.http.Cookie:${cookie} ~ "^[01]$") {`,
+        ]
+      : [`  if (req.http.Cookie:${cookie} ~ "^[01]$") {`]),
+    `    set ${header} = req.http.Cookie:${cookie};`,
+    ...(percent > 0
+      ? ['  } elseif (randombool(' + percent + ', 100)) {', `    set ${header} = "1";`, `    set ${header}-Set = "1";`, '  } else {', `    set ${header} = "0";`, `    set ${header}-Set = "1";`]
+      : ['  } else {', `    set ${header} = "0";`]),
+    '  }',
+    '}',
+  ];
+  const deliver = [
+    `if (fastly.ff.visits_this_service == 0 && ${header}-Set) {`,
+    `  add resp.http.Set-Cookie = "${cookie}=" ${header} "; Max-Age=${r.cookieMaxAgeSeconds ?? 2592000}; Path=/; Secure; HttpOnly; SameSite=Lax";`,
+    '}',
+  ];
+  return [
+    // After the request id (priority 1), before Fastly's routing conditions read the header.
+    { name: `feature-${r.name}`, type: 'recv', priority: 5, content: `${recv.join('\n')}\n` },
+    { name: `feature-${r.name}-cache-key`, type: 'hash', priority: 10, content: `set req.hash += "feature:${r.name}=" ${header};\n` },
+    { name: `feature-${r.name}-cookie`, type: 'deliver', priority: 10, content: `${deliver.join('\n')}\n` },
+  ];
+}
+
+/**
+ * Stale serving, as Fastly documents it (https://www.fastly.com/documentation/solutions/tutorials/stale/):
+ * objects may be served stale for `stale_if_error` while the origin fails and for
+ * `stale_while_revalidate` while they are refetched; an origin 5xx, or an error raised
+ * because the origin is down, delivers the stale copy when one exists (`stale.exists`).
+ * Only 5xx errors: vcl_error also carries Fastly's synthetic responses (force_ssl's redirect).
+ */
+function staleSnippets(staleIfError: number, staleWhileRevalidate: number): ServiceVclSnippet[] {
+  return [
+    {
+      name: 'stale-fetch',
+      type: 'fetch',
+      priority: 5,
+      content: [
+        'if (beresp.status >= 500 && beresp.status < 600 && stale.exists) {',
+        '  return(deliver_stale);',
+        '}',
+        `set beresp.stale_if_error = ${staleIfError}s;`,
+        `set beresp.stale_while_revalidate = ${staleWhileRevalidate}s;`,
+        '',
+      ].join('\n'),
+    },
+    {
+      name: 'stale-error',
+      type: 'error',
+      priority: 5,
+      content: ['if (obj.status >= 500 && obj.status < 600 && stale.exists) {', '  return(deliver_stale);', '}', ''].join('\n'),
+    },
+  ];
 }
 
 function escapeRegex(s: string): string {

@@ -74,7 +74,17 @@ export interface DatadogAwsIntegrationProps {
   readonly roleName?: string;
   /** Tags Datadog adds to every metric of the account. @default [] */
   readonly accountTags?: readonly string[];
+  /**
+   * Collect AWS/Billing (`aws.billing.estimated_charges`): CloudWatch publishes billing
+   * metrics in us-east-1 only, so that region is collected too.
+   * @see https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/monitor_estimated_charges_with_cloudwatch.html
+   * @default false
+   */
+  readonly billingMetrics?: boolean;
 }
+
+/** The only region CloudWatch publishes billing metrics in. */
+export const BILLING_METRICS_REGION = 'us-east-1';
 
 /**
  * The Datadog AWS integration for one account: Datadog's external id, the IAM role only
@@ -107,9 +117,9 @@ export class DatadogAwsIntegration extends Construct {
       awsAccountId: props.accountId,
       awsPartition: 'aws',
       accountTags: [...(props.accountTags ?? [])],
-      awsRegions: { includeOnly: [props.region] },
+      awsRegions: { includeOnly: props.billingMetrics && props.region !== BILLING_METRICS_REGION ? [props.region, BILLING_METRICS_REGION] : [props.region] },
       authConfig: { awsAuthConfigRole: { roleName, externalId: externalId.id } },
-      metricsConfig: { enabled: true, automuteEnabled: true, collectCloudwatchAlarms: false, collectCustomMetrics: false, namespaceFilters: { includeOnly: NAMESPACES } },
+      metricsConfig: { enabled: true, automuteEnabled: true, collectCloudwatchAlarms: false, collectCustomMetrics: false, namespaceFilters: { includeOnly: props.billingMetrics ? [...NAMESPACES, 'AWS/Billing'] : NAMESPACES } },
       // Extended collection needs the resource-collection policies of Datadog's template too;
       // the monitors here only need metrics and tags.
       resourcesConfig: { cloudSecurityPostureManagementCollection: false, extendedCollection: false },

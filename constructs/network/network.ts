@@ -63,6 +63,12 @@ export interface NetworkProps {
    */
   readonly logsKmsKeyArn?: string;
   /**
+   * Names the flow log group `/vpc/<flowLogName>/flow-logs`: log group names are unique per
+   * account and region, so a second VPC in the account (a preview) needs its own.
+   * @default - the construct id
+   */
+  readonly flowLogName?: string;
+  /**
    * Adopt an existing VPC and subnets by id instead of creating one.
    * @default - none: `cidrBlock` must be given
    */
@@ -165,7 +171,7 @@ export class Network extends Construct {
     isolatedSubnets.forEach((s, i) => new RouteTableAssociation(this, `isolated-assoc-${zones[i]}`, { subnetId: s.id, routeTableId: isolatedRoutes.id }));
 
     const logGroup = new CloudwatchLogGroup(this, 'flow-logs', {
-      name: `/vpc/${id}/flow-logs`,
+      name: `/vpc/${props.flowLogName ?? id}/flow-logs`,
       retentionInDays: flowLogRetentionDays,
       kmsKeyId: props.logsKmsKeyArn,
     });

@@ -1,6 +1,8 @@
 import { Testing } from 'cdktf';
 import { loadAccounts } from '../../accounts';
-import { BootstrapStack } from '../../bootstrap/bootstrap-stack';
+import { preview } from '../../accounts/sandbox/preview';
+import { BootstrapStack, PREVIEW_ENVIRONMENT } from '../../bootstrap/bootstrap-stack';
+import { accountTags } from '../../stacks/account-stack';
 import { suppressionsUnder } from '../../constructs/core/suppressions';
 import { evaluate } from '../../policies/engine';
 import { rulesIn } from '../../policies/packs';
@@ -72,6 +74,54 @@ describe('bootstrap', () => {
   it('passes the baseline policy pack, with the apply role\'s administrator access as the one reasoned exception', () => {
     const report = evaluate(stackOf(stack.node.id, json), rulesIn(['baseline']), suppressionsUnder(stack));
     expect(report.violations.map((v) => `${v.rule.id} ${v.resource.path}`)).toEqual([]);
-    expect(report.suppressed.map((s) => `${s.rule.id} ${s.resource.path}`)).toEqual([`IAM-NO-ADMIN ${stack.node.id}/apply-administrator`]);
+    expect(report.suppressed.map((s) => `${s.rule.id} ${s.resource.path}`)).toEqual([`IAM-NO-ADMIN ${stack.node.id}/apply-administrator`, `COST-BUDGET ${stack.node.id}/state-key`]);
+  });
+});
+
+describe('bootstrap of the preview account: the infra-ci-preview role', () => {
+  const previewAccount = loadAccounts().find((a) => a.name === preview.account)!;
+  const pstack = new BootstrapStack(Testing.app(), { account: previewAccount, previewRole: preview.role });
+  const pjson = pstack.toTerraform() as TerraformJson;
+  const role = Object.values(resourcesOf(pjson, 'aws_iam_role')).find((r) => r.name === preview.role)!;
+  const policy = (id: string) => JSON.parse(Object.entries(resourcesOf(pjson, 'aws_iam_role_policy')).find(([n]) => n === id || n.startsWith(`${id}_`))![1].policy).Statement as TerraformJson[];
+  const sid = (id: string, s: string) => policy(id).find((x) => x.Sid === s)!;
+
+  it('exists only where previews run', () => {
+    expect(Object.values(roles).some((r) => r.name === preview.role)).toBe(false);
+    expect(role).toBeDefined();
+  });
+
+  it('is trusted by the preview GitHub environment only (not by itself: the workflow passes -var ci_role=current)', () => {
+    const statements = JSON.parse(role.assume_role_policy).Statement;
+    expect(statements).toHaveLength(1);
+    expect(statements[0].Condition.StringLike['token.actions.githubusercontent.com:sub']).toEqual([`repo:${previewAccount.tags.repository}:environment:${PREVIEW_ENVIRONMENT}`]);
+  });
+
+  it('reaches state only under preview-* keys', () => {
+    expect(sid('preview-state', 'ListPreviewState').Condition).toEqual({ StringLike: { 's3:prefix': ['preview-*'] } });
+    expect(sid('preview-state', 'PreviewState').Resource).toMatch(/\/preview-\*$/);
+    const objects = sid('preview-guardrails', 'NoObjectsButPreviewState');
+    expect(objects.Effect).toBe('Deny');
+    // The state bucket's preview-* objects, and Beanstalk's own storage bucket (application versions): nothing else.
+    expect(objects.NotResource).toEqual([expect.stringMatching(/^\$\{aws_s3_bucket\.[^}]+\}\/preview-\*$/), 'arn:aws:s3:::elasticbeanstalk-*/*']);
+  });
+
+  it('may not touch resources tagged as another stack\'s, nor tag anything as one', () => {
+    expect(sid('preview-guardrails', 'NotOtherStacksResources')).toMatchObject({ Effect: 'Deny', Action: '*', Condition: { StringNotLike: { 'aws:ResourceTag/Account': 'preview-*' }, Null: { 'aws:ResourceTag/Account': 'false' } } });
+    expect(sid('preview-guardrails', 'NotTaggedAsOtherStacks')).toMatchObject({ Effect: 'Deny', Condition: { StringNotLike: { 'aws:RequestTag/Account': 'preview-*' } } });
+    // Every taggable resource of the account's own stack carries its Account tag, which the deny matches.
+    expect(accountTags(previewAccount).Account).toBe(previewAccount.name);
+    expect(previewAccount.name.startsWith('preview-')).toBe(false);
+  });
+
+  it('may not change the CI roles, account-wide settings, or attach administrator policies', () => {
+    expect(sid('preview-guardrails', 'NotTheCiRoles').Resource[0]).toBe(`arn:aws:iam::${previewAccount.accountId}:role/infra-ci-*`);
+    expect(sid('preview-guardrails', 'NotAccountWide').Action).toEqual(expect.arrayContaining(['ec2:DisableEbsEncryptionByDefault', 'iam:CreateUser', 'organizations:*']));
+    expect(sid('preview-guardrails', 'NoAdministratorPolicies').Condition.ArnLike['iam:PolicyARN']).toContain('arn:aws:iam::aws:policy/AdministratorAccess');
+  });
+
+  it('passes the baseline pack with its broad allow as a reasoned exception', () => {
+    const report = evaluate(stackOf(pstack.node.id, pjson), rulesIn(['baseline']), suppressionsUnder(pstack));
+    expect(report.violations.map((v) => `${v.rule.id} ${v.resource.path}`)).toEqual([]);
   });
 });

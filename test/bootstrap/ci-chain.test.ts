@@ -6,6 +6,7 @@ import { loadAccounts } from '../../accounts';
 import { AccountConfig } from '../../accounts/schema';
 import { APPLY_SESSION_SECONDS, BootstrapStack, PLAN_DENIED_DATA_ACTIONS, PLAN_SESSION_SECONDS } from '../../bootstrap/bootstrap-stack';
 import { actionMatches } from '../../policies/policy-document';
+import { preview } from '../../accounts/sandbox/preview';
 import { TerraformJson, resourcesOf, synthAccount } from '../helpers';
 
 /**
@@ -33,7 +34,7 @@ type Workflow = { on: Record<string, { branches?: string[] } | null>; jobs: Reco
 const actionSteps = (load(readFileSync(join(root, '.github/actions/terraform-plan/action.yml'), 'utf8')) as { runs: { steps: Step[] } }).runs.steps;
 
 /** Every step that signs in to AWS: the terraform-plan action or configure-aws-credentials itself. */
-const signIns = readdirSync(join(root, '.github/workflows')).flatMap((file) => {
+const allSignIns = readdirSync(join(root, '.github/workflows')).flatMap((file) => {
   const w = load(readFileSync(join(root, '.github/workflows', file), 'utf8')) as Workflow;
   return Object.entries(w.jobs).flatMap(([id, job]) =>
     (job.steps ?? [])
@@ -68,7 +69,8 @@ function decide(statements: Stmt[], action: string, resource: string): 'allowed'
 }
 
 function bootstrap(account: AccountConfig) {
-  const json = new BootstrapStack(Testing.app(), { account, plannerPrincipalArns: PLANNERS }).toTerraform() as TerraformJson;
+  const previewRole = account.name === preview.account ? preview.role : undefined;
+  const json = new BootstrapStack(Testing.app(), { account, plannerPrincipalArns: PLANNERS, previewRole }).toTerraform() as TerraformJson;
   // The bucket's and the key's ARNs are known after apply: put in what they will be.
   const keyArn = `arn:aws:kms:${account.region}:${account.accountId}:key/00000000-0000-4000-8000-000000000000`;
   const resolve = (text: string) =>
@@ -92,8 +94,11 @@ describe.each(accounts.map((a) => [a.name, a] as const))('the CI chain of %s', (
   const { roleOf, keyArn, alias, key } = bootstrap(account);
   const stack = synthAccount(account);
   const backend = stack.terraform.backend.s3;
+  // Preview jobs sign in only to the account previews run in, as its preview role.
+  const signIns = allSignIns.filter((s) => !s.name.startsWith('preview.yml ') || account.name === preview.account);
   const roleName = (step: Step) => {
     const arn = step.with?.['role-arn'] ?? step.with?.['role-to-assume'];
+    if (/^\$\{\{ steps\.\w+\.outputs\.roleArn \}\}$/.test(arn ?? '')) return preview.role;
     if (arn === '${{ matrix.planRole }}') return account.ci.planRole;
     if (arn === '${{ matrix.applyRole }}') return account.ci.applyRole;
     throw new Error(`unknown role input ${arn}`);

@@ -1,8 +1,9 @@
 import { TerraformVariable } from 'cdktf';
-import { FastlyProvider, ServiceVcl } from '../../constructs/fastly/bindings';
+import { FASTLY_PROVIDER_VERSION, FastlyProvider, ServiceVcl, TlsSubscription, TlsSubscriptionValidation } from '../../constructs/fastly/bindings';
 import { FASTLY_AWS_ACCOUNT_ID, FastlyVclService, FastlyVclServiceProps, LOG_FORMAT } from '../../constructs/fastly/fastly-vcl-service';
+import { checkSnippets } from '../../constructs/fastly/vcl-check';
 import { suppressionsUnder } from '../../constructs/core/suppressions';
-import { errorOf, onlyResource, synthConstructs } from '../helpers';
+import { TerraformJson, errorOf, onlyResource, synthConstructs } from '../helpers';
 
 const main = { name: 'main', path: 'vcl/main.vcl', content: 'sub vcl_recv {\n#FASTLY recv\n  return(lookup);\n}\n' };
 function props(changes: Partial<FastlyVclServiceProps> = {}): FastlyVclServiceProps {
@@ -29,10 +30,13 @@ describe('Fastly bindings', () => {
   const json = synth(props());
 
   it('declares the fastly/fastly provider and pins its version', () => {
-    expect(json.terraform.required_providers.fastly).toEqual({ source: 'fastly/fastly', version: '9.5.1' });
+    expect(json.terraform.required_providers.fastly).toEqual({ source: 'fastly/fastly', version: FASTLY_PROVIDER_VERSION });
+    expect(FASTLY_PROVIDER_VERSION).toMatch(/^\d+\.\d+\.\d+$/); // an exact version: the lock files and the bindings' review follow it
     expect(json.provider.fastly).toEqual([{}]); // the key comes from FASTLY_API_KEY
     expect(FastlyProvider.tfResourceType).toBe('fastly');
     expect(ServiceVcl.tfResourceType).toBe('fastly_service_vcl');
+    expect(TlsSubscription.tfResourceType).toBe('fastly_tls_subscription');
+    expect(TlsSubscriptionValidation.tfResourceType).toBe('fastly_tls_subscription_validation');
   });
 
   it('writes the provider documentation names, snake_case, for blocks and attributes', () => {
@@ -71,13 +75,46 @@ describe('FastlyVclService', () => {
     expect(service.snippet.find((s: { name: string }) => s.name === 'request-id-response').content).toBe('set resp.http.X-Request-ID = req.http.X-Request-ID;\n');
   });
 
-  it('routes opted-in requests to the canary backend and caches them apart', () => {
-    expect(service.condition).toEqual([{ name: 'route-canary', type: 'REQUEST', priority: 5, statement: '(req.url.qs ~ "(^|&)beta_search(=|&|$)" || req.http.Cookie:beta)' }]);
+  const snippet = (s: TerraformJson, name: string) => (s.snippet as { name: string; type: string; content: string }[]).find((x) => x.name === name)!;
+
+  it('routes variant requests to the canary backend and caches them apart', () => {
+    expect(service.condition).toEqual([{ name: 'route-canary', type: 'REQUEST', priority: 5, statement: '(req.http.X-Feature-new-search == "1")' }]);
     expect(backend('canary').request_condition).toBe('route-canary');
     expect(backend('customer').request_condition).toBeUndefined();
-    const hash = service.snippet.find((s: { name: string }) => s.name === 'feature-new-search-cache-key');
-    expect(hash.type).toBe('hash');
-    expect(hash.content).toContain('set req.hash += "feature:new-search";');
+    expect(snippet(service, 'feature-new-search-cache-key')).toMatchObject({ type: 'hash', content: 'set req.hash += "feature:new-search=" req.http.X-Feature-new-search;\n' });
+  });
+
+  it('decides the variant from the query parameter, else from the cookie\'s value (1 or 0 only), once per request at the edge', () => {
+    const recv = snippet(service, 'feature-new-search');
+    expect(recv.type).toBe('recv');
+    expect(recv.content).toContain('if (fastly.ff.visits_this_service == 0 && req.restarts == 0) {');
+    expect(recv.content).toContain('if (req.url.qs ~ "(^|&)beta_search=1(&|$)") {');
+    expect(recv.content).toContain('} elseif (req.url.qs ~ "(^|&)beta_search=0(&|$)") {');
+    expect(recv.content).toContain('} elseif (req.http.Cookie:beta ~ "^[01]$") {\n    set req.http.X-Feature-new-search = req.http.Cookie:beta;');
+    expect(recv.content).not.toContain('randombool'); // percent 0: nobody is drawn into the variant
+  });
+
+  it('makes the choice stick: a Secure, HttpOnly, SameSite=Lax cookie with a Max-Age', () => {
+    expect(snippet(service, 'feature-new-search-cookie')).toMatchObject({
+      type: 'deliver',
+      content:
+        'if (fastly.ff.visits_this_service == 0 && req.http.X-Feature-new-search-Set) {\n' +
+        '  add resp.http.Set-Cookie = "beta=" req.http.X-Feature-new-search "; Max-Age=2592000; Path=/; Secure; HttpOnly; SameSite=Lax";\n}\n',
+    });
+  });
+
+  it('splits by percentage with randombool(percent, 100) and a default cookie name', () => {
+    const split = serviceOf(props({ featureRoutes: [{ name: 'new-search', percent: 10, cookieMaxAgeSeconds: 3600, backend: 'canary' }] }));
+    const recv = snippet(split, 'feature-new-search').content;
+    expect(recv).toContain('if (req.http.Cookie:feature_new_search ~ "^[01]$") {');
+    expect(recv).toContain('} elseif (randombool(10, 100)) {\n    set req.http.X-Feature-new-search = "1";\n    set req.http.X-Feature-new-search-Set = "1";');
+    expect(snippet(split, 'feature-new-search-cookie').content).toContain('"feature_new_search=" req.http.X-Feature-new-search "; Max-Age=3600;');
+    expect(() => checkSnippets(split.snippet)).not.toThrow();
+  });
+
+  it('routes a host to its backend, below path routes', () => {
+    const routed = serviceOf(props({ featureRoutes: [], domains: ['www.example-hotel.jp', 'partner.example-hotel.jp'], hostRoutes: [{ host: 'partner.example-hotel.jp', backend: 'canary' }] }));
+    expect(routed.condition).toEqual([{ name: 'route-canary', type: 'REQUEST', priority: 8, statement: '(req.http.host == "partner.example-hotel.jp")' }]);
   });
 
   it('routes by path prefix', () => {
@@ -93,6 +130,52 @@ describe('FastlyVclService', () => {
   it('serves stale content through origin errors', () => {
     expect(service).toMatchObject({ stale_if_error: true, stale_if_error_ttl: 86400, default_ttl: 3600 });
     expect(service.request_setting[0].max_stale_age).toBe(86400);
+  });
+
+  // https://www.fastly.com/documentation/solutions/tutorials/stale/
+  it('delivers the stale copy from vcl_fetch on an origin 5xx and from vcl_error on a 5xx error, when one exists', () => {
+    const deliverStale = 'if (obj.status >= 500 && obj.status < 600 && stale.exists) {\n  return(deliver_stale);\n}\n';
+    expect(snippet(service, 'stale-error')).toMatchObject({ type: 'error', content: deliverStale });
+    expect(snippet(service, 'stale-fetch').content).toContain(deliverStale.replace(/obj\./g, 'beresp.'));
+  });
+
+  it('takes stale-if-error and stale-while-revalidate from the props', () => {
+    expect(snippet(service, 'stale-fetch').content).toContain('set beresp.stale_if_error = 86400s;\nset beresp.stale_while_revalidate = 60s;\n');
+    const custom = serviceOf(props({ staleIfErrorSeconds: 3600, staleWhileRevalidateSeconds: 30 }));
+    expect(snippet(custom, 'stale-fetch').content).toContain('set beresp.stale_if_error = 3600s;\nset beresp.stale_while_revalidate = 30s;\n');
+    expect(custom).toMatchObject({ stale_if_error_ttl: 3600 });
+  });
+
+  it('manages the domains\' certificate: a subscription after the service, the DNS records to create as an output', () => {
+    const json = synth(props({ domains: ['www.example-hotel.jp', 'partner.example-hotel.jp'] }));
+    expect(onlyResource(json, 'fastly_tls_subscription')).toMatchObject({
+      certificate_authority: 'certainly',
+      domains: ['www.example-hotel.jp', 'partner.example-hotel.jp'],
+      depends_on: [expect.stringMatching(/^fastly_service_vcl\./)],
+    });
+    expect(json.resource.fastly_tls_subscription_validation).toBeUndefined(); // it would wait 45 minutes for records nobody made
+    const output = Object.values(json.output as Record<string, { value: string }>)[0];
+    expect(output.value).toMatch(/^\$\{\[for c in fastly_tls_subscription\.[^.]+\.managed_dns_challenges : "\$\{c\.record_name\} \$\{c\.record_type\} \$\{c\.record_value\}"\]\}$/);
+  });
+
+  it('creates the challenge records in the zone and waits for the certificate', () => {
+    const json = synth(props({ tls: { hostedZoneId: 'Z04512341ABCDEFGHIJK', certificateAuthority: 'lets-encrypt' } }));
+    const subscription = Object.keys(json.resource.fastly_tls_subscription)[0];
+    expect(onlyResource(json, 'aws_route53_record')).toMatchObject({
+      zone_id: 'Z04512341ABCDEFGHIJK',
+      name: '_acme-challenge.www.example-hotel.jp',
+      type: 'CNAME',
+      records: [`\${element([for c in fastly_tls_subscription.${subscription}.managed_dns_challenges : c.record_value if c.record_name == "_acme-challenge.www.example-hotel.jp"], 0)}`],
+    });
+    expect(onlyResource(json, 'fastly_tls_subscription_validation')).toMatchObject({
+      subscription_id: `\${fastly_tls_subscription.${subscription}.id}`,
+      depends_on: [expect.stringMatching(/^aws_route53_record\./)],
+    });
+    expect(json.output).toBeUndefined();
+  });
+
+  it('leaves certificates alone with tls: false', () => {
+    expect(synth(props({ tls: false })).resource.fastly_tls_subscription).toBeUndefined();
   });
 
   it('activates new versions, keeps force_destroy off, and records the commit', () => {
@@ -114,9 +197,9 @@ describe('FastlyVclService', () => {
   it('logs to Datadog with the key from a Terraform variable', () => {
     const json = synthConstructs((stack) => {
       const token = new TerraformVariable(stack, 'dd_token', { type: 'string', sensitive: true });
-      new FastlyVclService(stack, 'cdn', props({ datadogLogging: { token: token.stringValue } }));
+      new FastlyVclService(stack, 'cdn', props({ datadogLogging: { token: token.stringValue, region: 'AP1' } }));
     });
-    expect(onlyResource(json, 'fastly_service_vcl').logging_datadog[0]).toMatchObject({ name: 'datadog', token: '${var.dd_token}', format: LOG_FORMAT });
+    expect(onlyResource(json, 'fastly_service_vcl').logging_datadog[0]).toMatchObject({ name: 'datadog', token: '${var.dd_token}', region: 'AP1', format: LOG_FORMAT });
   });
 
   it('puts the request id in every log line', () => {
@@ -150,7 +233,7 @@ describe('FastlyVclService: validation', () => {
   });
 
   it('refuses a literal Datadog key without printing it', () => {
-    const message = refused({ datadogLogging: { token: 'abcdef0123456789secret' } });
+    const message = refused({ datadogLogging: { token: 'abcdef0123456789secret', region: 'US' } });
     expect(message).toContain('datadogLogging.token: got "<redacted>", expected a Terraform variable');
     expect(message).not.toContain('abcdef0123456789secret');
   });
@@ -160,8 +243,21 @@ describe('FastlyVclService: validation', () => {
     expect(refused({ pathRoutes: [{ pathPrefix: '/a/', backend: 'customer' }] })).toContain('expected one backend without a route');
   });
 
-  it('refuses a feature route with nothing to opt in with', () => {
-    expect(refused({ featureRoutes: [{ name: 'x', backend: 'canary' }] })).toContain('featureRoutes[0]: got "x", expected a queryParam or a cookie that opts in');
+  it('refuses a feature route with nothing to opt in with, a bad percentage, a shared cookie', () => {
+    expect(refused({ featureRoutes: [{ name: 'x', backend: 'canary' }] })).toContain('featureRoutes[0]: got "x", expected a queryParam that opts in, or a percent above 0');
+    expect(refused({ featureRoutes: [{ name: 'x', percent: 150, backend: 'canary' }] })).toContain('featureRoutes[0].percent: got 150, expected a whole number from 0 to 100');
+    expect(refused({ featureRoutes: [{ name: 'a', queryParam: 'a', cookie: 'c', backend: 'canary' }, { name: 'b', queryParam: 'b', cookie: 'c', backend: 'canary' }] })).toContain(
+      'featureRoutes[].cookie: got ["c", "c"], expected one cookie per route',
+    );
+  });
+
+  it('refuses a host route for a domain the service does not have', () => {
+    expect(refused({ hostRoutes: [{ host: 'partner.example.jp', backend: 'canary' }] })).toContain('hostRoutes[0].host: got "partner.example.jp", expected one of the domains: www.example-hotel.jp');
+  });
+
+  it('refuses a certificate authority and a Datadog region Fastly does not have', () => {
+    expect(refused({ tls: { certificateAuthority: 'digicert' as never } })).toContain('tls.certificateAuthority: got "digicert", expected one of lets-encrypt, globalsign, certainly');
+    expect(refused({ datadogLogging: { token: '${var.x}', region: 'AP2' as never } })).toContain('datadogLogging.region: got "AP2", expected one of US, US3, US5, EU1, AP1');
   });
 
   it('refuses bad domains and VCL without a main file', () => {
@@ -171,6 +267,6 @@ describe('FastlyVclService: validation', () => {
   });
 
   it('fails synth on broken VCL, naming the file and line', () => {
-    expect(refused({ vclFiles: [{ ...main, content: 'sub vcl_recv {\n  return(lookup);\n}\n' }] })).toContain('vcl/main.vcl:1: sub vcl_recv is missing its "#FASTLY recv" macro');
+    expect(refused({ vclFiles: [{ ...main, content: 'sub vcl_recv {\n  return(lookup);\n}\n' }] })).toContain('vcl/main.vcl:1:5: sub vcl_recv is missing its "#FASTLY recv" macro');
   });
 });

@@ -106,3 +106,11 @@ describe('subnetCidr', () => {
     expect(subnetCidr('192.168.0.0/24', 4, 3)).toBe('192.168.0.48/28');
   });
 });
+
+describe('Network: the flow log group name', () => {
+  const logGroup = (props: Partial<NetworkProps>) => onlyResource(synth({ cidrBlock: '10.10.0.0/16', availabilityZones: zones, ...props }), 'aws_cloudwatch_log_group').name;
+  it('is named after the construct id by default, or flowLogName (a second VPC in the account)', () => {
+    expect(logGroup({})).toBe('/vpc/net/flow-logs');
+    expect(logGroup({ flowLogName: 'preview-12' })).toBe('/vpc/preview-12/flow-logs');
+  });
+});

@@ -300,6 +300,36 @@ const cases: Record<string, { target: [string, string]; compliant: SynthStack; n
     // Root user not denied: one guardrail missing is enough.
     nonCompliant: stack([scp(guardrailStatements.slice(0, -2).concat(guardrailStatements.slice(-1))), ['aws_organizations_policy_attachment', 'a', { policy_id: ref('aws_organizations_policy', 'p'), target_id: 'ou-ab12-workload1' }]]),
   },
+  'COST-ANOMALY-ALERTS': {
+    target: ['aws_ce_anomaly_monitor', 'm'],
+    compliant: stack([
+      ['aws_ce_anomaly_monitor', 'm', { monitor_type: 'DIMENSIONAL', monitor_dimension: 'SERVICE' }],
+      ['aws_ce_anomaly_subscription', 's', { frequency: 'IMMEDIATE', monitor_arn_list: ['${aws_ce_anomaly_monitor.m.arn}'], subscriber: [{ type: 'SNS', address: '${aws_sns_topic.t.arn}' }] }],
+    ]),
+    // A subscription to another monitor does not count.
+    nonCompliant: stack([
+      ['aws_ce_anomaly_monitor', 'm', { monitor_type: 'DIMENSIONAL', monitor_dimension: 'SERVICE' }],
+      ['aws_ce_anomaly_subscription', 's', { frequency: 'IMMEDIATE', monitor_arn_list: ['${aws_ce_anomaly_monitor.other.arn}'], subscriber: [{ type: 'SNS', address: '${aws_sns_topic.t.arn}' }] }],
+    ]),
+  },
+  'COST-BUDGET': {
+    target: ['aws_vpc', 'v'],
+    compliant: stack([
+      ['aws_vpc', 'v', {}],
+      ['aws_budgets_budget', 'b', { budget_type: 'COST', time_unit: 'MONTHLY', limit_amount: '100.00', notification: [
+        { notification_type: 'ACTUAL', subscriber_sns_topic_arns: ['${aws_sns_topic.t.arn}'] },
+        { notification_type: 'FORECASTED', subscriber_email_addresses: ['a@example.com'] },
+      ] }],
+    ]),
+    // A budget that tells nobody about the forecast is as good as none.
+    nonCompliant: stack([
+      ['aws_vpc', 'v', {}],
+      ['aws_budgets_budget', 'b', { budget_type: 'COST', time_unit: 'MONTHLY', limit_amount: '100.00', notification: [
+        { notification_type: 'ACTUAL', subscriber_sns_topic_arns: ['${aws_sns_topic.t.arn}'] },
+        { notification_type: 'FORECASTED', subscriber_email_addresses: [] },
+      ] }],
+    ]),
+  },
 };
 
 function verdictOf(ruleId: string, s: SynthStack, [type, name]: [string, string]): Verdict {

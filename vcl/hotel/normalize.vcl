@@ -3,7 +3,7 @@ sub hotel_normalize {
   # Campaign parameters never change the page.
   set req.url = querystring.regfilter(req.url, "^(utm_|gclid$|fbclid$)");
   set req.url = querystring.sort(req.url);
-  # Only the language cookie changes what the origin renders for a guest.
+  # The language changes what the origin renders: normalized to X-Lang, which vcl_hash keys on.
   if (req.http.Accept-Language ~ "^ja") {
     set req.http.X-Lang = "ja";
   } else {
