@@ -12,6 +12,7 @@ import { AccountStack } from './account-stack';
 import { ManagementStack } from './management-stack';
 import { OutputDir } from './output-dir';
 import { disableTokenStackTraces } from './token-traces';
+import { DIAGRAM_FILE, writeDiagrams } from '../tools/diagram/account';
 
 export interface SynthesizeOptions {
   /** The accounts to synthesize. @default - every account in `accounts/index.ts` */
@@ -151,6 +152,8 @@ export function synthesizeAccounts(options: SynthesizeOptions = {}): SynthesizeR
     }
     const secrets = scanDirectory(dir, Object.fromEntries(accounts.map((a) => [a.name, a])));
     if (secrets.length > 0) throw new SecretFoundError(secrets);
+    // Labels are names, tags and hosts from the scanned JSON: no variable, key or password value.
+    writeDiagrams(dir, built.map((s) => s.account.name));
     const synthesized = built.map((s) => ({ stack: s, json: JSON.parse(readFileSync(join(dir, 'stacks', s.account.name, 'cdk.tf.json'), 'utf8')) as TerraformJson }));
     const shared = sharedBucketNames(synthesized);
     if (shared.length > 0) throw new UserError(`S3 bucket names are global, and these are created more than once:\n${shared.map((l) => `  ${l}`).join('\n')}`);
@@ -198,6 +201,7 @@ export function formatInventory(result: SynthesizeResult, cwd = process.cwd()): 
   const where = result.outdir.startsWith(cwd) ? result.outdir.slice(cwd.length + 1) || '.' : result.outdir;
   const total = result.stacks.reduce((sum, s) => sum + s.totalResources, 0);
   lines.push(`Synthesized ${result.stacks.length} stacks, ${total} resources, into ${where}/stacks`);
+  lines.push(`Diagrams (Mermaid): ${where}/stacks/<account>/${DIAGRAM_FILE}`);
   for (const s of result.stacks) {
     const a = s.account;
     lines.push('');

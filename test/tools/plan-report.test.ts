@@ -291,7 +291,8 @@ describe('plan report: escaping', () => {
 
   it('keeps every fenced block closed: plan text never starts a line or closes the fence', () => {
     const fence = text.split('\n').filter((l) => /^\s{0,3}```/.test(l));
-    expect(fence).toEqual(['```diff', '```']);
+    // The diagram of the change (its labels escaped) and the diff: no other fence.
+    expect(fence).toEqual(['```mermaid', '```', '```diff', '```']);
     expect(text).toContain('- aws_sqs_queue.q["`</code><img src=x onerror=alert(1)> @octocat #1 **bold**\\n```\\n[x](http://e)\\u202egnp.exe"] (delete)');
   });
 
@@ -304,7 +305,7 @@ describe('plan report: escaping', () => {
         { address: 'aws_s3_bucket.c', action_reason: '```\n<img src=x> @octocat', mode: 'managed', type: 'aws_s3_bucket', name: 'c', change: { actions: ['delete'], before: {}, after: null, after_unknown: {}, before_sensitive: {}, after_sensitive: false } },
       ],
     });
-    expect(fence.split('\n').filter((l) => /^\s{0,3}```/.test(l))).toEqual(['```diff', '```']);
+    expect(fence.split('\n').filter((l) => /^\s{0,3}```/.test(l))).toEqual(['```mermaid', '```', '```diff', '```']);
     expect(fence).toContain('(delete, because &#96;&#96;&#96;&#92;n&lt;img src=x&gt; &#64;octocat): <code>');
   });
 
