@@ -399,6 +399,16 @@ export const dataRules: PolicyRule[] = [
     resourceTypes: ['aws_elasticache_replication_group'],
     check: (r) => verdict(attr(r, 'multi_az_enabled') === true && attr(r, 'automatic_failover_enabled') === true && Number(attr(r, 'num_cache_clusters') ?? 0) >= 2),
   },
+  {
+    id: 'CACHE-AUTH-PLANNABLE',
+    pack: 'baseline',
+    info: 'ElastiCache AUTH tokens and user passwords are not read from Secrets Manager at plan time.',
+    explanation:
+      'A secret read by a data source is read on every plan, and the CI plan role is denied secretsmanager:GetSecretValue (bootstrap/bootstrap-stack.ts, NoSecrets): every pull request plan of the account would fail.',
+    fix: 'Use CacheCluster auth mode "iam" (the default), or suppress with the reason the account is planned by an identity that may read the secret.',
+    resourceTypes: ['aws_elasticache_replication_group', 'aws_elasticache_user'],
+    check: (r) => verdict(!JSON.stringify(r.attributes).includes('data.aws_secretsmanager_secret_version.')),
+  },
 ];
 
 /** Whether a policy document denies requests made without TLS. */
