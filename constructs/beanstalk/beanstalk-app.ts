@@ -12,7 +12,7 @@ import { attachManagedPolicies, policyDocument, serviceTrust } from '../core/iam
 import { Rule, checkProps, distinctZones } from '../core/validation';
 import { beanstalkMonitors } from '../monitoring/catalogue';
 import { MonitorSpec, MonitorThresholds, Monitored } from '../monitoring/spec';
-import { LOG_RETENTION_DAYS, SubnetRef } from '../network/network';
+import { SubnetRef } from '../network/network';
 
 /**
  * How a new application version reaches the instances.
@@ -69,7 +69,11 @@ export interface BeanstalkEnvironmentSettings {
    * @see https://docs.aws.amazon.com/elasticbeanstalk/latest/dg/AWSHowTo.secrets.env-vars.html
    */
   readonly secrets?: Readonly<Record<string, string>>;
-  /** Days to keep instance and health logs in CloudWatch Logs. @default 365 in production, else 90 */
+  /**
+   * Days to keep instance and health logs in CloudWatch Logs: one of
+   * STREAMED_LOG_RETENTION_DAYS (Beanstalk takes fewer periods than CloudWatch Logs).
+   * @default 365 in production, else 90
+   */
   readonly logRetentionDays?: number;
   /** Put the load balancer in private subnets (internal service). @default false */
   readonly internal?: boolean;
@@ -132,6 +136,14 @@ export interface BeanstalkEnvironmentOutputs {
   readonly environment: ElasticBeanstalkEnvironment;
   readonly settings: Required<Pick<BeanstalkEnvironmentSettings, 'name' | 'deploymentPolicy' | 'maxInstances' | 'minInstances'>>;
 }
+
+/**
+ * The retention periods Beanstalk takes for RetentionInDays (aws:elasticbeanstalk:cloudwatch:logs
+ * and :logs:health): CloudWatch Logs' own list less 1096, 2192, 2557, 2922 and 3288, which
+ * CloudWatch accepts and Beanstalk refuses when the environment is created or updated.
+ * @see https://docs.aws.amazon.com/elasticbeanstalk/latest/dg/command-options-general.html
+ */
+export const STREAMED_LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1827, 3653] as const;
 
 const ENV_NAME = /^[A-Za-z0-9][A-Za-z0-9-]{2,38}[A-Za-z0-9]$/;
 const SECRET_ARN = /^arn:aws:(secretsmanager:[a-z0-9-]+:\d{12}:secret:|ssm:[a-z0-9-]+:\d{12}:parameter\/)/;
@@ -257,7 +269,7 @@ export class BeanstalkApp extends Construct implements Monitored {
       [!healthCheckPath.startsWith('/'), `${p}.healthCheckPath`, healthCheckPath, 'a path starting with /'],
       [scaleInCpuPercent >= scaleOutCpuPercent, `${p}.scaleInCpuPercent`, scaleInCpuPercent, `below scaleOutCpuPercent (${scaleOutCpuPercent})`],
       [ctx.platform === 'windows' && rootVolumeGb < 30, `${p}.rootVolumeGb`, rootVolumeGb, 'at least 30 for Windows'],
-      [!LOG_RETENTION_DAYS.includes(logRetentionDays as never), `${p}.logRetentionDays`, logRetentionDays, `one of ${LOG_RETENTION_DAYS.join(', ')}`],
+      [!STREAMED_LOG_RETENTION_DAYS.includes(logRetentionDays as never), `${p}.logRetentionDays`, logRetentionDays, `one of ${STREAMED_LOG_RETENTION_DAYS.join(', ')} (the periods Elastic Beanstalk's RetentionInDays takes)`],
       ...Object.keys(environmentVariables)
         .filter((k) => SECRET_NAME.test(k))
         .map((k): Rule => [true, `${p}.environmentVariables.${k}`, '<hidden>', 'no secret in a plain variable: put its Secrets Manager or SSM ARN in secrets'] ),

@@ -200,6 +200,10 @@ describe('BeanstalkApp: validation', () => {
     expect(refused({ certificateArn: 'my-cert' })).toContain('certificateArn: got "my-cert", expected an ACM certificate ARN');
   });
 
+  it('refuses a log retention CloudWatch Logs takes and Beanstalk does not (command-options-general.html, RetentionInDays)', () => {
+    expect(refused({ logRetentionDays: 1096 })).toContain('logRetentionDays: got 1096, expected one of 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1827, 3653');
+  });
+
   it('refuses a Windows root volume under 30 GB', () => {
     expect(refused({ rootVolumeGb: 20 })).toContain('rootVolumeGb: got 20, expected at least 30 for Windows');
   });
