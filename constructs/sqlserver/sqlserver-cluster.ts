@@ -34,9 +34,10 @@ export interface RdsSqlServerSettings {
   readonly edition: SqlServerEdition;
   /**
    * Full engine version, e.g. "16.00.4165.4.v1" (SQL Server 2022). The repository owns it:
-   * automatic minor version upgrades are off, so RDS never moves the version away from the
+   * automatic minor version upgrades are off, so RDS does not move the version away from the
    * code (the next plan would otherwise try a downgrade, which RDS refuses); a newer minor
-   * version is a pull request changing this value.
+   * version is a pull request changing this value. A minor version that reaches its end of
+   * support is still upgraded by AWS after notice: bump it before then.
    * @see https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/CHAP_SQLServer.html
    */
   readonly engineVersion: string;
