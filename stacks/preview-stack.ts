@@ -6,7 +6,7 @@
 import { TerraformOutput } from 'cdktf';
 import { Construct } from 'constructs';
 import { ACCOUNT_TIERS } from '../accounts/registry';
-import { AccountConfig, AppConfig, AuroraConfig, Environment, SqlServerConfig, resolveAccounts } from '../accounts/schema';
+import { AccountConfig, AppConfig, AuroraConfig, CacheConfig, Environment, SqlServerConfig, resolveAccounts } from '../accounts/schema';
 import { suppress } from '../constructs/core/suppressions';
 import { UserError } from '../constructs/core/validation';
 import { AccountStack } from './account-stack';
@@ -52,6 +52,7 @@ export const PREVIEW_PROFILE = {
   backupRetentionDays: 1,
   serverlessV2: { minCapacity: 0.5, maxCapacity: 1 },
   sqlServer: { edition: 'web', instanceClass: 'db.t3.small', allocatedStorageGb: 20 },
+  cache: { nodeType: 'cache.t4g.micro', snapshotRetentionDays: 0 },
 } as const;
 
 const short = (pr: number) => `p${pr}`;
@@ -66,6 +67,7 @@ function previewApp(app: AppConfig, pr: number, certificateArn: string): AppConf
     ...app,
     name: `${short(pr)}-${app.name}`,
     suppressions: app.suppressions,
+    caches: app.caches?.map((c) => `${short(pr)}-${c}`),
     environments: [
       {
         ...env,
@@ -110,6 +112,24 @@ function previewSqlServer(db: SqlServerConfig, pr: number, apps: readonly string
 }
 
 /**
+ * A cache the preview's apps use, at the preview size: one node (no replica, no failover),
+ * no snapshots, short logs. Its auth mode stays the source's (the apps connect the same way).
+ */
+function previewCache(cache: CacheConfig, pr: number): CacheConfig {
+  const { kmsKeyArn: _key, ...rest } = cache;
+  return {
+    ...rest,
+    name: `${short(pr)}-${cache.name}`,
+    nodeType: PREVIEW_PROFILE.cache.nodeType,
+    nodes: 1,
+    multiAz: false,
+    snapshotRetentionDays: PREVIEW_PROFILE.cache.snapshotRetentionDays,
+    finalSnapshot: false,
+    logRetentionDays: PREVIEW_PROFILE.logRetentionDays,
+  };
+}
+
+/**
  * The preview's account config: the preview account's own settings (id, region, state
  * bucket, network) with the chosen parts of the source at the preview size, checked by
  * the same loader as every account. Refuses a preview account not registered as a sandbox.
@@ -139,6 +159,9 @@ export function previewAccount(target: AccountConfig, source: AccountConfig, set
       aurora: source.databases.aurora.filter((d) => parts.aurora.includes(d.name)).map((d) => previewAurora(d, pr, parts.apps)),
       sqlServer: source.databases.sqlServer.filter((d) => parts.sqlServer.includes(d.name)).map((d) => previewSqlServer(d, pr, parts.apps)),
     },
+    // The caches the chosen apps declare: an app refers to its caches by name, and the
+    // account refuses an app whose cache it does not have.
+    caches: (source.caches ?? []).filter((c) => source.apps.some((a) => parts.apps.includes(a.name) && (a.caches ?? []).includes(c.name))).map((c) => previewCache(c, pr)),
     // Fastly services (global domains), mail (SendGrid keys, SES domains) and monitoring stay
     // out of previews: they need names, secrets or keys no preview may hold.
     cdn: [],
