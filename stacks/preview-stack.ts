@@ -52,7 +52,7 @@ export const PREVIEW_PROFILE = {
   backupRetentionDays: 1,
   serverlessV2: { minCapacity: 0.5, maxCapacity: 1 },
   sqlServer: { edition: 'web', instanceClass: 'db.t3.small', allocatedStorageGb: 20 },
-  cache: { nodeType: 'cache.t4g.micro', nodes: 1 },
+  cache: { nodeType: 'cache.t4g.micro', snapshotRetentionDays: 0 },
 } as const;
 
 const short = (pr: number) => `p${pr}`;
@@ -66,8 +66,8 @@ function previewApp(app: AppConfig, pr: number, certificateArn: string): AppConf
   return {
     ...app,
     name: `${short(pr)}-${app.name}`,
-    caches: (app.caches ?? []).map((c) => `${short(pr)}-${c}`),
     suppressions: app.suppressions,
+    caches: app.caches?.map((c) => `${short(pr)}-${c}`),
     environments: [
       {
         ...env,
@@ -97,11 +97,6 @@ function previewAurora(db: AuroraConfig, pr: number, apps: readonly string[]): A
   };
 }
 
-/** A cache the preview's apps use: one small node, no snapshots kept. */
-function previewCache(cache: CacheConfig, pr: number): CacheConfig {
-  return { ...cache, name: `${short(pr)}-${cache.name}`, ...PREVIEW_PROFILE.cache, multiAz: false, snapshotRetentionDays: 0, finalSnapshot: false, logRetentionDays: PREVIEW_PROFILE.logRetentionDays };
-}
-
 function previewSqlServer(db: SqlServerConfig, pr: number, apps: readonly string[]): SqlServerConfig {
   // Always On (EC2, FSx witness, a domain) is far too heavy for a preview: RDS instead.
   const engineVersion = db.rds?.engineVersion ?? '16.00.4165.4.v1';
@@ -113,6 +108,24 @@ function previewSqlServer(db: SqlServerConfig, pr: number, apps: readonly string
     rds: { ...PREVIEW_PROFILE.sqlServer, engineVersion, multiAz: false },
     clients: (db.clients ?? []).filter((c) => apps.includes(c)).map((c) => `${short(pr)}-${c}`),
     suppressions: db.suppressions,
+  };
+}
+
+/**
+ * A cache the preview's apps use, at the preview size: one node (no replica, no failover),
+ * no snapshots, short logs. Its auth mode stays the source's (the apps connect the same way).
+ */
+function previewCache(cache: CacheConfig, pr: number): CacheConfig {
+  const { kmsKeyArn: _key, ...rest } = cache;
+  return {
+    ...rest,
+    name: `${short(pr)}-${cache.name}`,
+    nodeType: PREVIEW_PROFILE.cache.nodeType,
+    nodes: 1,
+    multiAz: false,
+    snapshotRetentionDays: PREVIEW_PROFILE.cache.snapshotRetentionDays,
+    finalSnapshot: false,
+    logRetentionDays: PREVIEW_PROFILE.logRetentionDays,
   };
 }
 
@@ -146,6 +159,8 @@ export function previewAccount(target: AccountConfig, source: AccountConfig, set
       aurora: source.databases.aurora.filter((d) => parts.aurora.includes(d.name)).map((d) => previewAurora(d, pr, parts.apps)),
       sqlServer: source.databases.sqlServer.filter((d) => parts.sqlServer.includes(d.name)).map((d) => previewSqlServer(d, pr, parts.apps)),
     },
+    // The caches the chosen apps declare: an app refers to its caches by name, and the
+    // account refuses an app whose cache it does not have.
     caches: (source.caches ?? []).filter((c) => source.apps.some((a) => parts.apps.includes(a.name) && (a.caches ?? []).includes(c.name))).map((c) => previewCache(c, pr)),
     // Fastly services (global domains), mail (SendGrid keys, SES domains) and monitoring stay
     // out of previews: they need names, secrets or keys no preview may hold.

@@ -33,9 +33,10 @@ export interface AuroraClusterProps {
   readonly engine: AuroraEngine;
   /**
    * Full engine version, e.g. "8.0.mysql_aurora.3.08.0" or "16.6". The repository owns it:
-   * automatic minor version upgrades are off, so AWS never moves the version away from the
+   * automatic minor version upgrades are off, so AWS does not move the version away from the
    * code (the next plan would otherwise try a downgrade, which RDS refuses); a newer minor
-   * version is a pull request changing this value.
+   * version is a pull request changing this value. A minor version that reaches its end of
+   * support is still upgraded by AWS after notice: bump it before then.
    * @see https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/Aurora.VersionPolicy.html
    */
   readonly engineVersion: string;

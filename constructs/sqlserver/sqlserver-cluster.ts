@@ -34,9 +34,10 @@ export interface RdsSqlServerSettings {
   readonly edition: SqlServerEdition;
   /**
    * Full engine version, e.g. "16.00.4165.4.v1" (SQL Server 2022). The repository owns it:
-   * automatic minor version upgrades are off, so RDS never moves the version away from the
+   * automatic minor version upgrades are off, so RDS does not move the version away from the
    * code (the next plan would otherwise try a downgrade, which RDS refuses); a newer minor
-   * version is a pull request changing this value.
+   * version is a pull request changing this value. A minor version that reaches its end of
+   * support is still upgraded by AWS after notice: bump it before then.
    * @see https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/CHAP_SQLServer.html
    */
   readonly engineVersion: string;
@@ -384,6 +385,10 @@ export class SqlServerCluster extends Construct implements Monitored {
         [(v.type ?? 'gp3') === 'io2' && v.iops === undefined, `alwaysOn.volumes.${role}.iops`, v.iops, 'an IOPS figure for io2'],
         [(v.type ?? 'gp3') === 'gp3' && v.iops !== undefined && (v.iops < 3000 || v.iops > 16000), `alwaysOn.volumes.${role}.iops`, v.iops, 'from 3000 to 16000 for gp3'],
         [(v.type ?? 'gp3') !== 'gp3' && v.throughput !== undefined, `alwaysOn.volumes.${role}.throughput`, v.throughput, 'nothing: throughput is set only for gp3'],
+        // CreateVolume refuses a gp3 volume above 500 IOPS per GiB or 0.25 MiB/s per IOPS
+        // (https://docs.aws.amazon.com/ebs/latest/userguide/general-purpose.html#gp3-ebs-volume-type).
+        [(v.type ?? 'gp3') === 'gp3' && (v.iops ?? 3000) > 500 * v.sizeGb, `alwaysOn.volumes.${role}.iops`, v.iops ?? 3000, `at most 500 IOPS per GiB of gp3 (${500 * v.sizeGb} for ${v.sizeGb} GiB)`],
+        [(v.type ?? 'gp3') === 'gp3' && (v.throughput ?? 125) > (v.iops ?? 3000) / 4, `alwaysOn.volumes.${role}.throughput`, v.throughput, `at most 0.25 MiB/s per IOPS of gp3 (${(v.iops ?? 3000) / 4} with ${v.iops ?? 3000} IOPS)`],
       ]),
     ];
     checkProps(this, 'SqlServerCluster', rules);

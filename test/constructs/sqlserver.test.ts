@@ -201,6 +201,13 @@ describe('SqlServerCluster: validation', () => {
     expect(message).toContain('rds.iops: got nothing, expected an IOPS figure for io2 storage');
   });
 
+  // CreateVolume's gp3 ratios (https://docs.aws.amazon.com/ebs/latest/userguide/general-purpose.html#gp3-ebs-volume-type).
+  it('refuses gp3 volumes above 0.25 MiB/s per IOPS or 500 IOPS per GiB', () => {
+    const message = refused({ mode: 'ec2-always-on', rds: undefined, directoryId, alwaysOn: { ...alwaysOn, volumes: { log: { sizeGb: 200, throughput: 1000 }, tempdb: { sizeGb: 10, iops: 6000 } } } });
+    expect(message).toContain('alwaysOn.volumes.log.throughput: got 1000, expected at most 0.25 MiB/s per IOPS of gp3 (750 with 3000 IOPS)');
+    expect(message).toContain('alwaysOn.volumes.tempdb.iops: got 6000, expected at most 500 IOPS per GiB of gp3 (5000 for 10 GiB)');
+  });
+
   it('refuses an FSx witness when no zone is free of nodes', () => {
     const twoZones = testSubnets('iso').slice(0, 2);
     expect(refused({ mode: 'ec2-always-on', rds: undefined, alwaysOn, directoryId, subnets: twoZones })).toContain(

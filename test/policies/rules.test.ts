@@ -71,6 +71,11 @@ const cases: Record<string, { target: [string, string]; compliant: SynthStack; n
   'CACHE-TLS-REQUIRED': { target: ['aws_elasticache_replication_group', 'g'], compliant: stack([['aws_elasticache_replication_group', 'g', cache({})]]), nonCompliant: stack([['aws_elasticache_replication_group', 'g', cache({ transit_encryption_mode: 'preferred' })]]) },
   'CACHE-AUTH': { target: ['aws_elasticache_replication_group', 'g'], compliant: stack([['aws_elasticache_replication_group', 'g', cache({ user_group_ids: undefined, auth_token: '${data.aws_secretsmanager_secret_version.t.secret_string}' })]]), nonCompliant: stack([['aws_elasticache_replication_group', 'g', cache({ user_group_ids: [] })]]) },
   'CACHE-MULTI-AZ': { target: ['aws_elasticache_replication_group', 'g'], compliant: stack([['aws_elasticache_replication_group', 'g', cache({})]]), nonCompliant: stack([['aws_elasticache_replication_group', 'g', cache({ num_cache_clusters: 1 })]]) },
+  'CACHE-AUTH-PLANNABLE': {
+    target: ['aws_elasticache_user', 'u'],
+    compliant: stack([['aws_elasticache_user', 'u', { authentication_mode: { type: 'iam' } }]]),
+    nonCompliant: stack([['aws_elasticache_user', 'u', { authentication_mode: { type: 'password', passwords: ['${data.aws_secretsmanager_secret_version.p.secret_string}'] } }]]),
+  },
   'RDS-ENCRYPTED': { target: ['aws_rds_cluster', 'c'], compliant: stack([['aws_rds_cluster', 'c', db({})]]), nonCompliant: stack([['aws_rds_cluster', 'c', db({ storage_encrypted: false })]]) },
   'RDS-DELETION-PROTECTION': { target: ['aws_db_instance', 'd'], compliant: stack([['aws_db_instance', 'd', db({})]]), nonCompliant: stack([['aws_db_instance', 'd', db({ deletion_protection: false })]]) },
   'RDS-FINAL-SNAPSHOT': { target: ['aws_rds_cluster', 'c'], compliant: stack([['aws_rds_cluster', 'c', db({})]]), nonCompliant: stack([['aws_rds_cluster', 'c', db({ skip_final_snapshot: true })]]) },

@@ -115,6 +115,10 @@ describe('plan report: stateful types', () => {
     ]) expect(STATEFUL_TYPES).toHaveProperty(type);
   });
 
+  it('lists the managed directory: replacing it makes a new domain, and what joined the old one (FSx witness, SQL Server nodes, RDS) is cut off', () => {
+    expect(STATEFUL_TYPES.aws_directory_service_directory).toMatch(/new domain/);
+  });
+
   // The names must be real: each AWS type has its module in @cdktf/provider-aws 21.22.1 (generated from provider 6.25.0's schema).
   it('names only resource types that exist in the pinned AWS provider, with a reason, and none also listed as out', () => {
     const lib = join(require.resolve('@cdktf/provider-aws/package.json'), '../lib');

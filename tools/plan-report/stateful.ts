@@ -62,6 +62,8 @@ export const STATEFUL_TYPES: Readonly<Record<string, string>> = {
   fastly_service_vcl: 'the service ID changes, domains and TLS must be re-attached, and the cache starts cold',
   fastly_tls_subscription: 'the certificate is deleted with it: HTTPS (force_ssl, HSTS, HTTP/3) fails on its domains until a new one is validated and issued',
   // Identities that take days to restore.
+  aws_directory_service_directory:
+    'the domain itself (users, computer accounts, DNS zone): a new directory is a new domain, and the FSx witness, RDS Windows authentication and the SQL Server nodes joined to the old one must all be re-joined',
   aws_ses_domain_identity: 'sending stops until the domain is verified again (DKIM, reputation)',
   aws_sesv2_email_identity: 'sending stops until the identity is verified again (DKIM, reputation)',
   aws_ses_email_identity: 'sending stops until the address is verified again',
