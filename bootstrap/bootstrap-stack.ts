@@ -58,6 +58,9 @@ export const PLAN_DENIED_DATA_ACTIONS: readonly string[] = [
   'cloudtrail:LookupEvents',
 ];
 
+/** The objects of AWS's Elastic Beanstalk platform bucket of a region (owned by AWS, not by the account). */
+export const beanstalkPlatformObjects = (region: string): string => `arn:aws:s3:::elasticbeanstalk-env-resources-${region}/*`;
+
 /** The OIDC `sub` claims GitHub issues for this repository's CI jobs (docs.github.com, "OpenID Connect reference", example subject claims). */
 export function githubSubjects(repo: string, environment = '*'): { plan: string[]; apply: string[] } {
   return {
@@ -159,7 +162,12 @@ export class BootstrapStack extends TerraformStack {
     new IamRolePolicy(this, 'plan-no-data', {
       role: plan.id,
       policy: policyDocument(
-        { Sid: 'NoObjectsButState', Effect: 'Deny', Action: ['s3:GetObject', 's3:GetObjectVersion'], NotResource: `${bucket.bucketArn}/*` },
+        // Except AWS's own elasticbeanstalk-env-resources-<region> bucket: Beanstalk's
+        // DescribeConfigurationSettings (the provider's read of every
+        // aws_elastic_beanstalk_environment) reads platform files from it with the caller's
+        // credentials, and fails with AccessDenied when they may not
+        // (github.com/hashicorp/terraform-provider-aws/issues/32977).
+        { Sid: 'NoObjectsButState', Effect: 'Deny', Action: ['s3:GetObject', 's3:GetObjectVersion'], NotResource: [`${bucket.bucketArn}/*`, beanstalkPlatformObjects(account.region)] },
         { Sid: 'NoSecrets', Effect: 'Deny', Action: ['secretsmanager:GetSecretValue', 'secretsmanager:BatchGetSecretValue'], Resource: '*' },
         // The account's own parameters (SecureStrings); AWS public parameters stay readable.
         { Sid: 'NoParameters', Effect: 'Deny', Action: ['ssm:GetParameter', 'ssm:GetParameters', 'ssm:GetParametersByPath', 'ssm:GetParameterHistory'], Resource: `arn:aws:ssm:*:${account.accountId}:parameter/*` },

@@ -5,6 +5,7 @@ import { load } from 'js-yaml';
 import { loadAccounts } from '../../accounts';
 import { AccountConfig } from '../../accounts/schema';
 import { APPLY_SESSION_SECONDS, BootstrapStack, PLAN_DENIED_DATA_ACTIONS, PLAN_SESSION_SECONDS } from '../../bootstrap/bootstrap-stack';
+import { globalBucketName } from '../../constructs/core/bucket';
 import { actionMatches } from '../../policies/policy-document';
 import { TerraformJson, resourcesOf, synthAccount } from '../helpers';
 
@@ -72,7 +73,7 @@ function bootstrap(account: AccountConfig) {
   // The bucket's and the key's ARNs are known after apply: put in what they will be.
   const keyArn = `arn:aws:kms:${account.region}:${account.accountId}:key/00000000-0000-4000-8000-000000000000`;
   const resolve = (text: string) =>
-    text.replace(/\$\{aws_s3_bucket\.[\w-]+\.arn\}/g, `arn:aws:s3:::${account.state.bucket}`).replace(/\$\{aws_kms_key\.[\w-]+\.arn\}/g, keyArn);
+    text.replace(/\$\{aws_s3_bucket\.[\w-]+\.arn\}/g, `arn:aws:s3:::${globalBucketName(account.state.bucket, account.accountId)}`).replace(/\$\{aws_kms_key\.[\w-]+\.arn\}/g, keyArn);
   const roles = Object.entries(resourcesOf(json, 'aws_iam_role'));
   const roleOf = (name: string) => {
     const [id, role] = roles.find(([, r]) => r.name === name)!;
@@ -87,6 +88,40 @@ function bootstrap(account: AccountConfig) {
   const key = Object.entries(resourcesOf(json, 'aws_kms_key'))[0];
   return { json, roleOf, keyArn, alias, key };
 }
+
+/**
+ * Calls the provider's refresh makes, for the resource types whose reads meet a service the
+ * plan role's denies name (S3 objects, SQS, DynamoDB, CloudWatch Logs, Lambda, Secrets
+ * Manager, EC2). ReadOnlyAccess allows each of them; the test checks that no deny takes one away.
+ */
+function refreshCalls(region: string, accountId: string): Record<string, Array<readonly [string, string]>> {
+  const arn = (service: string, resource: string) => `arn:aws:${service}:${region}:${accountId}:${resource}`;
+  return {
+    // DescribeConfigurationSettings reads AWS's platform bucket with the caller's credentials:
+    // github.com/hashicorp/terraform-provider-aws/issues/32977 (AccessDenied on
+    // elasticbeanstalk-env-resources-<region>/eb_patching_resources/... during terraform plan).
+    aws_elastic_beanstalk_environment: [
+      ['elasticbeanstalk:DescribeConfigurationSettings', arn('elasticbeanstalk', 'environment/app/env')],
+      ['s3:GetObject', `arn:aws:s3:::elasticbeanstalk-env-resources-${region}/eb_patching_resources/instance_patch_extension.linux`],
+    ],
+    // internal/service/sqs/queue.go: GetQueueAttributes (All) and ListQueueTags.
+    aws_sqs_queue: [['sqs:GetQueueAttributes', arn('sqs', 'q')], ['sqs:ListQueueTags', arn('sqs', 'q')]],
+    // internal/service/dynamodb/table.go: DescribeTable, DescribeContinuousBackups, DescribeTimeToLive, tags.
+    aws_dynamodb_table: ['DescribeTable', 'DescribeContinuousBackups', 'DescribeTimeToLive', 'ListTagsOfResource'].map((a) => [`dynamodb:${a}`, arn('dynamodb', 'table/t')] as const),
+    // internal/service/logs/group.go: DescribeLogGroups and ListTagsForResource.
+    aws_cloudwatch_log_group: [['logs:DescribeLogGroups', arn('logs', 'log-group:g')], ['logs:ListTagsForResource', arn('logs', 'log-group:g')]],
+    // internal/service/lambda/function.go, findFunction: GetFunction.
+    aws_lambda_function: [['lambda:GetFunction', arn('lambda', 'function:f')]],
+    // internal/service/secretsmanager/secret.go: DescribeSecret and GetResourcePolicy, never the value.
+    aws_secretsmanager_secret: [['secretsmanager:DescribeSecret', arn('secretsmanager', 'secret:s')], ['secretsmanager:GetResourcePolicy', arn('secretsmanager', 'secret:s')]],
+    // internal/service/ec2/ec2_instance.go: DescribeInstances and DescribeInstanceAttribute (GetPasswordData only with get_password_data).
+    aws_instance: [['ec2:DescribeInstances', '*'], ['ec2:DescribeInstanceAttribute', arn('ec2', 'instance/i-1')]],
+  };
+}
+
+it('the refresh-call table covers Beanstalk environments: at least one account stack has one', () => {
+  expect(accounts.some((a) => Object.keys(resourcesOf(synthAccount(a), 'aws_elastic_beanstalk_environment')).length > 0)).toBe(true);
+});
 
 describe.each(accounts.map((a) => [a.name, a] as const))('the CI chain of %s', (_name, account) => {
   const { roleOf, keyArn, alias, key } = bootstrap(account);
@@ -187,6 +222,14 @@ describe.each(accounts.map((a) => [a.name, a] as const))('the CI chain of %s', (
     const state = `arn:aws:s3:::${backend.bucket}/${backend.key}`;
     expect(decide(policy, 's3:PutObject', state)).toBe('implicit deny');
     expect(decide(policy, 's3:DeleteObject', state)).toBe('implicit deny');
+  });
+
+  it('the plan role\'s denies leave every refresh call of this stack\'s resource types (a plan would fail on one)', () => {
+    const { policy } = roleOf(account.ci.planRole);
+    const types = Object.keys(stack.resource ?? {});
+    const calls = Object.entries(refreshCalls(account.region, account.accountId)).filter(([type]) => types.includes(type));
+    const denied = calls.flatMap(([type, c]) => c.filter(([a, r]) => decide(policy, a, r) === 'denied').map(([a, r]) => `${type}: ${a} ${r}`));
+    expect(denied).toEqual([]);
   });
 
   it('the plan role reads no data: objects outside the state bucket, secrets, parameters and the data-plane reads are denied', () => {
