@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { Testing } from 'cdktf';
 import { load } from 'js-yaml';
 import { loadAccounts } from '../../accounts';
+import { preview } from '../../accounts/sandbox/preview';
 import { AccountConfig } from '../../accounts/schema';
 import { APPLY_SESSION_SECONDS, BootstrapStack, PLAN_DENIED_DATA_ACTIONS, PLAN_SESSION_SECONDS } from '../../bootstrap/bootstrap-stack';
 import { globalBucketName } from '../../constructs/core/bucket';
@@ -69,7 +70,9 @@ function decide(statements: Stmt[], action: string, resource: string): 'allowed'
 }
 
 function bootstrap(account: AccountConfig) {
-  const json = new BootstrapStack(Testing.app(), { account, plannerPrincipalArns: PLANNERS }).toTerraform() as TerraformJson;
+  // As bootstrap/main.ts: the preview role exists only in the account previews run in.
+  const previewRole = account.name === preview.account ? preview.role : undefined;
+  const json = new BootstrapStack(Testing.app(), { account, plannerPrincipalArns: PLANNERS, previewRole }).toTerraform() as TerraformJson;
   // The bucket's and the key's ARNs are known after apply: put in what they will be.
   const keyArn = `arn:aws:kms:${account.region}:${account.accountId}:key/00000000-0000-4000-8000-000000000000`;
   const resolve = (text: string) =>
@@ -125,12 +128,16 @@ it('the refresh-call table covers Beanstalk environments: at least one account s
 
 describe.each(accounts.map((a) => [a.name, a] as const))('the CI chain of %s', (_name, account) => {
   const { roleOf, keyArn, alias, key } = bootstrap(account);
+  // Preview jobs sign in to the account previews run in only.
+  const accountSignIns = signIns.filter((s) => !s.name.startsWith('preview.yml') || account.name === preview.account);
   const stack = synthAccount(account);
   const backend = stack.terraform.backend.s3;
   const roleName = (step: Step) => {
     const arn = step.with?.['role-arn'] ?? step.with?.['role-to-assume'];
     if (arn === '${{ matrix.planRole }}') return account.ci.planRole;
     if (arn === '${{ matrix.applyRole }}') return account.ci.applyRole;
+    // preview.yml takes the role from `node dist/tools/preview.js settings`: the preview role.
+    if (/^\$\{\{ steps\.[\w-]+\.outputs\.roleArn \}\}$/.test(arn ?? '')) return preview.role;
     throw new Error(`unknown role input ${arn}`);
   };
 
@@ -140,7 +147,7 @@ describe.each(accounts.map((a) => [a.name, a] as const))('the CI chain of %s', (
     );
   });
 
-  it.each(signIns.map((s) => [s.name, s] as const))('1. OIDC: %s gets a token the role trusts (sub and aud)', (_job, { workflow, job, step }) => {
+  it.each(accountSignIns.map((s) => [s.name, s] as const))('1. OIDC: %s gets a token the role trusts (sub and aud)', (_job, { workflow, job, step }) => {
     const { trust } = roleOf(roleName(step));
     const web = trust.filter((s) => s.Effect === 'Allow' && s.Action === 'sts:AssumeRoleWithWebIdentity');
     for (const sub of subjectsOf(workflow, job, account.tags.repository, account.name)) {
@@ -160,7 +167,7 @@ describe.each(accounts.map((a) => [a.name, a] as const))('the CI chain of %s', (
     for (const other of ['pull_request', 'ref:refs/heads/main', 'environment:elsewhere']) expect(subs.some((p) => glob(p, `repo:${account.tags.repository}:${other}`))).toBe(false);
   });
 
-  it.each(signIns.map((s) => [s.name, s] as const))('1. session length: %s asks for no more than the role allows', (_job, { step }) => {
+  it.each(accountSignIns.map((s) => [s.name, s] as const))('1. session length: %s asks for no more than the role allows', (_job, { step }) => {
     const asked = Number(step.with?.['role-duration-seconds'] ?? 3600); // configure-aws-credentials' default is 1 h
     expect(asked).toBeLessThanOrEqual(roleOf(roleName(step)).role.max_session_duration);
   });
