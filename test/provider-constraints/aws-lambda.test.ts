@@ -26,6 +26,15 @@ describe('aws_lambda_function (function.go)', () => {
     expect(['JSON', 'Text']).toContain(fn.logging_config.log_format);
   });
 
+  // PutFunctionConcurrency refuses a reservation that leaves fewer than 100 unreserved
+  // executions in the account and region (docs.aws.amazon.com/lambda/latest/dg/configuration-concurrency.html);
+  // the default quota is 1,000, and new accounts start lower (docs.aws.amazon.com/lambda/latest/dg/limits.html:
+  // constructs/mail/README.md asks for the quota before the first apply).
+  it.each(stacks)('%s: the functions reserve at most 900 executions (1,000 default quota minus the 100 AWS keeps unreserved)', (_stack, json) => {
+    const reserved = Object.values(resourcesOf(json, 'aws_lambda_function')).reduce((n, fn) => n + Math.max(0, fn.reserved_concurrent_executions ?? 0), 0);
+    expect(reserved).toBeLessThanOrEqual(1000 - 100);
+  });
+
   it('bundles for the Node.js major the runtime runs', () => {
     expect(BUNDLE_TARGET.replace('node', '')).toBe(/^nodejs(\d+)\.x$/.exec(LAMBDA_RUNTIME)![1]);
   });
