@@ -5,7 +5,7 @@ import { load } from 'js-yaml';
 import { loadAccounts } from '../../accounts';
 import { preview } from '../../accounts/sandbox/preview';
 import { AccountConfig } from '../../accounts/schema';
-import { APPLY_SESSION_SECONDS, BootstrapStack, PLAN_DENIED_DATA_ACTIONS, PLAN_SESSION_SECONDS } from '../../bootstrap/bootstrap-stack';
+import { APPLY_SESSION_SECONDS, BootstrapStack, PLANNER_PERMISSION_SET, PLAN_DENIED_DATA_ACTIONS, PLAN_SESSION_SECONDS, ssoRoleArnPattern } from '../../bootstrap/bootstrap-stack';
 import { globalBucketName } from '../../constructs/core/bucket';
 import { actionMatches } from '../../policies/policy-document';
 import { TerraformJson, resourcesOf, synthAccount } from '../helpers';
@@ -27,7 +27,8 @@ import { TerraformJson, resourcesOf, synthAccount } from '../helpers';
  */
 const root = join(__dirname, '../..');
 const accounts = loadAccounts();
-const PLANNERS = ['arn:aws:iam::*:role/aws-reserved/sso.amazonaws.com/*/AWSReservedSSO_AdministratorAccess_*'];
+/** As bootstrap/main.ts: the planner permission set's Identity Center role in the account. */
+const planners = (account: AccountConfig) => [ssoRoleArnPattern(account.accountId, PLANNER_PERMISSION_SET)];
 
 type Step = { uses?: string; run?: string; with?: Record<string, string> };
 type Job = { environment?: string; steps?: Step[] };
@@ -72,7 +73,7 @@ function decide(statements: Stmt[], action: string, resource: string): 'allowed'
 function bootstrap(account: AccountConfig) {
   // As bootstrap/main.ts: the preview role exists only in the account previews run in.
   const previewRole = account.name === preview.account ? preview.role : undefined;
-  const json = new BootstrapStack(Testing.app(), { account, plannerPrincipalArns: PLANNERS, previewRole }).toTerraform() as TerraformJson;
+  const json = new BootstrapStack(Testing.app(), { account, plannerPrincipalArns: planners(account), previewRole }).toTerraform() as TerraformJson;
   // The bucket's and the key's ARNs are known after apply: put in what they will be.
   const keyArn = `arn:aws:kms:${account.region}:${account.accountId}:key/00000000-0000-4000-8000-000000000000`;
   const resolve = (text: string) =>
@@ -190,7 +191,7 @@ describe.each(accounts.map((a) => [a.name, a] as const))('the CI chain of %s', (
     expect(forEach?.[1]).toBe('current');
     // A person leaving the default assumes the plan role: the trust names them (NamedPrincipals).
     expect(stack.variable.ci_role.default).toBe('plan');
-    expect(roleOf(account.ci.planRole).trust.find((s) => s.Action === 'sts:AssumeRole')?.Condition?.ArnLike['aws:PrincipalArn']).toEqual(PLANNERS);
+    expect(roleOf(account.ci.planRole).trust.find((s) => s.Action === 'sts:AssumeRole')?.Condition?.ArnLike['aws:PrincipalArn']).toEqual(planners(account));
   });
 
   it('2. provider: neither role trusts itself any more (nothing assumes a role from its own session)', () => {
