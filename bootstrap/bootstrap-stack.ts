@@ -56,6 +56,13 @@ export const PLAN_DENIED_DATA_ACTIONS: readonly string[] = [
   'rds:DownloadDBLogFilePortion',
   'rds:DownloadCompleteDBLogFile',
   'cloudtrail:LookupEvents',
+  // SES keeps the addresses that bounced or complained (the configuration sets suppress
+  // them) and per-message insights with the recipient: mail recipients, like the history
+  // table. The provider reads configuration sets and identities with GetConfigurationSet
+  // and GetEmailIdentity (internal/service/sesv2/configuration_set.go, email_identity.go).
+  'ses:ListSuppressedDestinations',
+  'ses:GetSuppressedDestination',
+  'ses:GetMessageInsights',
 ];
 
 /** The objects of AWS's Elastic Beanstalk platform bucket of a region (owned by AWS, not by the account). */

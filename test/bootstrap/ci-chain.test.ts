@@ -118,6 +118,12 @@ function refreshCalls(region: string, accountId: string): Record<string, Array<r
     aws_lambda_function: [['lambda:GetFunction', arn('lambda', 'function:f')]],
     // internal/service/secretsmanager/secret.go: DescribeSecret and GetResourcePolicy, never the value.
     aws_secretsmanager_secret: [['secretsmanager:DescribeSecret', arn('secretsmanager', 'secret:s')], ['secretsmanager:GetResourcePolicy', arn('secretsmanager', 'secret:s')]],
+    // internal/service/sesv2/configuration_set.go, configuration_set_event_destination.go, email_identity.go,
+    // email_identity_mail_from_attributes.go: GetConfigurationSet, GetConfigurationSetEventDestinations, GetEmailIdentity.
+    aws_sesv2_configuration_set: [['ses:GetConfigurationSet', arn('ses', 'configuration-set/c')], ['ses:ListTagsForResource', arn('ses', 'configuration-set/c')]],
+    aws_sesv2_configuration_set_event_destination: [['ses:GetConfigurationSetEventDestinations', arn('ses', 'configuration-set/c')]],
+    aws_sesv2_email_identity: [['ses:GetEmailIdentity', arn('ses', 'identity/example.com')], ['ses:ListTagsForResource', arn('ses', 'identity/example.com')]],
+    aws_sesv2_email_identity_mail_from_attributes: [['ses:GetEmailIdentity', arn('ses', 'identity/example.com')]],
     // internal/service/ec2/ec2_instance.go: DescribeInstances and DescribeInstanceAttribute (GetPasswordData only with get_password_data).
     aws_instance: [['ec2:DescribeInstances', '*'], ['ec2:DescribeInstanceAttribute', arn('ec2', 'instance/i-1')]],
   };
@@ -247,7 +253,7 @@ describe.each(accounts.map((a) => [a.name, a] as const))('the CI chain of %s', (
     expect(decide(policy, 'ssm:GetParameter', `arn:aws:ssm:${account.region}:${account.accountId}:parameter/app/password`)).toBe('denied');
     // AWS public parameters (AMI ids) are not the account's data.
     expect(decide(policy, 'ssm:GetParameter', `arn:aws:ssm:${account.region}::parameter/aws/service/ami-windows-latest/x`)).not.toBe('denied');
-    for (const action of ['sqs:ReceiveMessage', 'dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:Scan', 'logs:GetLogEvents', 'logs:FilterLogEvents', 'logs:StartQuery']) {
+    for (const action of ['sqs:ReceiveMessage', 'dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:Scan', 'logs:GetLogEvents', 'logs:FilterLogEvents', 'logs:StartQuery', 'ses:ListSuppressedDestinations', 'ses:GetSuppressedDestination']) {
       expect([action, decide(policy, action, '*')]).toEqual([action, 'denied']);
     }
     expect(PLAN_DENIED_DATA_ACTIONS.filter((a) => decide(policy, a, 'arn:aws:x') !== 'denied')).toEqual([]);
