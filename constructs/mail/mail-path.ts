@@ -197,7 +197,13 @@ export class MailPath extends Construct implements Monitored {
       // statements AWS requires of URLs created since October 2025
       // (docs.aws.amazon.com/lambda/latest/dg/urls-auth.html): lambda:InvokeFunctionUrl for
       // auth type NONE, and lambda:InvokeFunction only when invoked through a URL.
+      // aws_lambda_function_url adds statements of its own when it creates a NONE URL
+      // (CHANGELOG 6.28.0, #44858), and AddPermission calls made in parallel on one function
+      // can be lost (internal/service/lambda/permission.go serializes its own with a mutex,
+      // not the URL's): the permissions wait for the URL.
+      const afterUrl = { dependsOn: [url] };
       new LambdaPermission(this, 'sendgrid-webhook-url-invoke-url', {
+        ...afterUrl,
         functionName: webhook.function.functionName,
         statementId: 'PublicUrlInvokeFunctionUrl',
         action: 'lambda:InvokeFunctionUrl',
@@ -207,6 +213,7 @@ export class MailPath extends Construct implements Monitored {
       // invoked_via_function_url came with provider 6.28.0 (internal/service/lambda/permission.go);
       // the 6.25.0 bindings lack it, so it is written as an override.
       new LambdaPermission(this, 'sendgrid-webhook-url-invoke', {
+        ...afterUrl,
         functionName: webhook.function.functionName,
         statementId: 'PublicUrlInvokeFunction',
         action: 'lambda:InvokeFunction',

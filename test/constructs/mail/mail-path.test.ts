@@ -123,6 +123,14 @@ describe('MailPath: SendGrid', () => {
     expect(permissions.filter((p) => p.action === 'lambda:InvokeFunction' && p.invoked_via_function_url !== true)).toEqual([]);
   });
 
+  // aws_lambda_function_url adds its own statements on create (CHANGELOG 6.28.0, #44858);
+  // parallel AddPermission calls on one function can be lost (internal/service/lambda/permission.go,
+  // the mutex comment), so the permissions are added after the URL, not beside it.
+  it('adds the URL permissions after the URL exists', () => {
+    const [urlId] = Object.keys(resourcesOf(json, 'aws_lambda_function_url'));
+    expect(Object.values(resourcesOf(json, 'aws_lambda_permission')).map((p) => p.depends_on)).toEqual([[`aws_lambda_function_url.${urlId}`], [`aws_lambda_function_url.${urlId}`]]);
+  });
+
   it('creates the domain authentication records when given', () => {
     expect(onlyResource(json, 'aws_route53_record')).toMatchObject({ zone_id: 'Z04512341ABCDEFGHIJK', name: 'em1.example.jp', type: 'CNAME', records: ['u1.wl.sendgrid.net'] });
   });
