@@ -238,7 +238,11 @@ export class MailPath extends Construct implements Monitored {
         Sid: 'SendThroughTheConfigurationSet',
         Effect: 'Allow',
         Action: ['ses:SendEmail'],
-        Resource: [this.sesDomain.identityArn, this.sesDomain.configurationSetArn],
+        // A message with templateId names an SES template, and SendEmail is authorized on the
+        // template too: without it every templated send is refused
+        // (github.com/aws/serverless-application-model/issues/2844). Templates are made outside
+        // Terraform, so any template of the account in the region.
+        Resource: [this.sesDomain.identityArn, this.sesDomain.configurationSetArn, `arn:aws:ses:${props.region}:${props.accountId}:template/*`],
       };
       const events = new MailFunction(this, 'ses-events', {
         ...common,

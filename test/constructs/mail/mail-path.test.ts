@@ -164,9 +164,18 @@ describe('MailPath: SES', () => {
     expect(byName(json, 'aws_lambda_function', 'internal-mail-ses-events').handler).toBe('events.sesEventsHandler');
   });
 
-  it('lets the worker send only as the domain, through the configuration set', () => {
+  // Templated sends (templateId) are authorized on the SES template as well
+  // (github.com/aws/serverless-application-model/issues/2844: refused without the template ARN).
+  it('lets the worker send only as the domain, through the configuration set, with the account\'s templates', () => {
     const send = statements(json, 'internal-mail-worker').find((s) => s.Sid === 'SendThroughTheConfigurationSet');
-    expect(send).toMatchObject({ Action: ['ses:SendEmail'], Resource: ['arn:aws:ses:ap-northeast-1:111111111111:identity/ops.example-hotel.jp', 'arn:aws:ses:ap-northeast-1:111111111111:configuration-set/internal-mail'] });
+    expect(send).toMatchObject({
+      Action: ['ses:SendEmail'],
+      Resource: [
+        'arn:aws:ses:ap-northeast-1:111111111111:identity/ops.example-hotel.jp',
+        'arn:aws:ses:ap-northeast-1:111111111111:configuration-set/internal-mail',
+        'arn:aws:ses:ap-northeast-1:111111111111:template/*',
+      ],
+    });
   });
 
   it('publishes DKIM, MAIL FROM MX and SPF records in the zone', () => {
