@@ -71,6 +71,8 @@ export interface MailPathProps {
 }
 
 const WORKER_TIMEOUT = 30;
+/** Copies of the SES events function at once (its reserved concurrency and its queue's maximum concurrency). */
+const SES_EVENTS_CONCURRENCY = 5;
 
 /**
  * One mail path, from the app's queue to delivered mail and a searchable history: apps
@@ -251,7 +253,7 @@ export class MailPath extends Construct implements Monitored {
         environment: historyEnv,
         statements: [tableAccess, keyAccess, { Sid: 'EventsQueue', Effect: 'Allow', Action: ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes'], Resource: this.sesDomain.eventsQueue.arn }],
         timeoutSeconds: 30,
-        reservedConcurrency: 5,
+        reservedConcurrency: SES_EVENTS_CONCURRENCY,
       });
       suppress(events, 'MONITOR-SIGNALS', 'no errors monitor for the SES events function yet: it belongs in the mail monitor catalogue (issue 13)');
       new LambdaEventSourceMapping(this, 'ses-events-source', {
@@ -259,6 +261,10 @@ export class MailPath extends Construct implements Monitored {
         functionName: events.function.arn,
         batchSize: 10,
         functionResponseTypes: ['ReportBatchItemFailures'],
+        // No more pollers than the function's reserved concurrency: a throttled batch goes
+        // back to the queue and counts as a receive, so a burst of events would reach the
+        // dead-letter queue unprocessed (docs.aws.amazon.com/lambda/latest/dg/services-sqs-scaling.html).
+        scalingConfig: { maximumConcurrency: SES_EVENTS_CONCURRENCY },
       });
     }
 

@@ -62,6 +62,21 @@ describe('aws_lambda_function_url and aws_lambda_event_source_mapping (function_
     expect(['AWS_IAM', 'NONE']).toContain(url.authorization_type);
   });
 
+  // A throttled SQS batch returns to the queue and counts as a receive: with more pollers than
+  // the function's reserved concurrency, a burst reaches the dead-letter queue unprocessed
+  // (docs.aws.amazon.com/lambda/latest/dg/services-sqs-scaling.html, maximum concurrency).
+  it.each(stacks)('%s: every SQS event source caps its concurrency at the function\'s reserved concurrency', (_stack, json) => {
+    const functions = resourcesOf(json, 'aws_lambda_function');
+    const mappings = Object.entries(resourcesOf(json, 'aws_lambda_event_source_mapping'));
+    const uncapped = mappings.flatMap(([id, m]) => {
+      const fn = Object.entries(functions).find(([fid]) => m.function_name === `\${aws_lambda_function.${fid}.arn}`)?.[1];
+      if (!fn) return [`${id}: no function of this stack found for ${m.function_name}`];
+      const reserved = fn.reserved_concurrent_executions;
+      return reserved !== undefined && !(m.scaling_config?.maximum_concurrency <= reserved) ? [`${id}: maximum_concurrency ${m.scaling_config?.maximum_concurrency} over reserved ${reserved}`] : [];
+    });
+    expect(uncapped).toEqual([]);
+  });
+
   it.each(all('aws_lambda_event_source_mapping'))('%s: SQS batch size 1-10000 and maximum_concurrency 2-1000', (_id, m) => {
     expect(m.batch_size >= 1 && m.batch_size <= 10000).toBe(true);
     if (m.scaling_config) expect(m.scaling_config.maximum_concurrency >= 2 && m.scaling_config.maximum_concurrency <= 1000).toBe(true);
