@@ -56,7 +56,33 @@ export const PLAN_DENIED_DATA_ACTIONS: readonly string[] = [
   'rds:DownloadDBLogFilePortion',
   'rds:DownloadCompleteDBLogFile',
   'cloudtrail:LookupEvents',
+  // SES keeps the addresses that bounced or complained (the configuration sets suppress
+  // them) and per-message insights with the recipient: mail recipients, like the history
+  // table. The provider reads configuration sets and identities with GetConfigurationSet
+  // and GetEmailIdentity (internal/service/sesv2/configuration_set.go, email_identity.go).
+  'ses:ListSuppressedDestinations',
+  'ses:GetSuppressedDestination',
+  'ses:GetMessageInsights',
 ];
+
+/** The objects of AWS's Elastic Beanstalk platform bucket of a region (owned by AWS, not by the account). */
+export const beanstalkPlatformObjects = (region: string): string => `arn:aws:s3:::elasticbeanstalk-env-resources-${region}/*`;
+
+/**
+ * The Identity Center permission set whose users may assume the plan role to plan by hand
+ * with CI's permissions: the SREs' (accounts/management.ts grants it in every account).
+ */
+export const PLANNER_PERMISSION_SET = 'SREAdmin';
+
+/**
+ * The ARN pattern of the role Identity Center makes for a permission set in an account:
+ * `AWSReservedSSO_<permission set>_<suffix>` under the path `aws-reserved/sso.amazonaws.com/`,
+ * which may go on with the Identity Center region (`.../sso.amazonaws.com/<region>/`): the
+ * pattern accepts both (docs.aws.amazon.com/singlesignon/latest/userguide/referencingpermissionsets.html).
+ */
+export function ssoRoleArnPattern(accountId: string, permissionSet: string): string {
+  return `arn:aws:iam::${accountId}:role/aws-reserved/sso.amazonaws.com/*AWSReservedSSO_${permissionSet}_*`;
+}
 
 /** The OIDC `sub` claims GitHub issues for this repository's CI jobs (docs.github.com, "OpenID Connect reference", example subject claims). */
 export function githubSubjects(repo: string, environment = '*'): { plan: string[]; apply: string[] } {
@@ -159,7 +185,12 @@ export class BootstrapStack extends TerraformStack {
     new IamRolePolicy(this, 'plan-no-data', {
       role: plan.id,
       policy: policyDocument(
-        { Sid: 'NoObjectsButState', Effect: 'Deny', Action: ['s3:GetObject', 's3:GetObjectVersion'], NotResource: `${bucket.bucketArn}/*` },
+        // Except AWS's own elasticbeanstalk-env-resources-<region> bucket: Beanstalk's
+        // DescribeConfigurationSettings (the provider's read of every
+        // aws_elastic_beanstalk_environment) reads platform files from it with the caller's
+        // credentials, and fails with AccessDenied when they may not
+        // (github.com/hashicorp/terraform-provider-aws/issues/32977).
+        { Sid: 'NoObjectsButState', Effect: 'Deny', Action: ['s3:GetObject', 's3:GetObjectVersion'], NotResource: [`${bucket.bucketArn}/*`, beanstalkPlatformObjects(account.region)] },
         { Sid: 'NoSecrets', Effect: 'Deny', Action: ['secretsmanager:GetSecretValue', 'secretsmanager:BatchGetSecretValue'], Resource: '*' },
         // The account's own parameters (SecureStrings); AWS public parameters stay readable.
         { Sid: 'NoParameters', Effect: 'Deny', Action: ['ssm:GetParameter', 'ssm:GetParameters', 'ssm:GetParametersByPath', 'ssm:GetParameterHistory'], Resource: `arn:aws:ssm:*:${account.accountId}:parameter/*` },

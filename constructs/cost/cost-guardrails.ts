@@ -181,7 +181,10 @@ export class CostGuardrails extends Construct {
     if (props.chatbot) {
       // Notifications only: the guardrail denies every action, so nobody can run a command
       // from the channel with the Chatbot role.
-      const role = new IamRole(this, 'chatbot-role', { name: `${props.name}-cost-chatbot`, description: 'AWS Chatbot posts cost alerts to Slack', assumeRolePolicy: serviceTrust('chatbot.amazonaws.com', props.accountId) });
+      // No aws:SourceAccount condition: the Chatbot (Amazon Q Developer in chat applications)
+      // guide documents none for its channel role's trust, and a condition on a key the
+      // service does not send refuses every AssumeRole (docs.aws.amazon.com/chatbot/latest/adminguide/security-iam.html).
+      const role = new IamRole(this, 'chatbot-role', { name: `${props.name}-cost-chatbot`, description: 'AWS Chatbot posts cost alerts to Slack', assumeRolePolicy: serviceTrust('chatbot.amazonaws.com') });
       const channel = (cid: string, channelId: string, t: SnsTopic) =>
         new ChatbotSlackChannelConfiguration(this, `chatbot-${cid}`, {
           configurationName: `${props.name}-cost-${cid}`,

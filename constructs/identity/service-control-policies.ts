@@ -7,12 +7,15 @@ import { checkProps } from '../core/validation';
  * Services whose actions AWS serves from us-east-1 (or another fixed region) whatever region
  * the caller works in: a region restriction must not deny them, or IAM, Organizations,
  * CloudFront, Route 53, STS, Support and billing stop working. The list is the one in the
- * AWS Organizations example "Deny access to AWS based on the requested AWS Region".
+ * AWS Organizations example "Deny access to AWS based on the requested AWS Region", plus
+ * `chatbot:*`, which AWS Control Tower's region deny exempts too: Chatbot's endpoints are not in
+ * the workload regions, and the cost alerts' Slack channels are configured in us-east-2.
  * @see https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_scps_examples_general.html#example-scp-deny-region
+ * @see https://docs.aws.amazon.com/controltower/latest/userguide/primary-region-deny-policy.html
  */
 export const GLOBAL_SERVICE_ACTIONS = [
   'a4b:*', 'acm:*', 'aws-marketplace-management:*', 'aws-marketplace:*', 'aws-portal:*', 'budgets:*', 'ce:*',
-  'chime:*', 'cloudfront:*', 'config:*', 'cur:*', 'directconnect:*', 'ec2:DescribeRegions', 'ec2:DescribeTransitGateways',
+  'chatbot:*', 'chime:*', 'cloudfront:*', 'config:*', 'cur:*', 'directconnect:*', 'ec2:DescribeRegions', 'ec2:DescribeTransitGateways',
   'ec2:DescribeVpnGateways', 'fms:*', 'globalaccelerator:*', 'health:*', 'iam:*', 'importexport:*', 'kms:*',
   'mobileanalytics:*', 'networkmanager:*', 'organizations:*', 'pricing:*', 'route53:*', 'route53domains:*',
   'route53-recovery-cluster:*', 'route53-recovery-control-config:*', 'route53-recovery-readiness:*',

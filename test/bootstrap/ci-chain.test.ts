@@ -4,7 +4,8 @@ import { Testing } from 'cdktf';
 import { load } from 'js-yaml';
 import { loadAccounts } from '../../accounts';
 import { AccountConfig } from '../../accounts/schema';
-import { APPLY_SESSION_SECONDS, BootstrapStack, PLAN_DENIED_DATA_ACTIONS, PLAN_SESSION_SECONDS } from '../../bootstrap/bootstrap-stack';
+import { APPLY_SESSION_SECONDS, BootstrapStack, PLANNER_PERMISSION_SET, PLAN_DENIED_DATA_ACTIONS, PLAN_SESSION_SECONDS, ssoRoleArnPattern } from '../../bootstrap/bootstrap-stack';
+import { globalBucketName } from '../../constructs/core/bucket';
 import { actionMatches } from '../../policies/policy-document';
 import { preview } from '../../accounts/sandbox/preview';
 import { builderAccount } from '../../tools/image-bump';
@@ -27,7 +28,8 @@ import { TerraformJson, resourcesOf, synthAccount } from '../helpers';
  */
 const root = join(__dirname, '../..');
 const accounts = loadAccounts();
-const PLANNERS = ['arn:aws:iam::*:role/aws-reserved/sso.amazonaws.com/*/AWSReservedSSO_AdministratorAccess_*'];
+/** As bootstrap/main.ts: the planner permission set's Identity Center role in the account. */
+const planners = (account: AccountConfig) => [ssoRoleArnPattern(account.accountId, PLANNER_PERMISSION_SET)];
 
 type Step = { uses?: string; run?: string; with?: Record<string, string> };
 type Job = { environment?: string; steps?: Step[] };
@@ -70,12 +72,13 @@ function decide(statements: Stmt[], action: string, resource: string): 'allowed'
 }
 
 function bootstrap(account: AccountConfig) {
+  // As bootstrap/main.ts: the preview role exists only in the account previews run in.
   const previewRole = account.name === preview.account ? preview.role : undefined;
-  const json = new BootstrapStack(Testing.app(), { account, plannerPrincipalArns: PLANNERS, previewRole }).toTerraform() as TerraformJson;
+  const json = new BootstrapStack(Testing.app(), { account, plannerPrincipalArns: planners(account), previewRole }).toTerraform() as TerraformJson;
   // The bucket's and the key's ARNs are known after apply: put in what they will be.
   const keyArn = `arn:aws:kms:${account.region}:${account.accountId}:key/00000000-0000-4000-8000-000000000000`;
   const resolve = (text: string) =>
-    text.replace(/\$\{aws_s3_bucket\.[\w-]+\.arn\}/g, `arn:aws:s3:::${account.state.bucket}`).replace(/\$\{aws_kms_key\.[\w-]+\.arn\}/g, keyArn);
+    text.replace(/\$\{aws_s3_bucket\.[\w-]+\.arn\}/g, `arn:aws:s3:::${globalBucketName(account.state.bucket, account.accountId)}`).replace(/\$\{aws_kms_key\.[\w-]+\.arn\}/g, keyArn);
   const roles = Object.entries(resourcesOf(json, 'aws_iam_role'));
   const roleOf = (name: string) => {
     const [id, role] = roles.find(([, r]) => r.name === name)!;
@@ -90,6 +93,46 @@ function bootstrap(account: AccountConfig) {
   const key = Object.entries(resourcesOf(json, 'aws_kms_key'))[0];
   return { json, roleOf, keyArn, alias, key };
 }
+
+/**
+ * Calls the provider's refresh makes, for the resource types whose reads meet a service the
+ * plan role's denies name (S3 objects, SQS, DynamoDB, CloudWatch Logs, Lambda, Secrets
+ * Manager, EC2). ReadOnlyAccess allows each of them; the test checks that no deny takes one away.
+ */
+function refreshCalls(region: string, accountId: string): Record<string, Array<readonly [string, string]>> {
+  const arn = (service: string, resource: string) => `arn:aws:${service}:${region}:${accountId}:${resource}`;
+  return {
+    // DescribeConfigurationSettings reads AWS's platform bucket with the caller's credentials:
+    // github.com/hashicorp/terraform-provider-aws/issues/32977 (AccessDenied on
+    // elasticbeanstalk-env-resources-<region>/eb_patching_resources/... during terraform plan).
+    aws_elastic_beanstalk_environment: [
+      ['elasticbeanstalk:DescribeConfigurationSettings', arn('elasticbeanstalk', 'environment/app/env')],
+      ['s3:GetObject', `arn:aws:s3:::elasticbeanstalk-env-resources-${region}/eb_patching_resources/instance_patch_extension.linux`],
+    ],
+    // internal/service/sqs/queue.go: GetQueueAttributes (All) and ListQueueTags.
+    aws_sqs_queue: [['sqs:GetQueueAttributes', arn('sqs', 'q')], ['sqs:ListQueueTags', arn('sqs', 'q')]],
+    // internal/service/dynamodb/table.go: DescribeTable, DescribeContinuousBackups, DescribeTimeToLive, tags.
+    aws_dynamodb_table: ['DescribeTable', 'DescribeContinuousBackups', 'DescribeTimeToLive', 'ListTagsOfResource'].map((a) => [`dynamodb:${a}`, arn('dynamodb', 'table/t')] as const),
+    // internal/service/logs/group.go: DescribeLogGroups and ListTagsForResource.
+    aws_cloudwatch_log_group: [['logs:DescribeLogGroups', arn('logs', 'log-group:g')], ['logs:ListTagsForResource', arn('logs', 'log-group:g')]],
+    // internal/service/lambda/function.go, findFunction: GetFunction.
+    aws_lambda_function: [['lambda:GetFunction', arn('lambda', 'function:f')]],
+    // internal/service/secretsmanager/secret.go: DescribeSecret and GetResourcePolicy, never the value.
+    aws_secretsmanager_secret: [['secretsmanager:DescribeSecret', arn('secretsmanager', 'secret:s')], ['secretsmanager:GetResourcePolicy', arn('secretsmanager', 'secret:s')]],
+    // internal/service/sesv2/configuration_set.go, configuration_set_event_destination.go, email_identity.go,
+    // email_identity_mail_from_attributes.go: GetConfigurationSet, GetConfigurationSetEventDestinations, GetEmailIdentity.
+    aws_sesv2_configuration_set: [['ses:GetConfigurationSet', arn('ses', 'configuration-set/c')], ['ses:ListTagsForResource', arn('ses', 'configuration-set/c')]],
+    aws_sesv2_configuration_set_event_destination: [['ses:GetConfigurationSetEventDestinations', arn('ses', 'configuration-set/c')]],
+    aws_sesv2_email_identity: [['ses:GetEmailIdentity', arn('ses', 'identity/example.com')], ['ses:ListTagsForResource', arn('ses', 'identity/example.com')]],
+    aws_sesv2_email_identity_mail_from_attributes: [['ses:GetEmailIdentity', arn('ses', 'identity/example.com')]],
+    // internal/service/ec2/ec2_instance.go: DescribeInstances and DescribeInstanceAttribute (GetPasswordData only with get_password_data).
+    aws_instance: [['ec2:DescribeInstances', '*'], ['ec2:DescribeInstanceAttribute', arn('ec2', 'instance/i-1')]],
+  };
+}
+
+it('the refresh-call table covers Beanstalk environments: at least one account stack has one', () => {
+  expect(accounts.some((a) => Object.keys(resourcesOf(synthAccount(a), 'aws_elastic_beanstalk_environment')).length > 0)).toBe(true);
+});
 
 describe.each(accounts.map((a) => [a.name, a] as const))('the CI chain of %s', (_name, account) => {
   const { roleOf, keyArn, alias, key } = bootstrap(account);
@@ -157,7 +200,7 @@ describe.each(accounts.map((a) => [a.name, a] as const))('the CI chain of %s', (
     expect(forEach?.[1]).toBe('current');
     // A person leaving the default assumes the plan role: the trust names them (NamedPrincipals).
     expect(stack.variable.ci_role.default).toBe('plan');
-    expect(roleOf(account.ci.planRole).trust.find((s) => s.Action === 'sts:AssumeRole')?.Condition?.ArnLike['aws:PrincipalArn']).toEqual(PLANNERS);
+    expect(roleOf(account.ci.planRole).trust.find((s) => s.Action === 'sts:AssumeRole')?.Condition?.ArnLike['aws:PrincipalArn']).toEqual(planners(account));
   });
 
   it('2. provider: neither role trusts itself any more (nothing assumes a role from its own session)', () => {
@@ -198,6 +241,14 @@ describe.each(accounts.map((a) => [a.name, a] as const))('the CI chain of %s', (
     expect(decide(policy, 's3:DeleteObject', state)).toBe('implicit deny');
   });
 
+  it('the plan role\'s denies leave every refresh call of this stack\'s resource types (a plan would fail on one)', () => {
+    const { policy } = roleOf(account.ci.planRole);
+    const types = Object.keys(stack.resource ?? {});
+    const calls = Object.entries(refreshCalls(account.region, account.accountId)).filter(([type]) => types.includes(type));
+    const denied = calls.flatMap(([type, c]) => c.filter(([a, r]) => decide(policy, a, r) === 'denied').map(([a, r]) => `${type}: ${a} ${r}`));
+    expect(denied).toEqual([]);
+  });
+
   it('the plan role reads no data: objects outside the state bucket, secrets, parameters and the data-plane reads are denied', () => {
     const { policy } = roleOf(account.ci.planRole);
     expect(decide(policy, 's3:GetObject', 'arn:aws:s3:::some-app-bucket/customers.csv')).toBe('denied');
@@ -205,7 +256,7 @@ describe.each(accounts.map((a) => [a.name, a] as const))('the CI chain of %s', (
     expect(decide(policy, 'ssm:GetParameter', `arn:aws:ssm:${account.region}:${account.accountId}:parameter/app/password`)).toBe('denied');
     // AWS public parameters (AMI ids) are not the account's data.
     expect(decide(policy, 'ssm:GetParameter', `arn:aws:ssm:${account.region}::parameter/aws/service/ami-windows-latest/x`)).not.toBe('denied');
-    for (const action of ['sqs:ReceiveMessage', 'dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:Scan', 'logs:GetLogEvents', 'logs:FilterLogEvents', 'logs:StartQuery']) {
+    for (const action of ['sqs:ReceiveMessage', 'dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:Scan', 'logs:GetLogEvents', 'logs:FilterLogEvents', 'logs:StartQuery', 'ses:ListSuppressedDestinations', 'ses:GetSuppressedDestination']) {
       expect([action, decide(policy, action, '*')]).toEqual([action, 'denied']);
     }
     expect(PLAN_DENIED_DATA_ACTIONS.filter((a) => decide(policy, a, 'arn:aws:x') !== 'denied')).toEqual([]);
