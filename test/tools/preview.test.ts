@@ -158,13 +158,17 @@ describe('preview stacks synthesized from config', () => {
     expect(JSON.stringify(env)).not.toContain(`:${source.accountId}:`); // no ARN of the source account
   });
 
-  it('builds the databases without deletion protection, single-AZ, at minimum size', () => {
+  it('builds the databases without deletion protection or final snapshot, single-AZ, at minimum size', () => {
     const dbs = [...Object.values(resourcesOf(json, 'aws_db_instance')), ...Object.values(resourcesOf(json, 'aws_rds_cluster'))];
     expect(dbs.length).toBeGreaterThan(0);
     for (const db of dbs) {
       expect(db.deletion_protection).toBe(false);
       expect(db.backup_retention_period).toBe(PREVIEW_PROFILE.backupRetentionDays);
+      // A destroy with a final snapshot leaves it behind (storage billed, nothing sweeps it),
+      // encrypted with the preview's key, which the same destroy schedules for deletion.
+      expect([db.skip_final_snapshot, db.final_snapshot_identifier]).toEqual([true, undefined]);
     }
+    expect(resourcesOf(json, 'terraform_data')).toEqual({});
     for (const db of Object.values(resourcesOf(json, 'aws_db_instance'))) expect([db.instance_class, db.multi_az]).toEqual([PREVIEW_PROFILE.sqlServer.instanceClass, false]);
   });
 
@@ -195,12 +199,12 @@ describe('preview stacks synthesized from config', () => {
     expect(budget.notification[0].subscriber_email_addresses).toEqual(target.cost.emails);
   });
 
-  it('passes the policy packs, with the two reasoned preview exceptions only', () => {
+  it('passes the policy packs, with the three reasoned preview exceptions only', () => {
     const account13 = previewAccount(target, source, settings, 13, partsOf(source, ['preview'], ['constructs/beanstalk/x.ts', 'constructs/aurora/x.ts', 'constructs/sqlserver/x.ts']));
     const stack = previewStack(Testing.app(), account13, 13, expiryOf(now, settings.ttlDays));
     const report = stack.policy.run();
     expect(report.violations.map((v) => `${v.rule.id} ${v.resource.path}`)).toEqual([]);
-    expect([...new Set(report.suppressed.map((f) => f.rule.id))].sort()).toEqual(['EBS-DEFAULT-ENCRYPTION', 'LOGS-RETENTION']);
+    expect([...new Set(report.suppressed.map((f) => f.rule.id))].sort()).toEqual(['EBS-DEFAULT-ENCRYPTION', 'LOGS-RETENTION', 'RDS-FINAL-SNAPSHOT']);
   });
 
   it('declares no Terraform variable without a default (the preview jobs pass no secret)', () => {
