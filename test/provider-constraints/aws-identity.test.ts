@@ -75,6 +75,20 @@ const checks: Record<string, { check: Check; breakIt: (stack: TerraformJson) => 
     check: (s) => all(s, 'aws_cloudwatch_event_rule').flatMap(([k, r]) => (JSON.stringify(JSON.parse(r.event_pattern)).length <= 4096 ? [] : [`${k}: event_pattern too long`])),
     breakIt: (s) => (Object.values(resourcesOf(s, 'aws_cloudwatch_event_rule'))[0].event_pattern = JSON.stringify({ detail: { x: ['y'.repeat(5000)] } })),
   },
+  // A rule in state ENABLED matches no read-only management event delivered by CloudTrail
+  // (names starting Get, List, Describe, such as Identity Center's GetRoleCredentials); only
+  // ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS does, and internal/service/events/rule.go
+  // accepts it (state: enum RuleState; is_enabled conflicts with state).
+  // https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-service-event-cloudtrail-management.html
+  'aws_cloudwatch_event_rule: a rule on read-only CloudTrail events is enabled for them (EventBridge read-only management events, events/rule.go)': {
+    check: (s) =>
+      all(s, 'aws_cloudwatch_event_rule').flatMap(([k, r]) => {
+        const names: string[] = JSON.parse(r.event_pattern).detail?.eventName ?? [];
+        const readOnly = names.some((n) => /^(Get|List|Describe)/.test(n));
+        return !readOnly || (r.state === 'ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS' && r.is_enabled === undefined) ? [] : [`${k}: matches ${names.join(', ')} with state ${r.state ?? 'ENABLED (default)'}`];
+      }),
+    breakIt: (s) => delete Object.values(resourcesOf(s, 'aws_cloudwatch_event_rule'))[0].state,
+  },
   // internal/service/sns/topic_subscription.go: for http(s) the provider waits for the
   // confirmation only when endpoint_auto_confirms is true; otherwise the subscription may stay
   // pending, unnoticed, and receive nothing.
