@@ -4,6 +4,7 @@ import { load } from 'js-yaml';
 import { loadAccounts } from '../accounts';
 import { PREVIEW_ENVIRONMENT } from '../bootstrap/bootstrap-stack';
 import { FALCO_PIN_FILE, parseFalcoPin } from '../tools/falco';
+import { previewStackName } from '../stacks/preview-stack';
 
 /**
  * The structure of the CI workflows (issue 14): what actionlint cannot know about this
@@ -258,6 +259,16 @@ describe('preview', () => {
 
   it('never cancels a run (a cancelled apply or destroy leaves a lock and half a stack)', () => {
     expect(preview.concurrency?.['cancel-in-progress']).toBe(false);
+  });
+
+  // Concurrency groups are shared by workflows and jobs of a repository
+  // (https://docs.github.com/en/actions/writing-workflows/workflow-syntax-for-github-actions#jobsjob_idconcurrency):
+  // a sweep destroy of preview-<pr> must take the group the PR's own runs hold.
+  it('serialises a sweep destroy with the runs of the same pull request', () => {
+    const prGroup = preview.concurrency!.group.replace(/\$\{\{ github\.event\.pull_request\.number \|\| 'sweep' \}\}/, '7');
+    expect(prGroup).toBe(previewStackName(7));
+    const sweepDestroy = preview.jobs['sweep-destroy'].concurrency as { group: string; 'cancel-in-progress': boolean };
+    expect(sweepDestroy).toEqual({ group: '${{ matrix.stack }}', 'cancel-in-progress': false });
   });
 
   it('applies and destroys only stack names the tool made, re-checked as preview-<number> before terraform runs', () => {
