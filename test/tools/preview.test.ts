@@ -109,6 +109,11 @@ describe('the sweep', () => {
   it('never returns a stack that is not preview-<number>, whatever it is given', () => {
     expect(sweep([{ stack: 'sandbox' }, { stack: 'production' }, { stack: 'preview-x' }], now)).toEqual([]);
   });
+
+  it('leaves a state with no resource alone (Terraform keeps the state object after a destroy)', () => {
+    const closed = { state: 'closed' as const, labels: [] };
+    expect(sweep([{ stack: 'preview-8', pr: closed, resources: 0 }, { stack: 'preview-9', pr: closed, resources: 3 }, { stack: 'preview-10', pr: closed }], now).map((s) => s.stack)).toEqual(['preview-9', 'preview-10']);
+  });
 });
 
 describe('the PR comment', () => {
