@@ -3,6 +3,7 @@
  * touches or names, rebuilt at the `preview` size as its own stack `preview-<pr>` in the
  * sandbox account, with its own state key, budget and tags (PR number, expiry).
  */
+import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { TerraformOutput } from 'cdktf';
 import { Construct } from 'constructs';
 import { ACCOUNT_TIERS } from '../accounts/registry';
@@ -39,6 +40,13 @@ export const PREVIEW_TAGS = { pr: 'PreviewPr', expires: 'PreviewExpires' } as co
 
 /** The stack (and state key folder) of a pull request's preview. */
 export const previewStackName = (pr: number): string => `preview-${pr}`;
+
+/**
+ * The permissions boundary every IAM role of a preview carries (bootstrap: a managed policy
+ * next to the preview role). The preview role may create and change roles only with it, so a
+ * role a preview makes cannot do what the preview role is denied (escalation by a new role).
+ */
+export const previewBoundaryArn = (accountId: string, previewRole: string): string => `arn:aws:iam::${accountId}:policy/${previewRole}-boundary`;
 
 /**
  * The `preview` size profile: the smallest instances that run the platform, one instance,
@@ -168,6 +176,9 @@ export function previewStack(scope: Construct, account: AccountConfig, pr: numbe
   // preview's own key, which the destroy schedules for deletion: nothing could restore it.
   suppress(stack, 'RDS-FINAL-SNAPSHOT', 'a preview database is a throwaway copy with no data of its own; its final snapshot would outlive the preview, encrypted with a key the destroy deletes');
   suppress(stack, 'LOGS-RETENTION', `a preview lives for days and is destroyed with its log groups; its logs are kept ${PREVIEW_PROFILE.logRetentionDays} days, which is all a preview needs`);
+  // The preview role creates and changes roles only with its boundary (bootstrap): give it to every role.
+  const boundary = previewBoundaryArn(account.accountId, account.ci.applyRole);
+  for (const c of stack.node.findAll()) if (c instanceof IamRole) c.permissionsBoundary = boundary;
   // What the PR comment lists, and what the sweep reads from the state.
   new TerraformOutput(stack, 'preview_expires', { value: expires });
   stack.apps.forEach((app) => app.environments.forEach((e) => new TerraformOutput(stack, `url_${e.settings.name.replace(/-/g, '_')}`, { value: `https://${e.environmentUrl}` })));

@@ -6,7 +6,7 @@ import { loadAccounts } from '../../accounts';
 import { ACCOUNT_TIERS } from '../../accounts/registry';
 import { preview as settings } from '../../accounts/sandbox/preview';
 import { AccountConfig } from '../../accounts/schema';
-import { PREVIEW_PROFILE, PREVIEW_TAGS, previewAccount, previewStack } from '../../stacks/preview-stack';
+import { PREVIEW_PROFILE, PREVIEW_TAGS, previewAccount, previewBoundaryArn, previewStack } from '../../stacks/preview-stack';
 import { PullRequestEvent, commentBody, decide, expiryOf, main, partsOf, prOfStack, requestOf, sweep, synthPreview } from '../../tools/preview';
 import { TerraformJson, errorOf, onlyResource, resourcesOf, synthAccount } from '../helpers';
 
@@ -175,6 +175,12 @@ describe('preview stacks synthesized from config', () => {
     }
     expect(resourcesOf(json, 'terraform_data')).toEqual({});
     for (const db of Object.values(resourcesOf(json, 'aws_db_instance'))) expect([db.instance_class, db.multi_az]).toEqual([PREVIEW_PROFILE.sqlServer.instanceClass, false]);
+  });
+
+  it('gives every IAM role the preview boundary, the only way the preview role may make one (bootstrap)', () => {
+    const roles = Object.values(resourcesOf(json, 'aws_iam_role'));
+    expect(roles.length).toBeGreaterThan(1);
+    for (const r of roles) expect([r.name ?? r.name_prefix, r.permissions_boundary]).toEqual([r.name ?? r.name_prefix, previewBoundaryArn(target.accountId, settings.role)]);
   });
 
   it('builds the caches its apps use, in its own namespace, at one smallest node', () => {
