@@ -76,6 +76,9 @@ export const CHATBOT_REGION = 'us-east-2';
 /** Budgets: one SNS and up to 10 e-mail subscribers per notification (API_budgets_NotificationWithSubscribers). */
 export const MAX_BUDGET_EMAILS = 10;
 
+/** Budgets: a budget has at most ten notifications (API_budgets_Notification); one is the forecast. */
+export const MAX_BUDGET_NOTIFICATIONS = 10;
+
 const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
 const SLACK_ID = (prefix: string) => new RegExp(`^${prefix}[A-Z0-9]{6,}$`);
 
@@ -108,6 +111,7 @@ export class CostGuardrails extends Construct {
       [actual.length === 0, 'actualThresholdsPercent', actual, 'at least one threshold'],
       ...actual.map((t, i): Rule => [!percent(t), `actualThresholdsPercent[${i}]`, t, 'a percentage above 0 and at most 1000']),
       [new Set(actual).size !== actual.length, 'actualThresholdsPercent', actual, 'distinct thresholds'],
+      [actual.length > MAX_BUDGET_NOTIFICATIONS - 1, 'actualThresholdsPercent', actual, `at most ${MAX_BUDGET_NOTIFICATIONS - 1} thresholds (a budget takes ${MAX_BUDGET_NOTIFICATIONS} notifications, one of them the forecast)`],
       [!percent(forecast), 'forecastThresholdPercent', forecast, 'a percentage above 0 and at most 1000'],
       [emails.length > MAX_BUDGET_EMAILS, 'emails', emails.length, `at most ${MAX_BUDGET_EMAILS} addresses (a budget notification takes one SNS and 10 e-mail subscribers)`],
       ...emails.map((e, i): Rule => [!EMAIL.test(e), `emails[${i}]`, e, 'an e-mail address']),

@@ -140,6 +140,12 @@ export interface SqlServerClusterProps {
   readonly production?: boolean;
   /** Refuse deletion / termination. @default true in production, else false */
   readonly deletionProtection?: boolean;
+  /**
+   * RDS mode: take a final snapshot `<name>-final-<created>` when the database is deleted. Off only for
+   * throwaway copies (previews), whose snapshot would outlive them, encrypted with a key that
+   * is deleted with them. @default true; refused false in production
+   */
+  readonly finalSnapshot?: boolean;
   /** Days of backups (RDS automated backups, or EBS snapshots kept). @default 14 in production, else 7 */
   readonly backupRetentionDays?: number;
   /** Daily backup window, UTC (rds). @default '17:00-18:00' */
@@ -188,6 +194,7 @@ export class SqlServerCluster extends Construct implements Monitored {
     super(scope, id);
     const production = props.production ?? false;
     const deletionProtection = props.deletionProtection ?? production;
+    const finalSnapshot = props.finalSnapshot ?? true;
     const backupRetentionDays = props.backupRetentionDays ?? (production ? 14 : 7);
     const allowed = props.allowedSecurityGroupIds ?? [];
     this.mode = props.mode;
@@ -201,6 +208,7 @@ export class SqlServerCluster extends Construct implements Monitored {
       [props.mode === 'ec2-always-on' && !props.alwaysOn, 'alwaysOn', props.alwaysOn, 'the Always On settings when mode is "ec2-always-on"'],
       [distinctZones(props.subnets).length < 2, 'subnets', props.subnets.map((s) => s.id), 'subnets in at least 2 availability zones'],
       [production && !deletionProtection, 'deletionProtection', deletionProtection, 'true in production'],
+      [production && !finalSnapshot, 'finalSnapshot', finalSnapshot, 'true in production'],
       [backupRetentionDays < 1 || backupRetentionDays > 35, 'backupRetentionDays', backupRetentionDays, 'from 1 to 35'],
       [production && backupRetentionDays < 7, 'backupRetentionDays', backupRetentionDays, 'at least 7 in production'],
       [allowed.some((g) => !g.startsWith('sg-') && !g.startsWith('${')), 'allowedSecurityGroupIds', allowed, 'security group ids (sg-...)'],
@@ -212,7 +220,7 @@ export class SqlServerCluster extends Construct implements Monitored {
     const kmsKeyArn = encryptionKey(this, `${props.name}-sqlserver`, props.kmsKeyArn);
     const logRetentionDays = props.logRetentionDays ?? (production ? 365 : 30);
     checkProps(this, 'SqlServerCluster', [[!LOG_RETENTION_DAYS.includes(logRetentionDays as never), 'logRetentionDays', logRetentionDays, `one of ${LOG_RETENTION_DAYS.join(', ')}`]]);
-    const common = { ...props, production, deletionProtection, backupRetentionDays, allowed, kmsKeyArn, logRetentionDays };
+    const common = { ...props, production, deletionProtection, finalSnapshot, backupRetentionDays, allowed, kmsKeyArn, logRetentionDays };
     if (props.mode === 'rds') {
       const out = this.buildRds(common, props.rds!);
       this.dbInstance = out.instance;
@@ -339,8 +347,8 @@ export class SqlServerCluster extends Construct implements Monitored {
       parameterGroupName: parameters.name,
       optionGroupName: options.name,
       deletionProtection: p.deletionProtection,
-      skipFinalSnapshot: false,
-      finalSnapshotIdentifier: finalSnapshotIdentifier(this, p.name),
+      skipFinalSnapshot: !p.finalSnapshot,
+      finalSnapshotIdentifier: p.finalSnapshot ? finalSnapshotIdentifier(this, p.name) : undefined,
       backupRetentionPeriod: p.backupRetentionDays,
       backupWindow,
       maintenanceWindow,
@@ -538,6 +546,7 @@ export class SqlServerCluster extends Construct implements Monitored {
 type Common = SqlServerClusterProps & {
   readonly production: boolean;
   readonly deletionProtection: boolean;
+  readonly finalSnapshot: boolean;
   readonly backupRetentionDays: number;
   readonly allowed: readonly string[];
   readonly kmsKeyArn: string;

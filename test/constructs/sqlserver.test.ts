@@ -221,7 +221,15 @@ describe('SqlServerCluster: validation', () => {
     expect(refused({ directoryId: 'corp.example.jp' })).toContain('directoryId: got "corp.example.jp", expected a directory id');
   });
 
-  it('refuses production without deletion protection', () => {
+  it('refuses production without deletion protection or without a final snapshot', () => {
     expect(refused({ production: true, deletionProtection: false })).toContain('deletionProtection: got false, expected true in production');
+    expect(refused({ production: true, finalSnapshot: false })).toContain('finalSnapshot: got false, expected true in production');
+  });
+
+  it('skips the final snapshot, and its creation-time record, when finalSnapshot is false (previews)', () => {
+    const json = synth(props({ finalSnapshot: false }));
+    const db = onlyResource(json, 'aws_db_instance');
+    expect([db.skip_final_snapshot, db.final_snapshot_identifier]).toEqual([true, undefined]);
+    expect(resourcesOf(json, 'terraform_data')).toEqual({});
   });
 });

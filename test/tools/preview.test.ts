@@ -6,7 +6,7 @@ import { loadAccounts } from '../../accounts';
 import { ACCOUNT_TIERS } from '../../accounts/registry';
 import { preview as settings } from '../../accounts/sandbox/preview';
 import { AccountConfig } from '../../accounts/schema';
-import { PREVIEW_PROFILE, PREVIEW_TAGS, previewAccount, previewStack } from '../../stacks/preview-stack';
+import { PREVIEW_PROFILE, PREVIEW_TAGS, previewAccount, previewBoundaryArn, previewStack } from '../../stacks/preview-stack';
 import { PullRequestEvent, commentBody, decide, expiryOf, main, partsOf, prOfStack, requestOf, sweep, synthPreview } from '../../tools/preview';
 import { TerraformJson, errorOf, onlyResource, resourcesOf, synthAccount } from '../helpers';
 
@@ -109,6 +109,11 @@ describe('the sweep', () => {
   it('never returns a stack that is not preview-<number>, whatever it is given', () => {
     expect(sweep([{ stack: 'sandbox' }, { stack: 'production' }, { stack: 'preview-x' }], now)).toEqual([]);
   });
+
+  it('leaves a state with no resource alone (Terraform keeps the state object after a destroy)', () => {
+    const closed = { state: 'closed' as const, labels: [] };
+    expect(sweep([{ stack: 'preview-8', pr: closed, resources: 0 }, { stack: 'preview-9', pr: closed, resources: 3 }, { stack: 'preview-10', pr: closed }], now).map((s) => s.stack)).toEqual(['preview-9', 'preview-10']);
+  });
 });
 
 describe('the PR comment', () => {
@@ -171,14 +176,24 @@ describe('preview stacks synthesized from config', () => {
     }
   });
 
-  it('builds the databases without deletion protection, single-AZ, at minimum size', () => {
+  it('builds the databases without deletion protection or final snapshot, single-AZ, at minimum size', () => {
     const dbs = [...Object.values(resourcesOf(json, 'aws_db_instance')), ...Object.values(resourcesOf(json, 'aws_rds_cluster'))];
     expect(dbs.length).toBeGreaterThan(0);
     for (const db of dbs) {
       expect(db.deletion_protection).toBe(false);
       expect(db.backup_retention_period).toBe(PREVIEW_PROFILE.backupRetentionDays);
+      // A destroy with a final snapshot leaves it behind (storage billed, nothing sweeps it),
+      // encrypted with the preview's key, which the same destroy schedules for deletion.
+      expect([db.skip_final_snapshot, db.final_snapshot_identifier]).toEqual([true, undefined]);
     }
+    expect(resourcesOf(json, 'terraform_data')).toEqual({});
     for (const db of Object.values(resourcesOf(json, 'aws_db_instance'))) expect([db.instance_class, db.multi_az]).toEqual([PREVIEW_PROFILE.sqlServer.instanceClass, false]);
+  });
+
+  it('gives every IAM role the preview boundary, the only way the preview role may make one (bootstrap)', () => {
+    const roles = Object.values(resourcesOf(json, 'aws_iam_role'));
+    expect(roles.length).toBeGreaterThan(1);
+    for (const r of roles) expect([r.name ?? r.name_prefix, r.permissions_boundary]).toEqual([r.name ?? r.name_prefix, previewBoundaryArn(target.accountId, settings.role)]);
   });
 
   it('puts Aurora on Serverless v2 at its minimum when a PR changes the Aurora construct', () => {
@@ -199,12 +214,12 @@ describe('preview stacks synthesized from config', () => {
     expect(budget.notification[0].subscriber_email_addresses).toEqual(target.cost.emails);
   });
 
-  it('passes the policy packs, with the two reasoned preview exceptions only', () => {
+  it('passes the policy packs, with the three reasoned preview exceptions only', () => {
     const account13 = previewAccount(target, source, settings, 13, partsOf(source, ['preview'], ['constructs/beanstalk/x.ts', 'constructs/aurora/x.ts', 'constructs/sqlserver/x.ts']));
     const stack = previewStack(Testing.app(), account13, 13, expiryOf(now, settings.ttlDays));
     const report = stack.policy.run();
     expect(report.violations.map((v) => `${v.rule.id} ${v.resource.path}`)).toEqual([]);
-    expect([...new Set(report.suppressed.map((f) => f.rule.id))].sort()).toEqual(['EBS-DEFAULT-ENCRYPTION', 'LOGS-RETENTION']);
+    expect([...new Set(report.suppressed.map((f) => f.rule.id))].sort()).toEqual(['EBS-DEFAULT-ENCRYPTION', 'LOGS-RETENTION', 'RDS-FINAL-SNAPSHOT']);
   });
 
   it('declares no Terraform variable without a default (the preview jobs pass no secret)', () => {
