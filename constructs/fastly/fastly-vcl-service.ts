@@ -294,6 +294,8 @@ export class FastlyVclService extends Construct implements Monitored {
         [!props.domains.includes(r.host), `hostRoutes[${i}].host`, r.host, `one of the domains: ${props.domains.join(', ')}`],
         [!backendNames.includes(r.backend), `hostRoutes[${i}].backend`, r.backend, `one of the backends: ${backendNames.join(', ')}`],
       ]),
+      [new Set(hostRoutes.map((r) => r.host)).size !== hostRoutes.length, 'hostRoutes[].host', hostRoutes.map((r) => r.host), 'each host routed once'],
+      [new Set(pathRoutes.map((r) => r.pathPrefix)).size !== pathRoutes.length, 'pathRoutes[].pathPrefix', pathRoutes.map((r) => r.pathPrefix), 'each path prefix routed once'],
       ...pathRoutes.flatMap((r, i): Rule[] => [
         [!/^\/[\w\-./]*$/.test(r.pathPrefix), `pathRoutes[${i}].pathPrefix`, r.pathPrefix, 'a path starting with /'],
         [!backendNames.includes(r.backend), `pathRoutes[${i}].backend`, r.backend, `one of the backends: ${backendNames.join(', ')}`],
@@ -303,22 +305,32 @@ export class FastlyVclService extends Construct implements Monitored {
     checkVcl(vclFiles, (f) => f.name === 'main');
 
     // Routing uses Fastly's own backend conditions: a backend is chosen when its
-    // condition holds. A lower priority number runs first and a later match wins, so a
-    // path route wins over a host route, which wins over a feature route.
+    // condition holds. Fastly runs them in priority order (lower first) and the last match
+    // sets req.backend, but a backend has one condition, shared by all its routes, and the
+    // order of equal priorities is not documented. So precedence is written into the
+    // statements instead: a route's clause excludes every route of another backend that
+    // wins over it (a path route over a host route over a feature route, and a longer path
+    // prefix over a shorter one), and conditions never overlap whatever their order.
+    interface Clause {
+      readonly backend: string;
+      readonly statement: string;
+      readonly rank: number;
+      readonly prefix?: string;
+    }
+    const clauses: Clause[] = [
+      ...featureRoutes.map((r) => ({ backend: r.backend, statement: `${featureHeader(r)} == "1"`, rank: 5 })),
+      ...hostRoutes.map((r) => ({ backend: r.backend, statement: `req.http.host == "${r.host}"`, rank: 8 })),
+      ...pathRoutes.map((r) => ({ backend: r.backend, statement: `req.url.path ~ "^${escapeRegex(r.pathPrefix)}"`, rank: 10, prefix: r.pathPrefix })),
+    ];
+    const winsOver = (o: Clause, c: Clause) =>
+      o.backend !== c.backend && (o.rank > c.rank || (o.prefix !== undefined && c.prefix !== undefined && o.prefix.length > c.prefix.length && o.prefix.startsWith(c.prefix)));
     const conditions: ServiceVclCondition[] = [];
     const conditionOf = new Map<string, string>();
-    const statementOf = new Map<string, string[]>();
-    const priorityOf = new Map<string, number>();
-    const route = (backend: string, statement: string, priority: number) => {
-      statementOf.set(backend, [...(statementOf.get(backend) ?? []), statement]);
-      priorityOf.set(backend, Math.max(priorityOf.get(backend) ?? 0, priority));
-    };
-    for (const r of featureRoutes) route(r.backend, `${featureHeader(r)} == "1"`, 5);
-    for (const r of hostRoutes) route(r.backend, `req.http.host == "${r.host}"`, 8);
-    for (const r of pathRoutes) route(r.backend, `req.url.path ~ "^${escapeRegex(r.pathPrefix)}"`, 10);
-    for (const [backend, statements] of statementOf) {
+    for (const backend of [...new Set(clauses.map((c) => c.backend))]) {
+      const own = clauses.filter((c) => c.backend === backend);
+      const statement = own.map((c) => `(${[c.statement, ...clauses.filter((o) => winsOver(o, c)).map((o) => `!(${o.statement})`)].join(' && ')})`).join(' || ');
       const name = `route-${backend}`;
-      conditions.push({ name, type: 'REQUEST', statement: statements.map((s) => `(${s})`).join(' || '), priority: priorityOf.get(backend) });
+      conditions.push({ name, type: 'REQUEST', statement, priority: Math.max(...own.map((c) => c.rank)) });
       conditionOf.set(backend, name);
     }
 

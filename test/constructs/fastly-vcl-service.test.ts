@@ -122,6 +122,34 @@ describe('FastlyVclService', () => {
     expect(routed.condition).toEqual([{ name: 'route-canary', type: 'REQUEST', priority: 10, statement: '(req.url.path ~ "^/images/")' }]);
   });
 
+  // A backend has one request_condition (docs/resources/service_vcl.md, backend.request_condition),
+  // shared by its routes, and Fastly documents only that lower priorities run first and the
+  // last match sets req.backend: with a host route and a path route on one backend, the host
+  // clause used to get the path priority and tie with another backend's path route.
+  it('a path route wins over a host route and a feature route whatever order Fastly runs equal priorities in', () => {
+    const routed = serviceOf(
+      props({
+        domains: ['www.example-hotel.jp', 'partner.example-hotel.jp'],
+        backends: [...props().backends, { name: 'partner', address: 'partner.example.com', originHost: 'origin-partner.example-hotel.jp' }, { name: 'images', address: 'images.example.com', originHost: 'images.example.com' }],
+        hostRoutes: [{ host: 'partner.example-hotel.jp', backend: 'partner' }],
+        pathRoutes: [
+          { pathPrefix: '/partner/', backend: 'partner' },
+          { pathPrefix: '/images/', backend: 'images' },
+          { pathPrefix: '/images/partner/', backend: 'partner' },
+        ],
+      }),
+    );
+    const statement = (name: string) => (routed.condition as { name: string; statement: string }[]).find((c) => c.name === `route-${name}`)!.statement;
+    expect(statement('canary')).toBe(
+      '(req.http.X-Feature-new-search == "1" && !(req.http.host == "partner.example-hotel.jp") && !(req.url.path ~ "^/partner/") && !(req.url.path ~ "^/images/") && !(req.url.path ~ "^/images/partner/"))',
+    );
+    expect(statement('partner')).toBe(
+      '(req.http.host == "partner.example-hotel.jp" && !(req.url.path ~ "^/images/")) || (req.url.path ~ "^/partner/") || (req.url.path ~ "^/images/partner/")',
+    );
+    expect(statement('images')).toBe('(req.url.path ~ "^/images/" && !(req.url.path ~ "^/images/partner/"))');
+    expect(() => checkSnippets((routed.condition as { name: string; statement: string }[]).map((c) => ({ name: c.name, type: 'recv', content: `if (${c.statement}) {\n}\n` })))).not.toThrow();
+  });
+
   it('redirects to HTTPS and sends HSTS', () => {
     expect(service.request_setting[0]).toMatchObject({ force_ssl: true });
     expect(service.snippet.find((s: { name: string }) => s.name === 'hsts').content).toContain('max-age=31536000; includeSubDomains');
@@ -253,6 +281,13 @@ describe('FastlyVclService: validation', () => {
 
   it('refuses a host route for a domain the service does not have', () => {
     expect(refused({ hostRoutes: [{ host: 'partner.example.jp', backend: 'canary' }] })).toContain('hostRoutes[0].host: got "partner.example.jp", expected one of the domains: www.example-hotel.jp');
+  });
+
+  it('refuses a host or a path prefix routed twice', () => {
+    const domains = ['www.example-hotel.jp', 'partner.example-hotel.jp'];
+    const host = { host: 'partner.example-hotel.jp', backend: 'canary' };
+    expect(refused({ domains, hostRoutes: [host, host] })).toContain('hostRoutes[].host: got ["partner.example-hotel.jp", "partner.example-hotel.jp"], expected each host routed once');
+    expect(refused({ pathRoutes: [{ pathPrefix: '/a/', backend: 'canary' }, { pathPrefix: '/a/', backend: 'canary' }] })).toContain('pathRoutes[].pathPrefix: got ["/a/", "/a/"], expected each path prefix routed once');
   });
 
   it('refuses a certificate authority and a Datadog region Fastly does not have', () => {
