@@ -379,7 +379,7 @@ export class FastlyVclService extends Construct implements Monitored {
     if (httpsOnly) {
       snippets.push({ name: 'hsts', type: 'deliver', priority: 100, content: `set resp.http.Strict-Transport-Security = "max-age=${hstsMaxAge}; includeSubDomains";\n` });
     }
-    snippets.push(...staleSnippets(staleIfError, staleWhileRevalidate));
+    snippets.push(...staleSnippets(staleIfError, staleWhileRevalidate), cacheDefaultsSnippet(defaultTtl));
     for (const r of featureRoutes) snippets.push(...featureSnippets(r));
     checkSnippets(snippets);
 
@@ -567,6 +567,32 @@ function staleSnippets(staleIfError: number, staleWhileRevalidate: number): Serv
       content: ['if (obj.status >= 500 && obj.status < 600 && stale.exists) {', '  return(deliver_stale);', '}', ''].join('\n'),
     },
   ];
+}
+
+/**
+ * What Fastly's boilerplate does after `#FASTLY fetch`, which a custom main VCL replaces:
+ * the service's `default_ttl` is rendered there (not in the macro), so with custom VCL it
+ * applies only if the VCL says so; and Fastly's TTL parsing ignores `Cache-Control: private`
+ * and `no-store` ("This TTL parsing does not take into account Cache-Control directives such
+ * as private and no-store"; without caching headers the TTL starts at 2 minutes:
+ * https://www.fastly.com/documentation/reference/vcl/subroutines/fetch/). As a snippet it
+ * holds whatever the service's VCL, after the stale rules (priority 5).
+ */
+function cacheDefaultsSnippet(defaultTtl: number): ServiceVclSnippet {
+  return {
+    name: 'cache-defaults',
+    type: 'fetch',
+    priority: 10,
+    content: [
+      'if (beresp.http.Cache-Control ~ "(?:private|no-store)") {',
+      '  return(pass);',
+      '}',
+      'if (!(beresp.http.Expires || beresp.http.Surrogate-Control ~ "max-age" || beresp.http.Cache-Control ~ "(?:s-maxage|max-age)")) {',
+      `  set beresp.ttl = ${defaultTtl}s;`,
+      '}',
+      '',
+    ].join('\n'),
+  };
 }
 
 function escapeRegex(s: string): string {

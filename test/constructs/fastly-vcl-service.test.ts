@@ -75,7 +75,7 @@ describe('FastlyVclService', () => {
     expect(service.snippet.find((s: { name: string }) => s.name === 'request-id-response').content).toBe('set resp.http.X-Request-ID = req.http.X-Request-ID;\n');
   });
 
-  const snippet = (s: TerraformJson, name: string) => (s.snippet as { name: string; type: string; content: string }[]).find((x) => x.name === name)!;
+  const snippet = (s: TerraformJson, name: string) => (s.snippet as { name: string; type: string; content: string; priority: number }[]).find((x) => x.name === name)!;
 
   it('routes variant requests to the canary backend and caches them apart', () => {
     expect(service.condition).toEqual([{ name: 'route-canary', type: 'REQUEST', priority: 5, statement: '(req.http.X-Feature-new-search == "1")' }]);
@@ -165,6 +165,18 @@ describe('FastlyVclService', () => {
     const deliverStale = 'if (obj.status >= 500 && obj.status < 600 && stale.exists) {\n  return(deliver_stale);\n}\n';
     expect(snippet(service, 'stale-error')).toMatchObject({ type: 'error', content: deliverStale });
     expect(snippet(service, 'stale-fetch').content).toContain(deliverStale.replace(/obj\./g, 'beresp.'));
+  });
+
+  // https://www.fastly.com/documentation/reference/vcl/subroutines/fetch/: TTL parsing ignores
+  // private and no-store, and starts at 2 minutes without caching headers; the service's
+  // default_ttl is rendered in the boilerplate after #FASTLY fetch, which custom VCL replaces.
+  it('applies the default TTL and passes private or no-store responses whatever the service VCL', () => {
+    const fetch = snippet(serviceOf(props({ defaultTtlSeconds: 600 })), 'cache-defaults');
+    expect(fetch).toMatchObject({ type: 'fetch', priority: 10 });
+    expect(fetch.content).toContain('if (beresp.http.Cache-Control ~ "(?:private|no-store)") {\n  return(pass);\n}');
+    expect(fetch.content).toContain('if (!(beresp.http.Expires || beresp.http.Surrogate-Control ~ "max-age" || beresp.http.Cache-Control ~ "(?:s-maxage|max-age)")) {\n  set beresp.ttl = 600s;\n}');
+    expect(snippet(service, 'stale-fetch').priority).toBeLessThan(fetch.priority); // a stale copy on an origin 5xx comes first
+    expect(() => checkSnippets([fetch])).not.toThrow();
   });
 
   it('takes stale-if-error and stale-while-revalidate from the props', () => {
