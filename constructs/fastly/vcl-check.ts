@@ -16,9 +16,11 @@ import {
   FASTLY_SUBROUTINES,
   FUNCTIONS,
   FastlySubroutine,
+  OBJECT_VARIABLES,
   READ_ONLY_VARIABLES,
   RETURN_STATES,
   STATEMENT_SCOPES,
+  VARIABLE_ROOTS,
   VARIABLE_SCOPES,
 } from './vcl-reference';
 
@@ -770,6 +772,15 @@ function checkBody(body: readonly Statement[], ctx: Context, problem: (n: Node, 
   const useVariable = (n: Node, name: string, write: boolean) => {
     if (name.startsWith('var.')) {
       if (!locals.has(name)) problem(n, `${name} is not declared in ${ctx.where} (declare local ${name} <TYPE>; first)`);
+      return;
+    }
+    const [root, member] = name.split(':')[0].split('.');
+    if (!VARIABLE_ROOTS.includes(root)) {
+      problem(n, `unknown variable ${name}: Fastly has no ${root}.* (its variables are under ${list(VARIABLE_ROOTS)}; constructs/fastly/vcl-reference.ts)`);
+      return;
+    }
+    if (OBJECT_VARIABLES[root] && !OBJECT_VARIABLES[root].includes(member)) {
+      problem(n, `unknown variable ${name}: Fastly has no ${root}.${member} (${root}.* has ${list(OBJECT_VARIABLES[root])}; constructs/fastly/vcl-reference.ts)`);
       return;
     }
     if (write && isReadOnly(name)) problem(n, `${name} is read-only: it cannot be set, added or unset`);

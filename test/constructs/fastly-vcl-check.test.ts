@@ -161,6 +161,20 @@ describe('VCL check: Fastly semantics (vcl-reference.ts)', () => {
     ]);
   });
 
+  // https://www.fastly.com/documentation/reference/vcl/variables/: a misspelt variable fails
+  // the version's compilation at apply; here it fails synth.
+  it('reports a misspelt variable: an unknown namespace, or an unknown member of req, bereq, beresp, resp, obj', () => {
+    const body = '  set rq.http.X = "1";\n  if (req.htpp.Host) {\n    set req.http.Y = nosuch.thing;\n  }\n  return(lookup);';
+    expect(problemsOf(file('main', sub('vcl_recv', body)))).toEqual([
+      expect.stringMatching(/^vcl\/main\.vcl:3:3: unknown variable rq\.http\.X: Fastly has no rq\.\* \(its variables are under backend, bereq, beresp, .*; constructs\/fastly\/vcl-reference\.ts\)$/),
+      expect.stringMatching(/^vcl\/main\.vcl:4:7: unknown variable req\.htpp\.Host: Fastly has no req\.htpp \(req\.\* has backend, .*\)$/),
+      expect.stringMatching(/^vcl\/main\.vcl:5:22: unknown variable nosuch\.thing: Fastly has no nosuch\.\*/),
+    ]);
+    expect(problemsOf(file('main', sub('vcl_fetch', '  set beresp.tll = 60s;\n  return(deliver);')))).toEqual([expect.stringMatching(/^vcl\/main\.vcl:3:3: unknown variable beresp\.tll: Fastly has no beresp\.tll/)]);
+    const known = '  set beresp.ttl = 60s;\n  set beresp.http.X = req.url.path req.http.Cookie:id bereq.url beresp.backend.name;\n  set beresp.stale_if_error = 1h;\n  return(deliver);';
+    expect(() => check(file('main', sub('vcl_fetch', known)))).not.toThrow();
+  });
+
   it('reports a goto without its label, and a subroutine defined twice', () => {
     expect(problemsOf(file('main', sub('vcl_recv', '  goto done;\n  return(lookup);') + 'sub vcl_recv {\n#FASTLY recv\n}\n'))).toEqual([
       'vcl/main.vcl:3:3: goto done: no label done: in vcl_recv',
