@@ -341,6 +341,159 @@ sub vcl_recv {
   return(lookup);
 }
 `,
+  // Patterns of Fastly's docs: API-key auth with a table, a director with quorum, geo and
+  // device variables, segmented caching, HMAC, JSON in a heredoc long string (a {"..."}
+  // string ends at the first "}), synthetic.base64, restarts from vcl_error and vcl_deliver, log.
+  'a whole service: auth, director, geo, ESI, heredoc JSON, restarts': `backend F_origin {
+  .host = "origin.example.com";
+  .port = "443";
+  .ssl = true;
+  .ssl_cert_hostname = "origin.example.com";
+  .ssl_sni_hostname = "origin.example.com";
+  .probe = {
+    .request = "HEAD /health HTTP/1.1" "Host: origin.example.com" "Connection: close";
+    .threshold = 1;
+    .window = 2;
+    .interval = 10s;
+  }
+}
+
+director origin_pool random {
+  .quorum = 50%;
+  .retries = 3;
+  { .backend = F_origin; .weight = 1; }
+}
+
+table api_keys {
+  "abc": "team-a",
+}
+
+sub vcl_recv {
+#FASTLY recv
+  if (req.http.Fastly-Debug) {
+    set req.http.X-Debug = "1";
+  }
+  if (req.url.path ~ "^/api/") {
+    if (!table.contains(api_keys, req.http.X-API-Key)) {
+      error 401 "Unauthorized";
+    }
+    set req.http.X-Team = table.lookup(api_keys, req.http.X-API-Key);
+    set req.backend = origin_pool;
+  }
+  if (req.url.ext ~ "(?i)^(jpg|png|gif)$") {
+    set req.http.X-Static = "1";
+  }
+  if (client.geo.country_code == "JP") {
+    set req.http.X-Region = "jp";
+  } elseif (client.geo.continent_code == "EU") {
+    set req.http.X-Region = "eu";
+  } else {
+    set req.http.X-Region = "other";
+  }
+  set req.http.X-Device = if(client.platform.mobile, "mobile", "desktop");
+  if (req.url.path ~ "^/video/") {
+    set req.enable_segmented_caching = true;
+  }
+  if (req.http.Authorization) {
+    return(pass);
+  }
+  set req.http.X-Ts = strftime({"%Y-%m-%d"}, now);
+  set req.http.X-Sig = digest.hmac_sha256("secret", req.url.path);
+  set req.http.X-Hex = std.itoa(std.strlen(req.url));
+  set req.http.X-Sub = substr(req.url, 0, 10);
+  set req.http.X-Enc = urlencode(req.url.qs);
+  set req.http.X-Id = randomstr(16, "0123456789abcdef");
+  set req.http.X-Cookie-A = subfield(req.http.Cookie, "a", ";");
+  set req.http.X-Q = querystring.get(req.url, "q");
+  set req.url = querystring.remove(req.url);
+  if (std.prefixof(req.url.path, "/old/")) {
+    set req.url = regsuball(req.url, "^/old/", "/new/");
+  }
+  return(lookup);
+}
+
+sub vcl_hash {
+  set req.hash += req.url;
+  set req.hash += req.http.host;
+  set req.hash += req.http.X-Region;
+#FASTLY hash
+  return(hash);
+}
+
+sub vcl_hit {
+#FASTLY hit
+  return(deliver);
+}
+
+sub vcl_miss {
+#FASTLY miss
+  unset bereq.http.X-API-Key;
+  set bereq.http.X-Origin-Auth = "token";
+  return(fetch);
+}
+
+sub vcl_pass {
+#FASTLY pass
+  unset bereq.http.X-API-Key;
+  return(pass);
+}
+
+sub vcl_fetch {
+#FASTLY fetch
+  if (beresp.status == 404) {
+    set beresp.ttl = 60s;
+    set beresp.cacheable = true;
+  }
+  if (beresp.http.Content-Type ~ "^text/") {
+    set beresp.gzip = true;
+  }
+  set beresp.http.X-Backend = beresp.backend.name;
+  set beresp.grace = 1h;
+  if (beresp.http.X-ESI) {
+    set beresp.do_esi = true;
+  }
+  return(deliver);
+}
+
+sub vcl_error {
+#FASTLY error
+  if (obj.status == 401) {
+    set obj.http.WWW-Authenticate = {"Bearer realm="api""};
+    set obj.http.Content-Type = "application/json";
+    synthetic {json"{"error":"unauthorized"}"json};
+    return(deliver);
+  }
+  if (obj.status == 503 && req.restarts < 2) {
+    restart;
+  }
+  synthetic.base64 "PGgxPkVycm9yPC9oMT4=";
+  return(deliver);
+}
+
+sub vcl_deliver {
+#FASTLY deliver
+  if (resp.status >= 500 && req.restarts < 1 && req.method == "GET") {
+    restart;
+  }
+  if (!req.http.X-Debug) {
+    unset resp.http.X-Backend;
+  }
+  set resp.http.Server-Timing = "edge;dur=" time.elapsed.msec;
+  set resp.http.X-Hits = obj.hits;
+  if (fastly_info.state ~ "^HIT") {
+    set resp.http.X-Cache-State = "hit";
+  }
+  if (resp.stale) {
+    set resp.http.X-Stale = "1";
+  }
+  return(deliver);
+}
+
+sub vcl_log {
+#FASTLY log
+  log "syslog " req.service_id " my-endpoint :: " req.url " " resp.status;
+}
+`,
 };
 
 describe('VCL check: valid VCL passes', () => {
