@@ -152,7 +152,7 @@ export interface FastlyVclServiceProps {
   readonly name: string;
   /** Domains the service answers for. */
   readonly domains: readonly string[];
-  /** Backends; the first one without a route serves everything not routed elsewhere. */
+  /** Backends; exactly one has no route: it serves everything not routed elsewhere. */
   readonly backends: readonly FastlyBackend[];
   /**
    * The service's VCL: one file named `main` and the files it includes.
@@ -256,7 +256,10 @@ export class FastlyVclService extends Construct implements Monitored {
       [new Set(props.domains).size !== props.domains.length, 'domains', props.domains, 'no domain twice'],
       [props.backends.length === 0, 'backends', backendNames, 'at least one backend'],
       [new Set(backendNames).size !== backendNames.length, 'backends[].name', backendNames, 'unique backend names'],
-      [props.backends.length > 0 && props.backends.every((b) => routedBackends.has(b.name)), 'backends', backendNames, 'one backend without a route, to serve what no route matches'],
+      // Fastly picks a backend without a condition for what no condition matches, and "if there
+      // are multiple such backends, one is chosen arbitrarily"
+      // (https://www.fastly.com/documentation/reference/api/services/backend/).
+      [props.backends.length > 0 && props.backends.filter((b) => !routedBackends.has(b.name)).length !== 1, 'backends', backendNames.filter((b) => !routedBackends.has(b)), 'exactly one backend without a route, to serve what no route matches'],
       [production && forceDestroy, 'forceDestroy', forceDestroy, 'false in production (an active service must not be destroyable by a plan)'],
       [defaultTtl < 0, 'defaultTtlSeconds', defaultTtl, '0 or more'],
       [staleIfError < 0, 'staleIfErrorSeconds', staleIfError, '0 or more'],

@@ -123,9 +123,10 @@ describe('FastlyVclService', () => {
   });
 
   // A backend has one request_condition (docs/resources/service_vcl.md, backend.request_condition),
-  // shared by its routes, and Fastly documents only that lower priorities run first and the
-  // last match sets req.backend: with a host route and a path route on one backend, the host
-  // clause used to get the path priority and tie with another backend's path route.
+  // shared by its routes, and "if multiple conditions match the request with the same (highest)
+  // priority, one is chosen arbitrarily" (https://www.fastly.com/documentation/reference/api/services/backend/):
+  // with a host route and a path route on one backend, the host clause used to get the path
+  // priority and tie with another backend's path route.
   it('a path route wins over a host route and a feature route whatever order Fastly runs equal priorities in', () => {
     const routed = serviceOf(
       props({
@@ -278,9 +279,13 @@ describe('FastlyVclService: validation', () => {
     expect(message).not.toContain('abcdef0123456789secret');
   });
 
-  it('refuses a route to an unknown backend, and routing every backend away', () => {
+  // https://www.fastly.com/documentation/reference/api/services/backend/: with no matching
+  // condition, a backend without one is used, "if there are multiple such backends, one is
+  // chosen arbitrarily".
+  it('refuses a route to an unknown backend, routing every backend away, and two backends without a route', () => {
     expect(refused({ featureRoutes: [{ name: 'x', queryParam: 'x', backend: 'nope' }] })).toContain('featureRoutes[0].backend: got "nope", expected one of the backends: customer, canary');
-    expect(refused({ pathRoutes: [{ pathPrefix: '/a/', backend: 'customer' }] })).toContain('expected one backend without a route');
+    expect(refused({ pathRoutes: [{ pathPrefix: '/a/', backend: 'customer' }] })).toContain('backends: got [], expected exactly one backend without a route');
+    expect(refused({ featureRoutes: [] })).toContain('backends: got ["customer", "canary"], expected exactly one backend without a route, to serve what no route matches');
   });
 
   it('refuses a feature route with nothing to opt in with, a bad percentage, a shared cookie', () => {
