@@ -196,6 +196,15 @@ const NAME = /^[A-Za-z0-9_-]{1,64}$/;
 const PARAM = /^[A-Za-z0-9_.-]{1,64}$/;
 
 /**
+ * req.backend "is always null in vcl_log", where logging endpoints of format_version 2 run:
+ * "copy the value into a custom HTTP header earlier"
+ * (https://www.fastly.com/documentation/reference/vcl/variables/backend-connection/req-backend/).
+ * Set in vcl_miss and vcl_pass (a hit uses no backend), after the backend request exists,
+ * and kept off it.
+ */
+const LOG_BACKEND_HEADER = 'req.http.X-Log-Backend';
+
+/**
  * One JSON object per request, including the request id the apps log too. Written by
  * hand, not JSON.stringify: the %{...}V expressions must reach Fastly unescaped.
  */
@@ -209,7 +218,7 @@ export const LOG_FORMAT = `{${Object.entries({
   status: '%{resp.status}V',
   bytes: '%{resp.bytes_written}V',
   cache: '%{fastly_info.state}V',
-  backend: '%{json.escape(req.backend.name)}V',
+  backend: `%{json.escape(${LOG_BACKEND_HEADER})}V`,
   origin_first_byte_s: '%{time.to_first_byte}V',
   elapsed_us: '%{time.elapsed.usec}V',
   pop: '%{server.datacenter}V',
@@ -379,6 +388,9 @@ export class FastlyVclService extends Construct implements Monitored {
 
     const snippets: ServiceVclSnippet[] = [];
     if (requestId) snippets.push(...requestIdSnippets());
+    for (const type of ['miss', 'pass'] as const) {
+      snippets.push({ name: `log-backend-${type}`, type, priority: 100, content: `set ${LOG_BACKEND_HEADER} = req.backend.name;\nunset bereq.http.X-Log-Backend;\n` });
+    }
     if (httpsOnly) {
       snippets.push({ name: 'hsts', type: 'deliver', priority: 100, content: `set resp.http.Strict-Transport-Security = "max-age=${hstsMaxAge}; includeSubDomains";\n` });
     }

@@ -243,6 +243,16 @@ describe('FastlyVclService', () => {
     expect(onlyResource(json, 'fastly_service_vcl').logging_datadog[0]).toMatchObject({ name: 'datadog', token: '${var.dd_token}', region: 'AP1', format: LOG_FORMAT });
   });
 
+  // https://www.fastly.com/documentation/reference/vcl/variables/backend-connection/req-backend/:
+  // req.backend is always null in vcl_log, where format_version 2 endpoints log.
+  it('logs the backend from a header set in vcl_miss and vcl_pass, since req.backend is null in vcl_log', () => {
+    expect(LOG_FORMAT).toContain('"backend":"%{json.escape(req.http.X-Log-Backend)}V"');
+    expect(LOG_FORMAT).not.toContain('req.backend');
+    for (const type of ['miss', 'pass']) {
+      expect(snippet(service, `log-backend-${type}`)).toMatchObject({ type, content: 'set req.http.X-Log-Backend = req.backend.name;\nunset bereq.http.X-Log-Backend;\n' });
+    }
+  });
+
   it('puts the request id in every log line', () => {
     expect(LOG_FORMAT).toContain('"request_id":"%{json.escape(req.http.X-Request-ID)}V"');
     expect(LOG_FORMAT).toContain('%{strftime(\\{"%Y-%m-%dT%H:%M:%S%z"\\}, time.start)}V');
