@@ -238,8 +238,8 @@ export class FastlyVclService extends Construct implements Monitored {
   public readonly serviceName: string;
   public readonly domains: readonly string[];
   public readonly backendNames: readonly string[];
-  /** The domains' certificate subscription; undefined with `tls: false`. */
-  public readonly tlsSubscription?: TlsSubscription;
+  /** The domains' certificate subscriptions, one per domain; none with `tls: false`. */
+  public readonly tlsSubscriptions: readonly TlsSubscription[];
 
   constructor(scope: Construct, id: string, props: FastlyVclServiceProps) {
     super(scope, id);
@@ -422,7 +422,7 @@ export class FastlyVclService extends Construct implements Monitored {
         ? [{ name: 'datadog', token: props.datadogLogging.token, region: props.datadogLogging.region, format: LOG_FORMAT, formatVersion: 2 }]
         : undefined,
     });
-    if (tls) this.tlsSubscription = this.certificates(props.domains, tls);
+    this.tlsSubscriptions = tls ? this.certificates(props.domains, tls) : [];
     for (const b of props.backends.filter((backend) => backend.useTls === false && backend.allowPlaintext)) {
       suppress(this, 'FASTLY-BACKEND-TLS', `backend ${b.name}: ${b.allowPlaintext}`);
     }
@@ -438,37 +438,45 @@ export class FastlyVclService extends Construct implements Monitored {
   }
 
   /**
-   * A Fastly-managed certificate for the domains, so HTTPS works when DNS moves to Fastly
-   * (force_ssl redirects there, HSTS pins it, HTTP/3 needs it). Fastly proves ownership by a
-   * CNAME `_acme-challenge.<domain>` per domain (the subscription's `managed_dns_challenges`):
-   * created in the zone when there is one, with the apply waiting for the certificate;
-   * otherwise a Terraform output lists the records to create by hand.
+   * A Fastly-managed certificate per domain, so HTTPS works when DNS moves to Fastly
+   * (force_ssl redirects there, HSTS pins it, HTTP/3 needs it). One subscription per domain,
+   * named after it: the API refuses to edit the domains of a subscription whose domains are
+   * active unless forced (`force_update`; "a flag that allows you to edit and delete a
+   * subscription with active domains", https://www.fastly.com/documentation/reference/api/tls/subs/),
+   * so a shared one would make adding a domain fail at apply; this way adding a domain adds a
+   * subscription, and removing one stops at its subscription's destroy (`force_destroy` off)
+   * instead of dropping a live certificate. Fastly proves ownership by a CNAME
+   * `_acme-challenge.<domain>` (the subscription's `managed_dns_challenges`): created in the
+   * zone when there is one, with the apply waiting for the certificate; otherwise a
+   * Terraform output lists the records to create by hand.
    */
-  private certificates(domains: readonly string[], tls: { certificateAuthority: (typeof TLS_CERTIFICATE_AUTHORITIES)[number]; hostedZoneId?: string }): TlsSubscription {
-    // The API only takes domains that a service already has: hence depends_on the service.
-    const subscription = new TlsSubscription(this, 'tls', { certificateAuthority: tls.certificateAuthority, domains: [...domains], dependsOn: [this.service] });
-    const challenges = subscription.attributeExpression('managed_dns_challenges');
-    if (!tls.hostedZoneId) {
-      new TerraformOutput(this, 'tls-dns-challenges', {
-        description: `DNS records to create so Fastly can issue the certificate for ${domains.join(', ')}`,
-        value: `\${[for c in ${challenges} : "\${c.record_name} \${c.record_type} \${c.record_value}"]}`,
-      });
-      return subscription;
-    }
-    const records = domains.map(
-      (domain, i) =>
-        new Route53Record(this, `tls-challenge-${i}`, {
-          zoneId: tls.hostedZoneId!,
+  private certificates(domains: readonly string[], tls: { certificateAuthority: (typeof TLS_CERTIFICATE_AUTHORITIES)[number]; hostedZoneId?: string }): TlsSubscription[] {
+    const subscriptions = domains.map((domain) => {
+      const id = domain.replace(/\./g, '-');
+      // The API only takes domains that a service already has: hence depends_on the service.
+      const subscription = new TlsSubscription(this, `tls-${id}`, { certificateAuthority: tls.certificateAuthority, domains: [domain], dependsOn: [this.service] });
+      if (tls.hostedZoneId) {
+        const record = new Route53Record(this, `tls-challenge-${id}`, {
+          zoneId: tls.hostedZoneId,
           name: `_acme-challenge.${domain}`,
           type: 'CNAME',
           ttl: 60,
           // The record the subscription asks for, picked by name from the computed set.
-          records: [`\${element([for c in ${challenges} : c.record_value if c.record_name == "_acme-challenge.${domain}"], 0)}`],
+          records: [`\${element([for c in ${subscription.attributeExpression('managed_dns_challenges')} : c.record_value if c.record_name == "_acme-challenge.${domain}"], 0)}`],
           allowOverwrite: true,
-        }),
-    );
-    new TlsSubscriptionValidation(this, 'tls-validation', { subscriptionId: subscription.id, dependsOn: records });
-    return subscription;
+        });
+        new TlsSubscriptionValidation(this, `tls-validation-${id}`, { subscriptionId: subscription.id, dependsOn: [record] });
+      }
+      return subscription;
+    });
+    if (!tls.hostedZoneId) {
+      const lists = subscriptions.map((sub) => `[for c in ${sub.attributeExpression('managed_dns_challenges')} : "\${c.record_name} \${c.record_type} \${c.record_value}"]`);
+      new TerraformOutput(this, 'tls-dns-challenges', {
+        description: `DNS records to create so Fastly can issue the certificates for ${domains.join(', ')}`,
+        value: `\${concat(${lists.join(', ')})}`,
+      });
+    }
+    return subscriptions;
   }
 
   /** A private, encrypted log bucket and a role only Fastly (with our customer id) may assume. */

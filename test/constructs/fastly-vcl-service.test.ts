@@ -187,21 +187,32 @@ describe('FastlyVclService', () => {
     expect(custom).toMatchObject({ stale_if_error_ttl: 3600 });
   });
 
-  it('manages the domains\' certificate: a subscription after the service, the DNS records to create as an output', () => {
+  // The API refuses to edit the domains of a subscription with active domains unless forced
+  // ("force: a flag that allows you to edit and delete a subscription with active domains",
+  // https://www.fastly.com/documentation/reference/api/tls/subs/; force_update in
+  // docs/resources/tls_subscription.md): one subscription per domain, so adding a domain
+  // creates a subscription instead of editing a live one.
+  it('manages a certificate per domain: a subscription after the service, named after its domain, the DNS records to create as an output', () => {
     const json = synth(props({ domains: ['www.example-hotel.jp', 'partner.example-hotel.jp'] }));
-    expect(onlyResource(json, 'fastly_tls_subscription')).toMatchObject({
-      certificate_authority: 'certainly',
-      domains: ['www.example-hotel.jp', 'partner.example-hotel.jp'],
-      depends_on: [expect.stringMatching(/^fastly_service_vcl\./)],
-    });
+    const subscriptions = json.resource.fastly_tls_subscription as Record<string, TerraformJson>;
+    expect(Object.values(subscriptions).map((s) => s.domains)).toEqual([['www.example-hotel.jp'], ['partner.example-hotel.jp']]);
+    for (const s of Object.values(subscriptions)) {
+      expect(s).toMatchObject({ certificate_authority: 'certainly', depends_on: [expect.stringMatching(/^fastly_service_vcl\./)] });
+      expect(s.force_update).toBeUndefined();
+    }
+    // Named after the domain, not its position: a domain added first leaves the others alone.
+    const reordered = synth(props({ domains: ['api.example-hotel.jp', 'www.example-hotel.jp', 'partner.example-hotel.jp'] })).resource.fastly_tls_subscription as Record<string, TerraformJson>;
+    for (const [key, s] of Object.entries(subscriptions)) expect(reordered[key]).toEqual(s);
     expect(json.resource.fastly_tls_subscription_validation).toBeUndefined(); // it would wait 45 minutes for records nobody made
     const output = Object.values(json.output as Record<string, { value: string }>)[0];
-    expect(output.value).toMatch(/^\$\{\[for c in fastly_tls_subscription\.[^.]+\.managed_dns_challenges : "\$\{c\.record_name\} \$\{c\.record_type\} \$\{c\.record_value\}"\]\}$/);
+    const list = (key: string) => `\\[for c in fastly_tls_subscription\\.${key}\\.managed_dns_challenges : "\\$\\{c\\.record_name\\} \\$\\{c\\.record_type\\} \\$\\{c\\.record_value\\}"\\]`;
+    expect(output.value).toMatch(new RegExp(`^\\$\\{concat\\(${Object.keys(subscriptions).map(list).join(', ')}\\)\\}$`));
   });
 
   it('creates the challenge records in the zone and waits for the certificate', () => {
     const json = synth(props({ tls: { hostedZoneId: 'Z04512341ABCDEFGHIJK', certificateAuthority: 'lets-encrypt' } }));
     const subscription = Object.keys(json.resource.fastly_tls_subscription)[0];
+    expect(subscription).toMatch(/tls-www-example-hotel-jp/);
     expect(onlyResource(json, 'aws_route53_record')).toMatchObject({
       zone_id: 'Z04512341ABCDEFGHIJK',
       name: '_acme-challenge.www.example-hotel.jp',
@@ -210,7 +221,7 @@ describe('FastlyVclService', () => {
     });
     expect(onlyResource(json, 'fastly_tls_subscription_validation')).toMatchObject({
       subscription_id: `\${fastly_tls_subscription.${subscription}.id}`,
-      depends_on: [expect.stringMatching(/^aws_route53_record\./)],
+      depends_on: [`aws_route53_record.${Object.keys(json.resource.aws_route53_record)[0]}`],
     });
     expect(json.output).toBeUndefined();
   });
