@@ -861,6 +861,24 @@ export function checkVcl(files: readonly VclFile[], isMain: (f: VclFile) => bool
       if (!names.has(inc.name)) problems.push({ path: file.path, line: inc.token.line, column: inc.token.column, message: `include "${inc.name}" names no VCL file of this service (it has ${[...names].map((n) => `"${n}"`).join(', ')})` });
     }
   }
+  // Fastly "will compile the main VCL file, and will ignore all others unless they are
+  // explicitly included" (https://www.fastly.com/documentation/reference/vcl/statements/include/):
+  // a file nothing includes (an account override added next to the shared files, say) would
+  // be "tried" without ever running.
+  const mains = parsed.filter((p) => isMain(p.file));
+  if (mains.length > 0) {
+    const reached = new Set(mains.map((p) => p.file.name));
+    const queue = [...mains];
+    for (let p = queue.shift(); p; p = queue.shift()) {
+      for (const inc of p.includes.filter((i) => !reached.has(i.name))) {
+        reached.add(inc.name);
+        queue.push(...parsed.filter((q) => q.file.name === inc.name));
+      }
+    }
+    for (const { file } of parsed.filter((q) => !reached.has(q.file.name))) {
+      problems.push({ path: file.path, line: 1, column: 1, message: `${file.name} is never included (no include "${file.name}"; in the main file or what it includes): Fastly would upload it and never run it` });
+    }
+  }
   for (const { file, subs: fileSubs } of parsed) {
     for (const sub of fileSubs) {
       const problem = (n: Node, message: string) => problems.push({ path: file.path, line: n.line, column: n.column, message });

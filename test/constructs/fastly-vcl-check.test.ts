@@ -96,11 +96,22 @@ describe('VCL check: Fastly semantics (vcl-reference.ts)', () => {
     expect(problemsOf(file('main', '\nsub vcl_fetch {\n  return(deliver);\n}\n'))).toEqual([
       'vcl/main.vcl:2:5: sub vcl_fetch is missing its "#FASTLY fetch" macro (Fastly inserts its generated code there)',
     ]);
-    expect(() => check(file('main', goodMain.replace('include "lib";', '')), file('lib', 'sub vcl_log {\n}\nsub lib_fn {\n}\n'))).not.toThrow();
+    expect(() => check(file('main', goodMain), file('lib', 'sub vcl_log {\n}\nsub lib_fn {\n}\n'))).not.toThrow();
   });
 
   it('reports an include naming a file that does not exist', () => {
     expect(problemsOf(file('main', goodMain.replace('"lib"', '"routing"')))).toContain('vcl/main.vcl:1:9: include "routing" names no VCL file of this service (it has "main")');
+  });
+
+  // Fastly runs the main VCL and what it includes; other uploaded vcl blocks never run
+  // (https://www.fastly.com/documentation/reference/vcl/statements/include/: "will ignore all others unless they are explicitly included"): an account's
+  // override that adds a file nothing includes would be "tried" without running.
+  it('reports a file that neither the main file nor its includes include', () => {
+    const lib = 'include "deep";\nsub lib_fn {\n}\n';
+    expect(() => check(file('main', goodMain), file('lib', lib), file('deep', 'sub deep_fn {\n}\n'))).not.toThrow();
+    expect(problemsOf(file('main', goodMain), file('lib', 'sub lib_fn {\n}\n'), file('routing', 'sub routing_fn {\n}\n'))).toEqual([
+      'vcl/routing.vcl:1:1: routing is never included (no include "routing"; in the main file or what it includes): Fastly would upload it and never run it',
+    ]);
   });
 
   it('reports a call to an undefined subroutine', () => {
@@ -184,7 +195,7 @@ describe('VCL check: Fastly semantics (vcl-reference.ts)', () => {
 
   it('lists every problem of every file in one error', () => {
     const message = errorOf(() => check(file('main', 'include "x";\nsub vcl_recv {\n'), file('lib', '}')));
-    expect(message.split('\n')).toHaveLength(4);
+    expect(message.split('\n')).toHaveLength(5); // the header, then: two brace problems, the missing include, lib never included
   });
 
   it('checks snippets as statements of their subroutine', () => {
