@@ -152,7 +152,7 @@ export interface FastlyVclServiceProps {
   readonly name: string;
   /** Domains the service answers for. */
   readonly domains: readonly string[];
-  /** Backends; the first one without a route serves everything not routed elsewhere. */
+  /** Backends; exactly one has no route: it serves everything not routed elsewhere. */
   readonly backends: readonly FastlyBackend[];
   /**
    * The service's VCL: one file named `main` and the files it includes.
@@ -196,6 +196,15 @@ const NAME = /^[A-Za-z0-9_-]{1,64}$/;
 const PARAM = /^[A-Za-z0-9_.-]{1,64}$/;
 
 /**
+ * req.backend "is always null in vcl_log", where logging endpoints of format_version 2 run:
+ * "copy the value into a custom HTTP header earlier"
+ * (https://www.fastly.com/documentation/reference/vcl/variables/backend-connection/req-backend/).
+ * Set in vcl_miss and vcl_pass (a hit uses no backend), after the backend request exists,
+ * and kept off it.
+ */
+const LOG_BACKEND_HEADER = 'req.http.X-Log-Backend';
+
+/**
  * One JSON object per request, including the request id the apps log too. Written by
  * hand, not JSON.stringify: the %{...}V expressions must reach Fastly unescaped.
  */
@@ -209,7 +218,7 @@ export const LOG_FORMAT = `{${Object.entries({
   status: '%{resp.status}V',
   bytes: '%{resp.bytes_written}V',
   cache: '%{fastly_info.state}V',
-  backend: '%{json.escape(req.backend.name)}V',
+  backend: `%{json.escape(${LOG_BACKEND_HEADER})}V`,
   origin_first_byte_s: '%{time.to_first_byte}V',
   elapsed_us: '%{time.elapsed.usec}V',
   pop: '%{server.datacenter}V',
@@ -229,8 +238,8 @@ export class FastlyVclService extends Construct implements Monitored {
   public readonly serviceName: string;
   public readonly domains: readonly string[];
   public readonly backendNames: readonly string[];
-  /** The domains' certificate subscription; undefined with `tls: false`. */
-  public readonly tlsSubscription?: TlsSubscription;
+  /** The domains' certificate subscriptions, one per domain; none with `tls: false`. */
+  public readonly tlsSubscriptions: readonly TlsSubscription[];
 
   constructor(scope: Construct, id: string, props: FastlyVclServiceProps) {
     super(scope, id);
@@ -256,7 +265,10 @@ export class FastlyVclService extends Construct implements Monitored {
       [new Set(props.domains).size !== props.domains.length, 'domains', props.domains, 'no domain twice'],
       [props.backends.length === 0, 'backends', backendNames, 'at least one backend'],
       [new Set(backendNames).size !== backendNames.length, 'backends[].name', backendNames, 'unique backend names'],
-      [props.backends.length > 0 && props.backends.every((b) => routedBackends.has(b.name)), 'backends', backendNames, 'one backend without a route, to serve what no route matches'],
+      // Fastly picks a backend without a condition for what no condition matches, and "if there
+      // are multiple such backends, one is chosen arbitrarily"
+      // (https://www.fastly.com/documentation/reference/api/services/backend/).
+      [props.backends.length > 0 && props.backends.filter((b) => !routedBackends.has(b.name)).length !== 1, 'backends', backendNames.filter((b) => !routedBackends.has(b)), 'exactly one backend without a route, to serve what no route matches'],
       [production && forceDestroy, 'forceDestroy', forceDestroy, 'false in production (an active service must not be destroyable by a plan)'],
       [defaultTtl < 0, 'defaultTtlSeconds', defaultTtl, '0 or more'],
       [staleIfError < 0, 'staleIfErrorSeconds', staleIfError, '0 or more'],
@@ -294,6 +306,8 @@ export class FastlyVclService extends Construct implements Monitored {
         [!props.domains.includes(r.host), `hostRoutes[${i}].host`, r.host, `one of the domains: ${props.domains.join(', ')}`],
         [!backendNames.includes(r.backend), `hostRoutes[${i}].backend`, r.backend, `one of the backends: ${backendNames.join(', ')}`],
       ]),
+      [new Set(hostRoutes.map((r) => r.host)).size !== hostRoutes.length, 'hostRoutes[].host', hostRoutes.map((r) => r.host), 'each host routed once'],
+      [new Set(pathRoutes.map((r) => r.pathPrefix)).size !== pathRoutes.length, 'pathRoutes[].pathPrefix', pathRoutes.map((r) => r.pathPrefix), 'each path prefix routed once'],
       ...pathRoutes.flatMap((r, i): Rule[] => [
         [!/^\/[\w\-./]*$/.test(r.pathPrefix), `pathRoutes[${i}].pathPrefix`, r.pathPrefix, 'a path starting with /'],
         [!backendNames.includes(r.backend), `pathRoutes[${i}].backend`, r.backend, `one of the backends: ${backendNames.join(', ')}`],
@@ -303,22 +317,32 @@ export class FastlyVclService extends Construct implements Monitored {
     checkVcl(vclFiles, (f) => f.name === 'main');
 
     // Routing uses Fastly's own backend conditions: a backend is chosen when its
-    // condition holds. A lower priority number runs first and a later match wins, so a
-    // path route wins over a host route, which wins over a feature route.
+    // condition holds. Fastly runs them in priority order (lower first) and the last match
+    // sets req.backend, but a backend has one condition, shared by all its routes, and the
+    // order of equal priorities is not documented. So precedence is written into the
+    // statements instead: a route's clause excludes every route of another backend that
+    // wins over it (a path route over a host route over a feature route, and a longer path
+    // prefix over a shorter one), and conditions never overlap whatever their order.
+    interface Clause {
+      readonly backend: string;
+      readonly statement: string;
+      readonly rank: number;
+      readonly prefix?: string;
+    }
+    const clauses: Clause[] = [
+      ...featureRoutes.map((r) => ({ backend: r.backend, statement: `${featureHeader(r)} == "1"`, rank: 5 })),
+      ...hostRoutes.map((r) => ({ backend: r.backend, statement: `req.http.host == "${r.host}"`, rank: 8 })),
+      ...pathRoutes.map((r) => ({ backend: r.backend, statement: `req.url.path ~ "^${escapeRegex(r.pathPrefix)}"`, rank: 10, prefix: r.pathPrefix })),
+    ];
+    const winsOver = (o: Clause, c: Clause) =>
+      o.backend !== c.backend && (o.rank > c.rank || (o.prefix !== undefined && c.prefix !== undefined && o.prefix.length > c.prefix.length && o.prefix.startsWith(c.prefix)));
     const conditions: ServiceVclCondition[] = [];
     const conditionOf = new Map<string, string>();
-    const statementOf = new Map<string, string[]>();
-    const priorityOf = new Map<string, number>();
-    const route = (backend: string, statement: string, priority: number) => {
-      statementOf.set(backend, [...(statementOf.get(backend) ?? []), statement]);
-      priorityOf.set(backend, Math.max(priorityOf.get(backend) ?? 0, priority));
-    };
-    for (const r of featureRoutes) route(r.backend, `${featureHeader(r)} == "1"`, 5);
-    for (const r of hostRoutes) route(r.backend, `req.http.host == "${r.host}"`, 8);
-    for (const r of pathRoutes) route(r.backend, `req.url.path ~ "^${escapeRegex(r.pathPrefix)}"`, 10);
-    for (const [backend, statements] of statementOf) {
+    for (const backend of [...new Set(clauses.map((c) => c.backend))]) {
+      const own = clauses.filter((c) => c.backend === backend);
+      const statement = own.map((c) => `(${[c.statement, ...clauses.filter((o) => winsOver(o, c)).map((o) => `!(${o.statement})`)].join(' && ')})`).join(' || ');
       const name = `route-${backend}`;
-      conditions.push({ name, type: 'REQUEST', statement: statements.map((s) => `(${s})`).join(' || '), priority: priorityOf.get(backend) });
+      conditions.push({ name, type: 'REQUEST', statement, priority: Math.max(...own.map((c) => c.rank)) });
       conditionOf.set(backend, name);
     }
 
@@ -364,10 +388,13 @@ export class FastlyVclService extends Construct implements Monitored {
 
     const snippets: ServiceVclSnippet[] = [];
     if (requestId) snippets.push(...requestIdSnippets());
+    for (const type of ['miss', 'pass'] as const) {
+      snippets.push({ name: `log-backend-${type}`, type, priority: 100, content: `set ${LOG_BACKEND_HEADER} = req.backend.name;\nunset bereq.http.X-Log-Backend;\n` });
+    }
     if (httpsOnly) {
       snippets.push({ name: 'hsts', type: 'deliver', priority: 100, content: `set resp.http.Strict-Transport-Security = "max-age=${hstsMaxAge}; includeSubDomains";\n` });
     }
-    snippets.push(...staleSnippets(staleIfError, staleWhileRevalidate));
+    snippets.push(...staleSnippets(staleIfError, staleWhileRevalidate), cacheDefaultsSnippet(defaultTtl));
     for (const r of featureRoutes) snippets.push(...featureSnippets(r));
     checkSnippets(snippets);
 
@@ -395,7 +422,7 @@ export class FastlyVclService extends Construct implements Monitored {
         ? [{ name: 'datadog', token: props.datadogLogging.token, region: props.datadogLogging.region, format: LOG_FORMAT, formatVersion: 2 }]
         : undefined,
     });
-    if (tls) this.tlsSubscription = this.certificates(props.domains, tls);
+    this.tlsSubscriptions = tls ? this.certificates(props.domains, tls) : [];
     for (const b of props.backends.filter((backend) => backend.useTls === false && backend.allowPlaintext)) {
       suppress(this, 'FASTLY-BACKEND-TLS', `backend ${b.name}: ${b.allowPlaintext}`);
     }
@@ -411,37 +438,45 @@ export class FastlyVclService extends Construct implements Monitored {
   }
 
   /**
-   * A Fastly-managed certificate for the domains, so HTTPS works when DNS moves to Fastly
-   * (force_ssl redirects there, HSTS pins it, HTTP/3 needs it). Fastly proves ownership by a
-   * CNAME `_acme-challenge.<domain>` per domain (the subscription's `managed_dns_challenges`):
-   * created in the zone when there is one, with the apply waiting for the certificate;
-   * otherwise a Terraform output lists the records to create by hand.
+   * A Fastly-managed certificate per domain, so HTTPS works when DNS moves to Fastly
+   * (force_ssl redirects there, HSTS pins it, HTTP/3 needs it). One subscription per domain,
+   * named after it: the API refuses to edit the domains of a subscription whose domains are
+   * active unless forced (`force_update`; "a flag that allows you to edit and delete a
+   * subscription with active domains", https://www.fastly.com/documentation/reference/api/tls/subs/),
+   * so a shared one would make adding a domain fail at apply; this way adding a domain adds a
+   * subscription, and removing one stops at its subscription's destroy (`force_destroy` off)
+   * instead of dropping a live certificate. Fastly proves ownership by a CNAME
+   * `_acme-challenge.<domain>` (the subscription's `managed_dns_challenges`): created in the
+   * zone when there is one, with the apply waiting for the certificate; otherwise a
+   * Terraform output lists the records to create by hand.
    */
-  private certificates(domains: readonly string[], tls: { certificateAuthority: (typeof TLS_CERTIFICATE_AUTHORITIES)[number]; hostedZoneId?: string }): TlsSubscription {
-    // The API only takes domains that a service already has: hence depends_on the service.
-    const subscription = new TlsSubscription(this, 'tls', { certificateAuthority: tls.certificateAuthority, domains: [...domains], dependsOn: [this.service] });
-    const challenges = subscription.attributeExpression('managed_dns_challenges');
-    if (!tls.hostedZoneId) {
-      new TerraformOutput(this, 'tls-dns-challenges', {
-        description: `DNS records to create so Fastly can issue the certificate for ${domains.join(', ')}`,
-        value: `\${[for c in ${challenges} : "\${c.record_name} \${c.record_type} \${c.record_value}"]}`,
-      });
-      return subscription;
-    }
-    const records = domains.map(
-      (domain, i) =>
-        new Route53Record(this, `tls-challenge-${i}`, {
-          zoneId: tls.hostedZoneId!,
+  private certificates(domains: readonly string[], tls: { certificateAuthority: (typeof TLS_CERTIFICATE_AUTHORITIES)[number]; hostedZoneId?: string }): TlsSubscription[] {
+    const subscriptions = domains.map((domain) => {
+      const id = domain.replace(/\./g, '-');
+      // The API only takes domains that a service already has: hence depends_on the service.
+      const subscription = new TlsSubscription(this, `tls-${id}`, { certificateAuthority: tls.certificateAuthority, domains: [domain], dependsOn: [this.service] });
+      if (tls.hostedZoneId) {
+        const record = new Route53Record(this, `tls-challenge-${id}`, {
+          zoneId: tls.hostedZoneId,
           name: `_acme-challenge.${domain}`,
           type: 'CNAME',
           ttl: 60,
           // The record the subscription asks for, picked by name from the computed set.
-          records: [`\${element([for c in ${challenges} : c.record_value if c.record_name == "_acme-challenge.${domain}"], 0)}`],
+          records: [`\${element([for c in ${subscription.attributeExpression('managed_dns_challenges')} : c.record_value if c.record_name == "_acme-challenge.${domain}"], 0)}`],
           allowOverwrite: true,
-        }),
-    );
-    new TlsSubscriptionValidation(this, 'tls-validation', { subscriptionId: subscription.id, dependsOn: records });
-    return subscription;
+        });
+        new TlsSubscriptionValidation(this, `tls-validation-${id}`, { subscriptionId: subscription.id, dependsOn: [record] });
+      }
+      return subscription;
+    });
+    if (!tls.hostedZoneId) {
+      const lists = subscriptions.map((sub) => `[for c in ${sub.attributeExpression('managed_dns_challenges')} : "\${c.record_name} \${c.record_type} \${c.record_value}"]`);
+      new TerraformOutput(this, 'tls-dns-challenges', {
+        description: `DNS records to create so Fastly can issue the certificates for ${domains.join(', ')}`,
+        value: `\${concat(${lists.join(', ')})}`,
+      });
+    }
+    return subscriptions;
   }
 
   /** A private, encrypted log bucket and a role only Fastly (with our customer id) may assume. */
@@ -555,6 +590,32 @@ function staleSnippets(staleIfError: number, staleWhileRevalidate: number): Serv
       content: ['if (obj.status >= 500 && obj.status < 600 && stale.exists) {', '  return(deliver_stale);', '}', ''].join('\n'),
     },
   ];
+}
+
+/**
+ * What Fastly's boilerplate does after `#FASTLY fetch`, which a custom main VCL replaces:
+ * the service's `default_ttl` is rendered there (not in the macro), so with custom VCL it
+ * applies only if the VCL says so; and Fastly's TTL parsing ignores `Cache-Control: private`
+ * and `no-store` ("This TTL parsing does not take into account Cache-Control directives such
+ * as private and no-store"; without caching headers the TTL starts at 2 minutes:
+ * https://www.fastly.com/documentation/reference/vcl/subroutines/fetch/). As a snippet it
+ * holds whatever the service's VCL, after the stale rules (priority 5).
+ */
+function cacheDefaultsSnippet(defaultTtl: number): ServiceVclSnippet {
+  return {
+    name: 'cache-defaults',
+    type: 'fetch',
+    priority: 10,
+    content: [
+      'if (beresp.http.Cache-Control ~ "(?:private|no-store)") {',
+      '  return(pass);',
+      '}',
+      'if (!(beresp.http.Expires || beresp.http.Surrogate-Control ~ "max-age" || beresp.http.Cache-Control ~ "(?:s-maxage|max-age)")) {',
+      `  set beresp.ttl = ${defaultTtl}s;`,
+      '}',
+      '',
+    ].join('\n'),
+  };
 }
 
 function escapeRegex(s: string): string {

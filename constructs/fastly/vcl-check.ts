@@ -16,9 +16,11 @@ import {
   FASTLY_SUBROUTINES,
   FUNCTIONS,
   FastlySubroutine,
+  OBJECT_VARIABLES,
   READ_ONLY_VARIABLES,
   RETURN_STATES,
   STATEMENT_SCOPES,
+  VARIABLE_ROOTS,
   VARIABLE_SCOPES,
 } from './vcl-reference';
 
@@ -772,6 +774,15 @@ function checkBody(body: readonly Statement[], ctx: Context, problem: (n: Node, 
       if (!locals.has(name)) problem(n, `${name} is not declared in ${ctx.where} (declare local ${name} <TYPE>; first)`);
       return;
     }
+    const [root, member] = name.split(':')[0].split('.');
+    if (!VARIABLE_ROOTS.includes(root)) {
+      problem(n, `unknown variable ${name}: Fastly has no ${root}.* (its variables are under ${list(VARIABLE_ROOTS)}; constructs/fastly/vcl-reference.ts)`);
+      return;
+    }
+    if (OBJECT_VARIABLES[root] && !OBJECT_VARIABLES[root].includes(member)) {
+      problem(n, `unknown variable ${name}: Fastly has no ${root}.${member} (${root}.* has ${list(OBJECT_VARIABLES[root])}; constructs/fastly/vcl-reference.ts)`);
+      return;
+    }
     if (write && isReadOnly(name)) problem(n, `${name} is read-only: it cannot be set, added or unset`);
     const scope = scopeOf(name);
     if (scope) {
@@ -848,6 +859,24 @@ export function checkVcl(files: readonly VclFile[], isMain: (f: VclFile) => bool
   for (const { file, includes } of parsed) {
     for (const inc of includes) {
       if (!names.has(inc.name)) problems.push({ path: file.path, line: inc.token.line, column: inc.token.column, message: `include "${inc.name}" names no VCL file of this service (it has ${[...names].map((n) => `"${n}"`).join(', ')})` });
+    }
+  }
+  // Fastly "will compile the main VCL file, and will ignore all others unless they are
+  // explicitly included" (https://www.fastly.com/documentation/reference/vcl/statements/include/):
+  // a file nothing includes (an account override added next to the shared files, say) would
+  // be "tried" without ever running.
+  const mains = parsed.filter((p) => isMain(p.file));
+  if (mains.length > 0) {
+    const reached = new Set(mains.map((p) => p.file.name));
+    const queue = [...mains];
+    for (let p = queue.shift(); p; p = queue.shift()) {
+      for (const inc of p.includes.filter((i) => !reached.has(i.name))) {
+        reached.add(inc.name);
+        queue.push(...parsed.filter((q) => q.file.name === inc.name));
+      }
+    }
+    for (const { file } of parsed.filter((q) => !reached.has(q.file.name))) {
+      problems.push({ path: file.path, line: 1, column: 1, message: `${file.name} is never included (no include "${file.name}"; in the main file or what it includes): Fastly would upload it and never run it` });
     }
   }
   for (const { file, subs: fileSubs } of parsed) {

@@ -54,6 +54,42 @@ export const VARIABLE_SCOPES: ReadonlyArray<readonly [prefix: string, scopes: re
   ['resp.', ['vcl_deliver', 'vcl_log']],
 ];
 
+/**
+ * The namespaces of Fastly's variables (the sections of
+ * https://www.fastly.com/documentation/reference/vcl/variables/): a dotted name under any
+ * other root is a typo (`rq.http.X`, `berespp.ttl`), which Fastly refuses when it compiles
+ * the version. Names declared in the service (`ratecounter` names...) are not looked up here.
+ */
+export const VARIABLE_ROOTS: readonly string[] = [
+  'backend', 'bereq', 'beresp', 'client', 'esi', 'fastly', 'fastly_info', 'geoip', 'math', 'now', 'obj', 'quic', 'ratecounter',
+  'req', 'resp', 'segmented_caching', 'server', 'stale', 'time', 'tls', 'transport', 'var', 'waf', 'workspace',
+];
+
+/**
+ * The second part of the names under the request and response objects, from the same
+ * reference (`req.http.*` and `req.url.path` are `http` and `url`): `beresp.tll` or
+ * `req.htpp.Host` would fail the version's compilation. A variable Fastly adds is added
+ * here, with its reference page, rather than waved through.
+ */
+export const OBJECT_VARIABLES: Readonly<Record<string, readonly string[]>> = {
+  req: [
+    'backend', 'body', 'body_bytes_read', 'bytes_read', 'customer_id', 'digest', 'enable_range_on_pass', 'enable_segmented_caching', 'esi',
+    'esi_level', 'grace', 'hash', 'hash_always_miss', 'hash_ignore_busy', 'header_bytes_read', 'http', 'is_background_fetch', 'is_clustering',
+    'is_esi_subreq', 'is_ipv6', 'is_purge', 'is_ssl', 'max_stale_if_error', 'max_stale_while_revalidate', 'method', 'postbody', 'proto',
+    'protocol', 'request', 'restarts', 'service_id', 'topurl', 'url', 'vcl', 'xid',
+  ],
+  bereq: [
+    'between_bytes_timeout', 'body_bytes_written', 'bytes_written', 'connect_timeout', 'first_byte_timeout', 'header_bytes_written', 'http',
+    'is_clustering', 'max_reuse_idle_time', 'method', 'proto', 'request', 'url',
+  ],
+  beresp: [
+    'backend', 'brotli', 'cacheable', 'do_esi', 'do_stream', 'grace', 'gzip', 'handshake_time_to_origin_ms', 'hipaa', 'http', 'pci', 'proto',
+    'response', 'saintmode', 'stale_if_error', 'stale_while_revalidate', 'status', 'ttl', 'used_alternate_path_to_origin',
+  ],
+  resp: ['body_bytes_written', 'bytes_written', 'completed', 'header_bytes_written', 'http', 'is_locally_generated', 'proto', 'response', 'stale', 'status'],
+  obj: ['age', 'cacheable', 'entered', 'grace', 'hits', 'http', 'is_pci', 'lastuse', 'proto', 'response', 'stale_if_error', 'stale_while_revalidate', 'status', 'ttl'],
+};
+
 /** Variables (or families, ending in `.`) that can be read but never set, added or unset. */
 export const READ_ONLY_VARIABLES: readonly string[] = [
   // Not all of client.*: client.identity (for the client director) and client.geo.ip_override are writable.

@@ -96,11 +96,22 @@ describe('VCL check: Fastly semantics (vcl-reference.ts)', () => {
     expect(problemsOf(file('main', '\nsub vcl_fetch {\n  return(deliver);\n}\n'))).toEqual([
       'vcl/main.vcl:2:5: sub vcl_fetch is missing its "#FASTLY fetch" macro (Fastly inserts its generated code there)',
     ]);
-    expect(() => check(file('main', goodMain.replace('include "lib";', '')), file('lib', 'sub vcl_log {\n}\nsub lib_fn {\n}\n'))).not.toThrow();
+    expect(() => check(file('main', goodMain), file('lib', 'sub vcl_log {\n}\nsub lib_fn {\n}\n'))).not.toThrow();
   });
 
   it('reports an include naming a file that does not exist', () => {
     expect(problemsOf(file('main', goodMain.replace('"lib"', '"routing"')))).toContain('vcl/main.vcl:1:9: include "routing" names no VCL file of this service (it has "main")');
+  });
+
+  // Fastly runs the main VCL and what it includes; other uploaded vcl blocks never run
+  // (https://www.fastly.com/documentation/reference/vcl/statements/include/: "will ignore all others unless they are explicitly included"): an account's
+  // override that adds a file nothing includes would be "tried" without running.
+  it('reports a file that neither the main file nor its includes include', () => {
+    const lib = 'include "deep";\nsub lib_fn {\n}\n';
+    expect(() => check(file('main', goodMain), file('lib', lib), file('deep', 'sub deep_fn {\n}\n'))).not.toThrow();
+    expect(problemsOf(file('main', goodMain), file('lib', 'sub lib_fn {\n}\n'), file('routing', 'sub routing_fn {\n}\n'))).toEqual([
+      'vcl/routing.vcl:1:1: routing is never included (no include "routing"; in the main file or what it includes): Fastly would upload it and never run it',
+    ]);
   });
 
   it('reports a call to an undefined subroutine', () => {
@@ -161,6 +172,20 @@ describe('VCL check: Fastly semantics (vcl-reference.ts)', () => {
     ]);
   });
 
+  // https://www.fastly.com/documentation/reference/vcl/variables/: a misspelt variable fails
+  // the version's compilation at apply; here it fails synth.
+  it('reports a misspelt variable: an unknown namespace, or an unknown member of req, bereq, beresp, resp, obj', () => {
+    const body = '  set rq.http.X = "1";\n  if (req.htpp.Host) {\n    set req.http.Y = nosuch.thing;\n  }\n  return(lookup);';
+    expect(problemsOf(file('main', sub('vcl_recv', body)))).toEqual([
+      expect.stringMatching(/^vcl\/main\.vcl:3:3: unknown variable rq\.http\.X: Fastly has no rq\.\* \(its variables are under backend, bereq, beresp, .*; constructs\/fastly\/vcl-reference\.ts\)$/),
+      expect.stringMatching(/^vcl\/main\.vcl:4:7: unknown variable req\.htpp\.Host: Fastly has no req\.htpp \(req\.\* has backend, .*\)$/),
+      expect.stringMatching(/^vcl\/main\.vcl:5:22: unknown variable nosuch\.thing: Fastly has no nosuch\.\*/),
+    ]);
+    expect(problemsOf(file('main', sub('vcl_fetch', '  set beresp.tll = 60s;\n  return(deliver);')))).toEqual([expect.stringMatching(/^vcl\/main\.vcl:3:3: unknown variable beresp\.tll: Fastly has no beresp\.tll/)]);
+    const known = '  set beresp.ttl = 60s;\n  set beresp.http.X = req.url.path req.http.Cookie:id bereq.url beresp.backend.name;\n  set beresp.stale_if_error = 1h;\n  return(deliver);';
+    expect(() => check(file('main', sub('vcl_fetch', known)))).not.toThrow();
+  });
+
   it('reports a goto without its label, and a subroutine defined twice', () => {
     expect(problemsOf(file('main', sub('vcl_recv', '  goto done;\n  return(lookup);') + 'sub vcl_recv {\n#FASTLY recv\n}\n'))).toEqual([
       'vcl/main.vcl:3:3: goto done: no label done: in vcl_recv',
@@ -170,7 +195,7 @@ describe('VCL check: Fastly semantics (vcl-reference.ts)', () => {
 
   it('lists every problem of every file in one error', () => {
     const message = errorOf(() => check(file('main', 'include "x";\nsub vcl_recv {\n'), file('lib', '}')));
-    expect(message.split('\n')).toHaveLength(4);
+    expect(message.split('\n')).toHaveLength(5); // the header, then: two brace problems, the missing include, lib never included
   });
 
   it('checks snippets as statements of their subroutine', () => {
@@ -325,6 +350,159 @@ sub vcl_recv {
 #FASTLY recv
   set req.http.X-Lang = lang();
   return(lookup);
+}
+`,
+  // Patterns of Fastly's docs: API-key auth with a table, a director with quorum, geo and
+  // device variables, segmented caching, HMAC, JSON in a heredoc long string (a {"..."}
+  // string ends at the first "}), synthetic.base64, restarts from vcl_error and vcl_deliver, log.
+  'a whole service: auth, director, geo, ESI, heredoc JSON, restarts': `backend F_origin {
+  .host = "origin.example.com";
+  .port = "443";
+  .ssl = true;
+  .ssl_cert_hostname = "origin.example.com";
+  .ssl_sni_hostname = "origin.example.com";
+  .probe = {
+    .request = "HEAD /health HTTP/1.1" "Host: origin.example.com" "Connection: close";
+    .threshold = 1;
+    .window = 2;
+    .interval = 10s;
+  }
+}
+
+director origin_pool random {
+  .quorum = 50%;
+  .retries = 3;
+  { .backend = F_origin; .weight = 1; }
+}
+
+table api_keys {
+  "abc": "team-a",
+}
+
+sub vcl_recv {
+#FASTLY recv
+  if (req.http.Fastly-Debug) {
+    set req.http.X-Debug = "1";
+  }
+  if (req.url.path ~ "^/api/") {
+    if (!table.contains(api_keys, req.http.X-API-Key)) {
+      error 401 "Unauthorized";
+    }
+    set req.http.X-Team = table.lookup(api_keys, req.http.X-API-Key);
+    set req.backend = origin_pool;
+  }
+  if (req.url.ext ~ "(?i)^(jpg|png|gif)$") {
+    set req.http.X-Static = "1";
+  }
+  if (client.geo.country_code == "JP") {
+    set req.http.X-Region = "jp";
+  } elseif (client.geo.continent_code == "EU") {
+    set req.http.X-Region = "eu";
+  } else {
+    set req.http.X-Region = "other";
+  }
+  set req.http.X-Device = if(client.platform.mobile, "mobile", "desktop");
+  if (req.url.path ~ "^/video/") {
+    set req.enable_segmented_caching = true;
+  }
+  if (req.http.Authorization) {
+    return(pass);
+  }
+  set req.http.X-Ts = strftime({"%Y-%m-%d"}, now);
+  set req.http.X-Sig = digest.hmac_sha256("secret", req.url.path);
+  set req.http.X-Hex = std.itoa(std.strlen(req.url));
+  set req.http.X-Sub = substr(req.url, 0, 10);
+  set req.http.X-Enc = urlencode(req.url.qs);
+  set req.http.X-Id = randomstr(16, "0123456789abcdef");
+  set req.http.X-Cookie-A = subfield(req.http.Cookie, "a", ";");
+  set req.http.X-Q = querystring.get(req.url, "q");
+  set req.url = querystring.remove(req.url);
+  if (std.prefixof(req.url.path, "/old/")) {
+    set req.url = regsuball(req.url, "^/old/", "/new/");
+  }
+  return(lookup);
+}
+
+sub vcl_hash {
+  set req.hash += req.url;
+  set req.hash += req.http.host;
+  set req.hash += req.http.X-Region;
+#FASTLY hash
+  return(hash);
+}
+
+sub vcl_hit {
+#FASTLY hit
+  return(deliver);
+}
+
+sub vcl_miss {
+#FASTLY miss
+  unset bereq.http.X-API-Key;
+  set bereq.http.X-Origin-Auth = "token";
+  return(fetch);
+}
+
+sub vcl_pass {
+#FASTLY pass
+  unset bereq.http.X-API-Key;
+  return(pass);
+}
+
+sub vcl_fetch {
+#FASTLY fetch
+  if (beresp.status == 404) {
+    set beresp.ttl = 60s;
+    set beresp.cacheable = true;
+  }
+  if (beresp.http.Content-Type ~ "^text/") {
+    set beresp.gzip = true;
+  }
+  set beresp.http.X-Backend = beresp.backend.name;
+  set beresp.grace = 1h;
+  if (beresp.http.X-ESI) {
+    set beresp.do_esi = true;
+  }
+  return(deliver);
+}
+
+sub vcl_error {
+#FASTLY error
+  if (obj.status == 401) {
+    set obj.http.WWW-Authenticate = {"Bearer realm="api""};
+    set obj.http.Content-Type = "application/json";
+    synthetic {json"{"error":"unauthorized"}"json};
+    return(deliver);
+  }
+  if (obj.status == 503 && req.restarts < 2) {
+    restart;
+  }
+  synthetic.base64 "PGgxPkVycm9yPC9oMT4=";
+  return(deliver);
+}
+
+sub vcl_deliver {
+#FASTLY deliver
+  if (resp.status >= 500 && req.restarts < 1 && req.method == "GET") {
+    restart;
+  }
+  if (!req.http.X-Debug) {
+    unset resp.http.X-Backend;
+  }
+  set resp.http.Server-Timing = "edge;dur=" time.elapsed.msec;
+  set resp.http.X-Hits = obj.hits;
+  if (fastly_info.state ~ "^HIT") {
+    set resp.http.X-Cache-State = "hit";
+  }
+  if (resp.stale) {
+    set resp.http.X-Stale = "1";
+  }
+  return(deliver);
+}
+
+sub vcl_log {
+#FASTLY log
+  log "syslog " req.service_id " my-endpoint :: " req.url " " resp.status;
 }
 `,
 };

@@ -75,7 +75,7 @@ describe('FastlyVclService', () => {
     expect(service.snippet.find((s: { name: string }) => s.name === 'request-id-response').content).toBe('set resp.http.X-Request-ID = req.http.X-Request-ID;\n');
   });
 
-  const snippet = (s: TerraformJson, name: string) => (s.snippet as { name: string; type: string; content: string }[]).find((x) => x.name === name)!;
+  const snippet = (s: TerraformJson, name: string) => (s.snippet as { name: string; type: string; content: string; priority: number }[]).find((x) => x.name === name)!;
 
   it('routes variant requests to the canary backend and caches them apart', () => {
     expect(service.condition).toEqual([{ name: 'route-canary', type: 'REQUEST', priority: 5, statement: '(req.http.X-Feature-new-search == "1")' }]);
@@ -122,6 +122,35 @@ describe('FastlyVclService', () => {
     expect(routed.condition).toEqual([{ name: 'route-canary', type: 'REQUEST', priority: 10, statement: '(req.url.path ~ "^/images/")' }]);
   });
 
+  // A backend has one request_condition (docs/resources/service_vcl.md, backend.request_condition),
+  // shared by its routes, and "if multiple conditions match the request with the same (highest)
+  // priority, one is chosen arbitrarily" (https://www.fastly.com/documentation/reference/api/services/backend/):
+  // with a host route and a path route on one backend, the host clause used to get the path
+  // priority and tie with another backend's path route.
+  it('a path route wins over a host route and a feature route whatever order Fastly runs equal priorities in', () => {
+    const routed = serviceOf(
+      props({
+        domains: ['www.example-hotel.jp', 'partner.example-hotel.jp'],
+        backends: [...props().backends, { name: 'partner', address: 'partner.example.com', originHost: 'origin-partner.example-hotel.jp' }, { name: 'images', address: 'images.example.com', originHost: 'images.example.com' }],
+        hostRoutes: [{ host: 'partner.example-hotel.jp', backend: 'partner' }],
+        pathRoutes: [
+          { pathPrefix: '/partner/', backend: 'partner' },
+          { pathPrefix: '/images/', backend: 'images' },
+          { pathPrefix: '/images/partner/', backend: 'partner' },
+        ],
+      }),
+    );
+    const statement = (name: string) => (routed.condition as { name: string; statement: string }[]).find((c) => c.name === `route-${name}`)!.statement;
+    expect(statement('canary')).toBe(
+      '(req.http.X-Feature-new-search == "1" && !(req.http.host == "partner.example-hotel.jp") && !(req.url.path ~ "^/partner/") && !(req.url.path ~ "^/images/") && !(req.url.path ~ "^/images/partner/"))',
+    );
+    expect(statement('partner')).toBe(
+      '(req.http.host == "partner.example-hotel.jp" && !(req.url.path ~ "^/images/")) || (req.url.path ~ "^/partner/") || (req.url.path ~ "^/images/partner/")',
+    );
+    expect(statement('images')).toBe('(req.url.path ~ "^/images/" && !(req.url.path ~ "^/images/partner/"))');
+    expect(() => checkSnippets((routed.condition as { name: string; statement: string }[]).map((c) => ({ name: c.name, type: 'recv', content: `if (${c.statement}) {\n}\n` })))).not.toThrow();
+  });
+
   it('redirects to HTTPS and sends HSTS', () => {
     expect(service.request_setting[0]).toMatchObject({ force_ssl: true });
     expect(service.snippet.find((s: { name: string }) => s.name === 'hsts').content).toContain('max-age=31536000; includeSubDomains');
@@ -139,6 +168,18 @@ describe('FastlyVclService', () => {
     expect(snippet(service, 'stale-fetch').content).toContain(deliverStale.replace(/obj\./g, 'beresp.'));
   });
 
+  // https://www.fastly.com/documentation/reference/vcl/subroutines/fetch/: TTL parsing ignores
+  // private and no-store, and starts at 2 minutes without caching headers; the service's
+  // default_ttl is rendered in the boilerplate after #FASTLY fetch, which custom VCL replaces.
+  it('applies the default TTL and passes private or no-store responses whatever the service VCL', () => {
+    const fetch = snippet(serviceOf(props({ defaultTtlSeconds: 600 })), 'cache-defaults');
+    expect(fetch).toMatchObject({ type: 'fetch', priority: 10 });
+    expect(fetch.content).toContain('if (beresp.http.Cache-Control ~ "(?:private|no-store)") {\n  return(pass);\n}');
+    expect(fetch.content).toContain('if (!(beresp.http.Expires || beresp.http.Surrogate-Control ~ "max-age" || beresp.http.Cache-Control ~ "(?:s-maxage|max-age)")) {\n  set beresp.ttl = 600s;\n}');
+    expect(snippet(service, 'stale-fetch').priority).toBeLessThan(fetch.priority); // a stale copy on an origin 5xx comes first
+    expect(() => checkSnippets([fetch])).not.toThrow();
+  });
+
   it('takes stale-if-error and stale-while-revalidate from the props', () => {
     expect(snippet(service, 'stale-fetch').content).toContain('set beresp.stale_if_error = 86400s;\nset beresp.stale_while_revalidate = 60s;\n');
     const custom = serviceOf(props({ staleIfErrorSeconds: 3600, staleWhileRevalidateSeconds: 30 }));
@@ -146,21 +187,32 @@ describe('FastlyVclService', () => {
     expect(custom).toMatchObject({ stale_if_error_ttl: 3600 });
   });
 
-  it('manages the domains\' certificate: a subscription after the service, the DNS records to create as an output', () => {
+  // The API refuses to edit the domains of a subscription with active domains unless forced
+  // ("force: a flag that allows you to edit and delete a subscription with active domains",
+  // https://www.fastly.com/documentation/reference/api/tls/subs/; force_update in
+  // docs/resources/tls_subscription.md): one subscription per domain, so adding a domain
+  // creates a subscription instead of editing a live one.
+  it('manages a certificate per domain: a subscription after the service, named after its domain, the DNS records to create as an output', () => {
     const json = synth(props({ domains: ['www.example-hotel.jp', 'partner.example-hotel.jp'] }));
-    expect(onlyResource(json, 'fastly_tls_subscription')).toMatchObject({
-      certificate_authority: 'certainly',
-      domains: ['www.example-hotel.jp', 'partner.example-hotel.jp'],
-      depends_on: [expect.stringMatching(/^fastly_service_vcl\./)],
-    });
+    const subscriptions = json.resource.fastly_tls_subscription as Record<string, TerraformJson>;
+    expect(Object.values(subscriptions).map((s) => s.domains)).toEqual([['www.example-hotel.jp'], ['partner.example-hotel.jp']]);
+    for (const s of Object.values(subscriptions)) {
+      expect(s).toMatchObject({ certificate_authority: 'certainly', depends_on: [expect.stringMatching(/^fastly_service_vcl\./)] });
+      expect(s.force_update).toBeUndefined();
+    }
+    // Named after the domain, not its position: a domain added first leaves the others alone.
+    const reordered = synth(props({ domains: ['api.example-hotel.jp', 'www.example-hotel.jp', 'partner.example-hotel.jp'] })).resource.fastly_tls_subscription as Record<string, TerraformJson>;
+    for (const [key, s] of Object.entries(subscriptions)) expect(reordered[key]).toEqual(s);
     expect(json.resource.fastly_tls_subscription_validation).toBeUndefined(); // it would wait 45 minutes for records nobody made
     const output = Object.values(json.output as Record<string, { value: string }>)[0];
-    expect(output.value).toMatch(/^\$\{\[for c in fastly_tls_subscription\.[^.]+\.managed_dns_challenges : "\$\{c\.record_name\} \$\{c\.record_type\} \$\{c\.record_value\}"\]\}$/);
+    const list = (key: string) => `\\[for c in fastly_tls_subscription\\.${key}\\.managed_dns_challenges : "\\$\\{c\\.record_name\\} \\$\\{c\\.record_type\\} \\$\\{c\\.record_value\\}"\\]`;
+    expect(output.value).toMatch(new RegExp(`^\\$\\{concat\\(${Object.keys(subscriptions).map(list).join(', ')}\\)\\}$`));
   });
 
   it('creates the challenge records in the zone and waits for the certificate', () => {
     const json = synth(props({ tls: { hostedZoneId: 'Z04512341ABCDEFGHIJK', certificateAuthority: 'lets-encrypt' } }));
     const subscription = Object.keys(json.resource.fastly_tls_subscription)[0];
+    expect(subscription).toMatch(/tls-www-example-hotel-jp/);
     expect(onlyResource(json, 'aws_route53_record')).toMatchObject({
       zone_id: 'Z04512341ABCDEFGHIJK',
       name: '_acme-challenge.www.example-hotel.jp',
@@ -169,7 +221,7 @@ describe('FastlyVclService', () => {
     });
     expect(onlyResource(json, 'fastly_tls_subscription_validation')).toMatchObject({
       subscription_id: `\${fastly_tls_subscription.${subscription}.id}`,
-      depends_on: [expect.stringMatching(/^aws_route53_record\./)],
+      depends_on: [`aws_route53_record.${Object.keys(json.resource.aws_route53_record)[0]}`],
     });
     expect(json.output).toBeUndefined();
   });
@@ -200,6 +252,16 @@ describe('FastlyVclService', () => {
       new FastlyVclService(stack, 'cdn', props({ datadogLogging: { token: token.stringValue, region: 'AP1' } }));
     });
     expect(onlyResource(json, 'fastly_service_vcl').logging_datadog[0]).toMatchObject({ name: 'datadog', token: '${var.dd_token}', region: 'AP1', format: LOG_FORMAT });
+  });
+
+  // https://www.fastly.com/documentation/reference/vcl/variables/backend-connection/req-backend/:
+  // req.backend is always null in vcl_log, where format_version 2 endpoints log.
+  it('logs the backend from a header set in vcl_miss and vcl_pass, since req.backend is null in vcl_log', () => {
+    expect(LOG_FORMAT).toContain('"backend":"%{json.escape(req.http.X-Log-Backend)}V"');
+    expect(LOG_FORMAT).not.toContain('req.backend');
+    for (const type of ['miss', 'pass']) {
+      expect(snippet(service, `log-backend-${type}`)).toMatchObject({ type, content: 'set req.http.X-Log-Backend = req.backend.name;\nunset bereq.http.X-Log-Backend;\n' });
+    }
   });
 
   it('puts the request id in every log line', () => {
@@ -238,9 +300,13 @@ describe('FastlyVclService: validation', () => {
     expect(message).not.toContain('abcdef0123456789secret');
   });
 
-  it('refuses a route to an unknown backend, and routing every backend away', () => {
+  // https://www.fastly.com/documentation/reference/api/services/backend/: with no matching
+  // condition, a backend without one is used, "if there are multiple such backends, one is
+  // chosen arbitrarily".
+  it('refuses a route to an unknown backend, routing every backend away, and two backends without a route', () => {
     expect(refused({ featureRoutes: [{ name: 'x', queryParam: 'x', backend: 'nope' }] })).toContain('featureRoutes[0].backend: got "nope", expected one of the backends: customer, canary');
-    expect(refused({ pathRoutes: [{ pathPrefix: '/a/', backend: 'customer' }] })).toContain('expected one backend without a route');
+    expect(refused({ pathRoutes: [{ pathPrefix: '/a/', backend: 'customer' }] })).toContain('backends: got [], expected exactly one backend without a route');
+    expect(refused({ featureRoutes: [] })).toContain('backends: got ["customer", "canary"], expected exactly one backend without a route, to serve what no route matches');
   });
 
   it('refuses a feature route with nothing to opt in with, a bad percentage, a shared cookie', () => {
@@ -253,6 +319,13 @@ describe('FastlyVclService: validation', () => {
 
   it('refuses a host route for a domain the service does not have', () => {
     expect(refused({ hostRoutes: [{ host: 'partner.example.jp', backend: 'canary' }] })).toContain('hostRoutes[0].host: got "partner.example.jp", expected one of the domains: www.example-hotel.jp');
+  });
+
+  it('refuses a host or a path prefix routed twice', () => {
+    const domains = ['www.example-hotel.jp', 'partner.example-hotel.jp'];
+    const host = { host: 'partner.example-hotel.jp', backend: 'canary' };
+    expect(refused({ domains, hostRoutes: [host, host] })).toContain('hostRoutes[].host: got ["partner.example-hotel.jp", "partner.example-hotel.jp"], expected each host routed once');
+    expect(refused({ pathRoutes: [{ pathPrefix: '/a/', backend: 'canary' }, { pathPrefix: '/a/', backend: 'canary' }] })).toContain('pathRoutes[].pathPrefix: got ["/a/", "/a/"], expected each path prefix routed once');
   });
 
   it('refuses a certificate authority and a Datadog region Fastly does not have', () => {

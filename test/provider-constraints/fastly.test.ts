@@ -69,6 +69,22 @@ describe(`Fastly provider constraints (${SOURCE})`, () => {
       }
     });
 
+    // The API refuses to edit the domains of a subscription with active domains unless forced
+    // (https://www.fastly.com/documentation/reference/api/tls/subs/, "force"; force_update in
+    // docs/resources/tls_subscription.md): one domain per subscription, never force_update, and
+    // each validation waits on the challenge record of its own subscription's domain.
+    it('one domain per subscription, no force_update, each validation after its own domain\'s challenge record', () => {
+      const records = resourcesOf(json, 'aws_route53_record');
+      const validations = Object.values(resourcesOf(json, 'fastly_tls_subscription_validation'));
+      for (const [key, s] of subscriptions) {
+        expect(s.domains as string[]).toHaveLength(1);
+        expect(s.force_update).toBeUndefined();
+        for (const v of validations.filter((x) => x.subscription_id === `\${fastly_tls_subscription.${key}.id}`)) {
+          expect((v.depends_on as string[]).map((d) => records[d.replace(/^aws_route53_record\./, '')]?.name)).toEqual([`_acme-challenge.${(s.domains as string[])[0]}`]);
+        }
+      }
+    });
+
     it('logging_datadog region is the one of the account\'s Datadog site', () => {
       for (const s of services) {
         for (const l of (s.logging_datadog as { region: string }[] | undefined) ?? []) expect(l.region).toBe(DATADOG_LOG_REGIONS[account.datadog.site]);

@@ -273,9 +273,19 @@ describe('Accounts: one VCL source per service', () => {
   const serviceVcl = readdirSync(vclRoot).map((service) => [service, readdirSync(join(vclRoot, service)).filter((f) => f.endsWith('.vcl')).map((f) => readFileSync(join(vclRoot, service, f), 'utf8')).join('\n')] as const);
 
   it.each(serviceVcl)('%s: every request header the VCL sets for the origin is in the cache key', (_service, vcl) => {
-    const set = [...vcl.matchAll(/^\s*set (req\.http\.[\w-]+)\s*=/gm)].map((m) => m[1]);
     const hashed = [...vcl.matchAll(/^\s*set req\.hash \+= (req\.http\.[\w-]+);/gm)].map((m) => m[1]);
+    // A header set to a keyed header's value carries nothing the key does not.
+    const set = [...vcl.matchAll(/^\s*set (req\.http\.[\w-]+)\s*=\s*([^;]*);/gm)].filter((m) => !hashed.includes(m[2].trim())).map((m) => m[1]);
     expect(set.filter((h) => !hashed.includes(h))).toEqual([]);
+  });
+
+  // The origin renders from the header it reads (Accept-Language), not from the one the
+  // cache keys on (X-Lang): the header a keyed value is derived from must reach the origin
+  // as that keyed value, or a "fr" visitor fills the "en" object with a French page.
+  it.each(serviceVcl)('%s: a header the cache key is derived from reaches the origin as the keyed value', (_service, vcl) => {
+    const hashed = [...vcl.matchAll(/^\s*set req\.hash \+= (req\.http\.[\w-]+);/gm)].map((m) => m[1]);
+    const derived = [...vcl.matchAll(/if \((req\.http\.[\w-]+) ~[^)]*\) \{\s*set (req\.http\.[\w-]+) =/g)].filter((m) => hashed.includes(m[2]) && m[1] !== m[2]);
+    for (const [, source, keyed] of derived) expect(vcl).toContain(`set ${source} = ${keyed};`);
   });
 
   it.each(serviceVcl)('%s: stale-if-error and stale-while-revalidate come from the props, not the VCL', (_service, vcl) => {

@@ -1,9 +1,9 @@
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createHash } from 'node:crypto';
 import { load } from 'js-yaml';
-import { FALCO_PIN_FILE, exportVcl, main, parseFalcoPin, verifyFalco } from '../../tools/falco';
+import { FALCO_PIN_FILE, FALCO_PROVIDER_NAME, exportVcl, lintWithFalco, main, parseFalcoPin, verifyFalco } from '../../tools/falco';
 import { loadAccounts } from '../../accounts';
 import { errorOf, synthAccount } from '../helpers';
 
@@ -61,20 +61,57 @@ describe('falco pin (.github/falco.sha256)', () => {
   });
 });
 
-describe('falco export', () => {
-  it('writes each service\'s VCL files and its snippets with their @scope, from the synthesized stacks', () => {
-    const account = loadAccounts().find((a) => a.cdn.some((c) => c.vclFolder))!;
-    const out = mkdtempSync(join(tmpdir(), 'falco-out-'));
-    const cdktfOut = mkdtempSync(join(tmpdir(), 'falco-stacks-'));
-    const json = synthAccount(account);
-    mkdirSync(join(cdktfOut, 'stacks', account.name), { recursive: true });
-    writeFileSync(join(cdktfOut, 'stacks', account.name, 'cdk.tf.json'), JSON.stringify(json));
-    const mains = exportVcl(cdktfOut, out);
-    const service = Object.values(json.resource.fastly_service_vcl as Record<string, { name: string; vcl: { name: string }[]; snippet: { name: string; type: string }[] }>)[0];
-    const dir = join(out, account.name, service.name);
-    expect(mains).toEqual([join(dir, 'main.vcl')]);
-    expect(readdirSync(dir).filter((f) => f.endsWith('.vcl')).sort()).toEqual(service.vcl.map((v) => `${v.name}.vcl`).sort());
-    for (const s of service.snippet) expect(readFileSync(join(dir, 'snippets', `${s.name}.vcl`), 'utf8')).toMatch(new RegExp(`^# @scope: ${s.type}\\n`));
+// falco v1.18.0 (the pinned release), read in its source: `falco terraform` takes the JSON
+// of `terraform show -json <plan>` on stdin and keeps the resources whose provider_name is
+// registry.terraform.io/fastly/fastly and type fastly_service_vcl (terraform/terraform.go);
+// it inserts each snippet at the "#FASTLY <type>" macro of its subroutine
+// (linter/linter.go lintFastlyBoilerPlateMacro) and prints `Lint service of "<name>"` per
+// service; when stdin is not such a plan it lints nothing and exits 0 (cmd/falco/main.go).
+describe('falco lint', () => {
+  const account = loadAccounts().find((a) => a.cdn.some((c) => c.vclFolder))!;
+  const json = synthAccount(account);
+  const cdktfOut = mkdtempSync(join(tmpdir(), 'falco-stacks-'));
+  mkdirSync(join(cdktfOut, 'stacks', account.name), { recursive: true });
+  writeFileSync(join(cdktfOut, 'stacks', account.name, 'cdk.tf.json'), JSON.stringify(json));
+  const services = Object.values(json.resource.fastly_service_vcl as Record<string, { name: string; vcl: unknown[]; snippet: unknown[]; backend: unknown[] }>);
+  const inputs = exportVcl(cdktfOut, mkdtempSync(join(tmpdir(), 'falco-out-')));
+
+  it('writes each stack with Fastly services as the plan JSON falco reads, services whole (VCL, snippets, backends)', () => {
+    expect(inputs).toEqual([{ file: expect.stringMatching(new RegExp(`${account.name}\\.json$`)), services: services.map((s) => s.name) }]);
+    const plan = JSON.parse(readFileSync(inputs[0].file, 'utf8'));
+    const resources = plan.planned_values.root_module.resources as { provider_name: string; type: string; values: { name: string; vcl: unknown[]; snippet: unknown[]; backend: unknown[] } }[];
+    expect(resources.map((r) => [r.provider_name, r.type])).toEqual(services.map(() => [FALCO_PROVIDER_NAME, 'fastly_service_vcl']));
+    expect(FALCO_PROVIDER_NAME).toBe('registry.terraform.io/fastly/fastly');
+    for (const [i, r] of resources.entries()) {
+      expect(r.values.name).toBe(services[i].name);
+      expect(r.values.vcl).toEqual(services[i].vcl);
+      expect(r.values.snippet).toEqual(services[i].snippet);
+      expect(r.values.backend).toEqual(services[i].backend);
+    }
+  });
+
+  // A stand-in for falco: reads the plan as falco does and reports what it would lint.
+  const fake = (behaviour: 'lints' | 'silent' | 'finds errors') => (_binary: string, args: readonly string[], stdinFile: string) => {
+    expect(args).toEqual(['terraform']);
+    if (behaviour === 'silent') return { status: 0, output: '' };
+    const plan = JSON.parse(readFileSync(stdinFile, 'utf8'));
+    const linted = (plan.planned_values.root_module.resources as { provider_name: string; type: string; values: { name: string } }[])
+      .filter((r) => r.provider_name === FALCO_PROVIDER_NAME && r.type === 'fastly_service_vcl')
+      .map((r) => `Lint service of "${r.values.name}"`);
+    return { status: behaviour === 'lints' ? 0 : 1, output: linted.join('\n') };
+  };
+
+  it('passes when falco lints every service and exits 0', () => {
+    expect(lintWithFalco('falco', inputs, () => undefined, fake('lints'))).toBe(0);
+  });
+
+  it('fails when falco reports errors, when it lints nothing while exiting 0, and when there is nothing to lint', () => {
+    const logged: string[] = [];
+    expect(lintWithFalco('falco', inputs, (l) => logged.push(l), fake('finds errors'))).toBe(1);
+    expect(logged).toContainEqual(expect.stringMatching(/exit status 1$/));
+    expect(lintWithFalco('falco', inputs, (l) => logged.push(l), fake('silent'))).toBe(1);
+    expect(logged).toContainEqual(expect.stringContaining(`falco did not lint ${services.map((s) => s.name).join(', ')}`));
+    expect(lintWithFalco('falco', [], (l) => logged.push(l), fake('lints'))).toBe(1);
   });
 });
 
@@ -88,9 +125,8 @@ describe('the falco job', () => {
     expect(script.indexOf('chmod +x')).toBeGreaterThan(script.indexOf('node dist/tools/falco.js verify'));
   });
 
-  it('lints each exported main VCL with its includes, and every snippet', () => {
-    expect(script).toContain('node dist/tools/falco.js export');
-    expect(script).toContain('lint -I "$(dirname "$main")" "$main"');
-    expect(script).toContain('lint "$snippet"');
+  it('lints the synthesized stacks with the verified binary, through falco terraform', () => {
+    expect(script.indexOf('npm start')).toBeGreaterThan(script.indexOf('chmod +x'));
+    expect(script.indexOf('node dist/tools/falco.js lint --falco "$RUNNER_TEMP/falco"')).toBeGreaterThan(script.indexOf('npm start'));
   });
 });

@@ -9,4 +9,9 @@ sub hotel_normalize {
   } else {
     set req.http.X-Lang = "en";
   }
+  # The origin picks the language from Accept-Language: it gets the normalized value, so a
+  # page is always rendered in the language its cache key names (a visitor asking for "fr"
+  # must not fill the "en" object with a French page), and a "Vary: Accept-Language" from
+  # the origin splits the cache in two, not once per browser's header.
+  set req.http.Accept-Language = req.http.X-Lang;
 }
