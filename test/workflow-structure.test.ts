@@ -2,6 +2,7 @@ import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { load } from 'js-yaml';
 import { loadAccounts } from '../accounts';
+import { management } from '../accounts/management';
 import { PREVIEW_ENVIRONMENT } from '../bootstrap/bootstrap-stack';
 import { FALCO_PIN_FILE, parseFalcoPin } from '../tools/falco';
 
@@ -134,9 +135,18 @@ describe('apply what was reviewed, in order, recoverably', () => {
     }
   });
 
-  it('re-applies or unlocks one stack on demand, offering exactly the accounts in accounts/', () => {
+  it('re-applies or unlocks one stack on demand, offering exactly the stacks the repo synthesizes (accounts and management)', () => {
     const inputs = (apply.on.workflow_dispatch as { inputs: Record<string, { options?: string[] }> }).inputs;
-    expect(inputs.stack.options?.slice().sort()).toEqual(loadAccounts().map((a) => a.name).sort());
+    // Derived from the repo: the accounts of accounts/index.ts, and the management stack of
+    // accounts/management.ts (applied on push, so it must be re-appliable and unlockable too).
+    const stacks: Array<[name: string, file: string]> = [...loadAccounts().map((a) => [a.name, 'accounts/index.ts'] as [string, string]), [management.name, 'accounts/management.ts']];
+    const offered = inputs.stack.options ?? [];
+    const where = '.github/workflows/apply.yml, on.workflow_dispatch.inputs.stack.options';
+    const problems = [
+      ...stacks.filter(([name]) => !offered.includes(name)).map(([name, file]) => `${where}: add "${name}" (a stack of ${file})`),
+      ...offered.filter((o) => !stacks.some(([name]) => name === o)).map((o) => `${where}: remove "${o}" (no such stack)`),
+    ];
+    expect(problems).toEqual([]);
     expect(inputs.operation.options).toEqual(['apply', 'release-lock']);
     expect(stepRuns(apply.jobs['release-lock'])).toContain('dist/tools/state-lock.js release');
     // No environment: an environment job counts as a deployment, i.e. as an applied commit.
