@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { load } from 'js-yaml';
@@ -53,6 +54,41 @@ describe('secrets and credentials', () => {
     const steps = action('terraform-plan').runs.steps;
     const withKeys = steps.filter((s) => /inputs\.(datadog-|fastly-|TF_VAR_)/.test(text(s)));
     expect(withKeys.map((s) => s.name)).toEqual(['Plan']);
+  });
+
+  describe("Terraform's warnings reach the plan report (issue 15)", () => {
+    // `terraform plan -json` prints the machine-readable UI, one JSON message a line, with
+    // warnings and errors as `"type": "diagnostic"` messages:
+    // https://developer.hashicorp.com/terraform/internals/machine-readable-ui
+    const planStep = action('terraform-plan').runs.steps.find((s) => s.name === 'Plan')!;
+    const fixture = join(root, 'test/tools/fixtures/plan-log.jsonl');
+
+    it('the plan step runs terraform plan -json, keeps its messages in plan.log.json and its exit code', () => {
+      expect(planStep.run).toMatch(/terraform plan -json .*-detailed-exitcode .*-out=tfplan 2>plan\.stderr \\\n\s*\| tee plan\.log\.json \\\n/);
+      // The exit code of terraform, not of jq or tee (pipefail would report theirs).
+      expect(planStep.run).toContain('code=${PIPESTATUS[0]}');
+    });
+
+    it('plan.log, which the failure paths show, still reads as text: each message, and a diagnostic\'s place and detail', () => {
+      const out = execFileSync('jq', ['-R', '-r', planStep.env!.TEXT_OF_MESSAGE], { input: `${readFileSync(fixture, 'utf8')}not JSON\n`, encoding: 'utf8' });
+      expect(out.split('\n')).toEqual([
+        'Terraform 1.10.5',
+        'Warning: Deprecated attribute',
+        '  on main.tf line 12',
+        '  The attribute "inline_policy" is deprecated.',
+        'Error: creating RDS DB Instance: InvalidParameterCombination',
+        '  in aws_db_instance.main',
+        'not JSON',
+        '',
+      ]);
+    });
+
+    it('every job that plans and renders a report passes the plan -json log to plan-report --diagnostics', () => {
+      const rendering = allJobs.filter(([, job]) => (job.steps ?? []).some((s) => s.uses === './.github/actions/terraform-plan'))
+        .flatMap(([id, job]) => (job.steps ?? []).filter((s) => /dist\/tools\/plan-report\.js/.test(s.run ?? '')).map((s) => [id, s.name, s.run ?? ''] as const));
+      expect(rendering.length).toBeGreaterThanOrEqual(3);
+      for (const [id, name, run] of rendering) expect([id, name, run.includes('--diagnostics "cdktf.out/stacks/$STACK/plan.log.json"')]).toEqual([id, name, true]);
+    });
   });
 
   it('plans (pull requests, approval plans, drift) use read-only Datadog and Fastly keys; only the apply has write keys', () => {
