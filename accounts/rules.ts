@@ -168,12 +168,13 @@ const UNIQUE_CLAIMS: ReadonlyArray<(a: AccountConfig) => Claim[]> = [
 ];
 
 /**
- * Problems across accounts: shared unique values (each reported on every account after
+ * Problems across accounts: image pipelines not shared with an account launching their
+ * AMI, shared unique values (each reported on every account after
  * the first that claims it) and overlapping VPC ranges (accounts may be peered or joined
  * by a transit gateway one day; overlapping ranges cannot be routed).
  */
 export function crossAccountProblems(accounts: readonly AccountConfig[]): AccountProblem[] {
-  const problems: AccountProblem[] = [];
+  const problems: AccountProblem[] = [...imageConsumerProblems(accounts)];
   for (const claimsOf of UNIQUE_CLAIMS) {
     const owner = new Map<string, { account: string; path: string }>();
     for (const a of accounts) {
@@ -197,9 +198,10 @@ export function crossAccountProblems(accounts: readonly AccountConfig[]): Accoun
 
 /**
  * An account that launches a pipeline's AMI must be shared with: without launch permission
- * (and use of the AMI key) its instances fail to launch at apply time. Checked by the tests
- * over the real accounts (test/accounts/rules.test.ts), not by the loader: generated
- * accounts (the benchmark) copy staging's apps without being shared with.
+ * (and use of the AMI key) its instances fail to launch at apply time. Part of the rules
+ * across accounts (the loader refuses it); it concerns only accounts whose apps or SQL
+ * Server nodes launch a pipeline-built image, so the benchmark's generated accounts, which
+ * launch none (tools/bench-accounts.ts), load beside the real ones.
  */
 export function imageConsumerProblems(accounts: readonly AccountConfig[]): AccountProblem[] {
   const uses = (a: AccountConfig, id: string) => a.apps.some((app) => app.imageId === id) || a.databases.sqlServer.some((db) => db.alwaysOn?.imageId === id);

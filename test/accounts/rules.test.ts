@@ -213,6 +213,12 @@ describe('image pipelines and the accounts that launch their AMIs', () => {
     expect(imageConsumerProblems(loadAccounts())).toEqual([]);
   });
 
+  it('the loader refuses a pipeline that does not share with an account launching its AMI (npm start fails, not the apply)', () => {
+    const imagePipelines = pipelinesOf(builder).map((p) => ({ ...p, shareWith: [] }));
+    const problems = problemsOf(edited(builder, { imagePipelines }));
+    expect(problems).toEqual([expect.stringMatching(new RegExp(`^accounts/${builder}: imagePipelines\\[0\\]\\.shareWith: got \\[\\], expected every other account that launches images\\.\\w+ \\(ami-\\w+\\); missing: \\w`))]);
+  });
+
   it('catches a pipeline that does not share with an account launching its AMI', () => {
     const accounts = loadAccounts().map((a) => (a.name === builder ? { ...a, imagePipelines: a.imagePipelines!.map((p) => ({ ...p, shareWith: [] })) } : a));
     const problems = imageConsumerProblems(accounts).map(formatProblem);
