@@ -11,12 +11,15 @@
  *   guide, https://docs.aws.amazon.com/ec2/latest/instancetypes/gp.html (t3, m5, m6i),
  *   .../co.html (c7g) and .../mo.html (r6i).
  * - RDS for SQL Server: https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/SQLServer.Concepts.General.InstanceClasses.html
- *   (support also depends on the edition: db.t3 classes are for Express and Web, which
- *   RDS checks at apply; this list does not).
+ *   Kept deliberately short (the classes in use and a few sizes around them), because its
+ *   per-edition tables could not be read line by line from here: confirm a new entry with
+ *   the CLI command below. Support also depends on the edition (db.t3 is for Express and
+ *   Web), which RDS checks at apply and this list does not.
  * - Aurora: https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/Concepts.DBInstanceClass.SupportAurora.html
  *   (db.serverless is not listed: the Aurora construct sets it for serverlessV2).
  * - ElastiCache: https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/CacheNodes.SupportedTypes.html
- *   and the node types listed in https://docs.aws.amazon.com/AmazonElastiCache/latest/APIReference/API_CacheNode.html
+ *   (m7g and r7g: large to 16xlarge; t4g: micro, small, medium) and the node types listed in
+ *   https://docs.aws.amazon.com/AmazonElastiCache/latest/APIReference/API_CacheNode.html
  *
  * Region availability was not checked from here (no cloud access). To refresh, or before
  * adding a region or a family, run in the region and keep what every account gets:
@@ -56,9 +59,9 @@ export const INSTANCE_TYPES: Readonly<Record<string, InstanceTypeCatalogue>> = {
       ...sizes('r6i', 'large xlarge 2xlarge 4xlarge 8xlarge 12xlarge 16xlarge 24xlarge 32xlarge'),
     ],
     rdsSqlServer: [
-      ...sizes('db.t3', 'small medium large xlarge 2xlarge'),
-      ...sizes('db.m6i', 'large xlarge 2xlarge 4xlarge 8xlarge'),
-      ...sizes('db.r6i', 'large xlarge 2xlarge 4xlarge 8xlarge'),
+      ...sizes('db.t3', 'small medium'),
+      ...sizes('db.m6i', 'large xlarge 2xlarge 4xlarge'),
+      ...sizes('db.r6i', 'large xlarge 2xlarge 4xlarge'),
     ],
     aurora: [
       ...sizes('db.t4g', 'medium large'),
