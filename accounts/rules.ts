@@ -6,6 +6,7 @@
 import { SUBNET_NEW_BITS, SUBNET_SLOTS, parseCidr, subnetCidr } from '../constructs/network/network';
 import { AVAILABILITY_ZONES } from './availability-zones';
 import { images } from './catalogue';
+import { INSTANCE_TYPES, INSTANCE_TYPES_REFRESHED, InstanceTypeCatalogue } from './instance-types';
 import { ACCOUNT_TIERS } from './registry';
 import type { AccountConfig, AccountProblem, Environment } from './schema';
 import { ENVIRONMENTS } from './schema';
@@ -13,7 +14,7 @@ import { Problem, show } from './schema-kit';
 
 /** Every problem of one account that the field schemas cannot see. */
 export function accountProblems(account: AccountConfig, tiers: Readonly<Record<string, Environment>> = ACCOUNT_TIERS): Problem[] {
-  return [...tierProblems(account, tiers), ...zoneProblems(account), ...cidrProblems(account), ...fixedIpProblems(account), ...arnProblems(account)];
+  return [...tierProblems(account, tiers), ...zoneProblems(account), ...cidrProblems(account), ...fixedIpProblems(account), ...arnProblems(account), ...instanceTypeProblems(account)];
 }
 
 /**
@@ -42,6 +43,30 @@ function tierProblems(a: AccountConfig, tiers: Readonly<Record<string, Environme
     return [{ path: 'environmentOverride.from', got: show(override.from), expected: `"${tier}", the tier account ${a.accountId} is registered with` }];
   }
   return [];
+}
+
+/**
+ * Instance types, DB instance classes and cache node types must be ones the catalogue
+ * lists for the account's region: AWS refuses an unknown size only at apply time. A
+ * region missing from the catalogue is already refused by zoneProblems (same regions).
+ */
+function instanceTypeProblems(a: AccountConfig): Problem[] {
+  const catalogue = INSTANCE_TYPES[a.region];
+  if (catalogue === undefined) return [];
+  const sizes: Array<[list: keyof InstanceTypeCatalogue, path: string, value: string | undefined]> = [
+    ...a.apps.flatMap((app, i) => app.environments.flatMap((e, j) => (e.instanceTypes ?? []).map((t, k) => ['ec2', `apps[${i}].environments[${j}].instanceTypes[${k}]`, t] as [keyof InstanceTypeCatalogue, string, string]))),
+    ...a.databases.sqlServer.flatMap((db, i): Array<[keyof InstanceTypeCatalogue, string, string | undefined]> => [
+      ['ec2', `databases.sqlServer[${i}].alwaysOn.instanceType`, db.alwaysOn?.instanceType],
+      ['rdsSqlServer', `databases.sqlServer[${i}].rds.instanceClass`, db.rds?.instanceClass],
+    ]),
+    ...a.databases.aurora.map((db, i) => ['aurora', `databases.aurora[${i}].instanceClass`, db.instanceClass] as [keyof InstanceTypeCatalogue, string, string | undefined]),
+    ...(a.caches ?? []).map((c, i) => ['elasticache', `caches[${i}].nodeType`, c.nodeType] as [keyof InstanceTypeCatalogue, string, string | undefined]),
+  ];
+  return sizes.flatMap(([list, path, value]) =>
+    value === undefined || catalogue[list].includes(value)
+      ? []
+      : [{ path, got: show(value), expected: `one of ${catalogue[list].join(', ')} (accounts/instance-types.ts ${list}, ${a.region}, refreshed ${INSTANCE_TYPES_REFRESHED})` }],
+  );
 }
 
 /** Zone names must be ones the region offers our accounts (see the catalogue for sources). */
@@ -168,12 +193,13 @@ const UNIQUE_CLAIMS: ReadonlyArray<(a: AccountConfig) => Claim[]> = [
 ];
 
 /**
- * Problems across accounts: shared unique values (each reported on every account after
+ * Problems across accounts: image pipelines not shared with an account launching their
+ * AMI, shared unique values (each reported on every account after
  * the first that claims it) and overlapping VPC ranges (accounts may be peered or joined
  * by a transit gateway one day; overlapping ranges cannot be routed).
  */
 export function crossAccountProblems(accounts: readonly AccountConfig[]): AccountProblem[] {
-  const problems: AccountProblem[] = [];
+  const problems: AccountProblem[] = [...imageConsumerProblems(accounts)];
   for (const claimsOf of UNIQUE_CLAIMS) {
     const owner = new Map<string, { account: string; path: string }>();
     for (const a of accounts) {
@@ -197,9 +223,10 @@ export function crossAccountProblems(accounts: readonly AccountConfig[]): Accoun
 
 /**
  * An account that launches a pipeline's AMI must be shared with: without launch permission
- * (and use of the AMI key) its instances fail to launch at apply time. Checked by the tests
- * over the real accounts (test/accounts/rules.test.ts), not by the loader: generated
- * accounts (the benchmark) copy staging's apps without being shared with.
+ * (and use of the AMI key) its instances fail to launch at apply time. Part of the rules
+ * across accounts (the loader refuses it); it concerns only accounts whose apps or SQL
+ * Server nodes launch a pipeline-built image, so the benchmark's generated accounts, which
+ * launch none (tools/bench-accounts.ts), load beside the real ones.
  */
 export function imageConsumerProblems(accounts: readonly AccountConfig[]): AccountProblem[] {
   const uses = (a: AccountConfig, id: string) => a.apps.some((app) => app.imageId === id) || a.databases.sqlServer.some((db) => db.alwaysOn?.imageId === id);

@@ -1,7 +1,9 @@
+import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { load } from 'js-yaml';
 import { loadAccounts } from '../accounts';
+import { management } from '../accounts/management';
 import { PREVIEW_ENVIRONMENT } from '../bootstrap/bootstrap-stack';
 import { FALCO_PIN_FILE, parseFalcoPin } from '../tools/falco';
 import { previewAccount, previewStack, previewStackName } from '../stacks/preview-stack';
@@ -55,6 +57,41 @@ describe('secrets and credentials', () => {
     const steps = action('terraform-plan').runs.steps;
     const withKeys = steps.filter((s) => /inputs\.(datadog-|fastly-|TF_VAR_)/.test(text(s)));
     expect(withKeys.map((s) => s.name)).toEqual(['Plan']);
+  });
+
+  describe("Terraform's warnings reach the plan report (issue 15)", () => {
+    // `terraform plan -json` prints the machine-readable UI, one JSON message a line, with
+    // warnings and errors as `"type": "diagnostic"` messages:
+    // https://developer.hashicorp.com/terraform/internals/machine-readable-ui
+    const planStep = action('terraform-plan').runs.steps.find((s) => s.name === 'Plan')!;
+    const fixture = join(root, 'test/tools/fixtures/plan-log.jsonl');
+
+    it('the plan step runs terraform plan -json, keeps its messages in plan.log.json and its exit code', () => {
+      expect(planStep.run).toMatch(/terraform plan -json .*-detailed-exitcode .*-out=tfplan 2>plan\.stderr \\\n\s*\| tee plan\.log\.json \\\n/);
+      // The exit code of terraform, not of jq or tee (pipefail would report theirs).
+      expect(planStep.run).toContain('code=${PIPESTATUS[0]}');
+    });
+
+    it('plan.log, which the failure paths show, still reads as text: each message, and a diagnostic\'s place and detail', () => {
+      const out = execFileSync('jq', ['-R', '-r', planStep.env!.TEXT_OF_MESSAGE], { input: `${readFileSync(fixture, 'utf8')}not JSON\n`, encoding: 'utf8' });
+      expect(out.split('\n')).toEqual([
+        'Terraform 1.10.5',
+        'Warning: Deprecated attribute',
+        '  on main.tf line 12',
+        '  The attribute "inline_policy" is deprecated.',
+        'Error: creating RDS DB Instance: InvalidParameterCombination',
+        '  in aws_db_instance.main',
+        'not JSON',
+        '',
+      ]);
+    });
+
+    it('every job that plans and renders a report passes the plan -json log to plan-report --diagnostics', () => {
+      const rendering = allJobs.filter(([, job]) => (job.steps ?? []).some((s) => s.uses === './.github/actions/terraform-plan'))
+        .flatMap(([id, job]) => (job.steps ?? []).filter((s) => /dist\/tools\/plan-report\.js/.test(s.run ?? '')).map((s) => [id, s.name, s.run ?? ''] as const));
+      expect(rendering.length).toBeGreaterThanOrEqual(3);
+      for (const [id, name, run] of rendering) expect([id, name, run.includes('--diagnostics "cdktf.out/stacks/$STACK/plan.log.json"')]).toEqual([id, name, true]);
+    });
   });
 
   it('plans (pull requests, approval plans, drift) use read-only Datadog and Fastly keys; only the apply has write keys', () => {
@@ -137,9 +174,18 @@ describe('apply what was reviewed, in order, recoverably', () => {
     }
   });
 
-  it('re-applies or unlocks one stack on demand, offering exactly the accounts in accounts/', () => {
+  it('re-applies or unlocks one stack on demand, offering exactly the stacks the repo synthesizes (accounts and management)', () => {
     const inputs = (apply.on.workflow_dispatch as { inputs: Record<string, { options?: string[] }> }).inputs;
-    expect(inputs.stack.options?.slice().sort()).toEqual(loadAccounts().map((a) => a.name).sort());
+    // Derived from the repo: the accounts of accounts/index.ts, and the management stack of
+    // accounts/management.ts (applied on push, so it must be re-appliable and unlockable too).
+    const stacks: Array<[name: string, file: string]> = [...loadAccounts().map((a) => [a.name, 'accounts/index.ts'] as [string, string]), [management.name, 'accounts/management.ts']];
+    const offered = inputs.stack.options ?? [];
+    const where = '.github/workflows/apply.yml, on.workflow_dispatch.inputs.stack.options';
+    const problems = [
+      ...stacks.filter(([name]) => !offered.includes(name)).map(([name, file]) => `${where}: add "${name}" (a stack of ${file})`),
+      ...offered.filter((o) => !stacks.some(([name]) => name === o)).map((o) => `${where}: remove "${o}" (no such stack)`),
+    ];
+    expect(problems).toEqual([]);
     expect(inputs.operation.options).toEqual(['apply', 'release-lock']);
     expect(stepRuns(apply.jobs['release-lock'])).toContain('dist/tools/state-lock.js release');
     // No environment: an environment job counts as a deployment, i.e. as an applied commit.

@@ -14,7 +14,10 @@ export function generatedAccounts(count: number): { sources: AccountSource[]; ti
     const own = JSON.parse(JSON.stringify(staging).replaceAll(stagingId, accountId)) as typeof staging;
     // Generated accounts use Fastly's generated VCL, and serve one domain (so no host routes).
     const cdn = (own.cdn ?? []).map(({ vclFolder: _vcl, hostRoutes: _hosts, ...service }) => ({ ...service, domains: [`www.${name}.example-hotel.jp`] }));
-    const apps = (own.apps ?? []).map((app) => ({ ...app, environments: (app.environments ?? []).map((e) => ({ ...e, cnamePrefix: `${e.name}-${name}` })) }));
+    // Without the pipeline-built AMI (the platform's own): the building account's pipeline
+    // does not share it with generated accounts, and the loader refuses a launch of an
+    // unshared AMI (accounts/rules.ts, imageConsumerProblems).
+    const apps = (own.apps ?? []).map(({ imageId: _ami, ...app }) => ({ ...app, environments: (app.environments ?? []).map((e) => ({ ...e, cnamePrefix: `${e.name}-${name}` })) }));
     // 10.64.0.0/16 onwards: clear of the real accounts' ranges.
     const network = { cidrBlock: `10.${64 + i}.0.0/16` };
     // SQL Server's native-backup bucket is named after the database, and bucket names are global.

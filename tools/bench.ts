@@ -20,6 +20,7 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { accountSources } from '../accounts';
 import { generatedAccounts } from './bench-accounts';
+import { benchPlanJson } from './bench-plan';
 import { measure } from './bench-measure';
 import { BenchOptions, Sample, Summary, formatRatio, formatSummary, parseBenchArgs, perAccount, ratio, summarize } from './bench-stats';
 import { buildNaiveTwin, freshCopy } from './naive-twin';
@@ -188,38 +189,9 @@ async function ciBench(): Promise<void> {
   }
 }
 
-/**
- * Reads and renders the PR comments of a plan with 20,000 resource changes, as the plan
- * report does in CI: creates with attributes, updates with long values, replaces of
- * stateful types with forcing paths, moves and imports. Best of 3 runs.
- */
-export function planReportBench(count = 20000): { parseMs: number; renderMs: number; comments: number; largest: number } {
-  const actions = [['create'], ['update'], ['delete', 'create'], ['update'], ['no-op']];
-  const doc = {
-    format_version: '1.2',
-    planned_values: {},
-    resource_changes: Array.from({ length: count }, (_, i) => {
-      const type = i % 7 === 0 ? 'aws_db_instance' : `aws_type_${i % 40}`;
-      const act = actions[i % actions.length];
-      return {
-        address: `${type}.r${i}`,
-        previous_address: act[0] === 'no-op' ? `${type}.old${i}` : undefined,
-        mode: 'managed',
-        type,
-        name: `r${i}`,
-        change: {
-          actions: act,
-          before: act[0] === 'create' ? null : { value: `${'x'.repeat(200)}${i}`, n: i, block: [{ size: i }], tags: { Name: `r${i}` } },
-          after: { value: `${'x'.repeat(200)}${i + 1}`, n: i + 1, block: [{ size: i + 1 }], tags: { Name: `r${i}` } },
-          after_unknown: { id: true },
-          before_sensitive: {},
-          after_sensitive: {},
-          replace_paths: act.length === 2 ? [['block', 0, 'size']] : undefined,
-        },
-      };
-    }),
-  };
-  const text = JSON.stringify(doc);
+/** Reads and renders the PR comments of {@link benchPlanJson}, as the plan report does in CI. Best of 3 runs. */
+export function planReportBench(count = 20000): { parseMs: number; renderMs: number; comments: number; largest: number; planMb: number } {
+  const text = benchPlanJson(count);
   let parseMs = Infinity;
   let renderMs = Infinity;
   let report: Report | undefined;
@@ -231,7 +203,7 @@ export function planReportBench(count = 20000): { parseMs: number; renderMs: num
     parseMs = Math.min(parseMs, parsedAt - started);
     renderMs = Math.min(renderMs, performance.now() - parsedAt);
   }
-  return { parseMs, renderMs, comments: report!.comments.length, largest: Math.max(...report!.comments.map((c) => c.length)) };
+  return { parseMs, renderMs, comments: report!.comments.length, largest: Math.max(...report!.comments.map((c) => c.length)), planMb: Buffer.byteLength(text) / 1e6 };
 }
 
 
@@ -240,8 +212,8 @@ async function main(): Promise<void> {
   console.log(`Machine: ${cpus().length} cores, load average ${loadavg().map((l) => l.toFixed(1)).join(' ')} at the start (a shared machine: times vary with its load).\n`);
   await startBench(options);
   accountBench(options);
-  const { parseMs, renderMs, comments, largest } = planReportBench();
-  console.log(`\nPlan report: 20,000 changes read and rendered in ${renderMs.toFixed(0)} ms (JSON.parse of the plan: ${parseMs.toFixed(0)} ms; best of 3) into ${comments} comments (largest ${largest} characters).`);
+  const { parseMs, renderMs, comments, largest, planMb } = planReportBench();
+  console.log(`\nPlan report: 20,000 changes read and rendered in ${renderMs.toFixed(0)} ms (JSON.parse of the ${planMb.toFixed(1)} MB plan: ${parseMs.toFixed(0)} ms; best of 3) into ${comments} comments (largest ${largest} characters).`);
   if (options.ci) await ciBench();
   console.log(`\nLoad average at the end: ${loadavg().map((l) => l.toFixed(1)).join(' ')}.`);
 }

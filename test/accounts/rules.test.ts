@@ -213,6 +213,12 @@ describe('image pipelines and the accounts that launch their AMIs', () => {
     expect(imageConsumerProblems(loadAccounts())).toEqual([]);
   });
 
+  it('the loader refuses a pipeline that does not share with an account launching its AMI (npm start fails, not the apply)', () => {
+    const imagePipelines = pipelinesOf(builder).map((p) => ({ ...p, shareWith: [] }));
+    const problems = problemsOf(edited(builder, { imagePipelines }));
+    expect(problems).toEqual([expect.stringMatching(new RegExp(`^accounts/${builder}: imagePipelines\\[0\\]\\.shareWith: got \\[\\], expected every other account that launches images\\.\\w+ \\(ami-\\w+\\); missing: \\w`))]);
+  });
+
   it('catches a pipeline that does not share with an account launching its AMI', () => {
     const accounts = loadAccounts().map((a) => (a.name === builder ? { ...a, imagePipelines: a.imagePipelines!.map((p) => ({ ...p, shareWith: [] })) } : a));
     const problems = imageConsumerProblems(accounts).map(formatProblem);
@@ -227,5 +233,49 @@ describe('image pipelines and the accounts that launch their AMIs', () => {
 
   it('shares each pipeline only with registered accounts', () => {
     for (const p of pipelinesOf(builder)) for (const id of p.shareWith ?? []) expect(Object.keys(ACCOUNT_TIERS)).toContain(id);
+  });
+});
+
+describe('sizes AWS offers in the region (accounts/instance-types.ts)', () => {
+  type Db = { alwaysOn?: object; rds?: object };
+  const overridesOf = (folder: string) => real(folder).overrides as {
+    apps: Array<{ environments: Array<Record<string, unknown>> }>;
+    caches?: Array<Record<string, unknown>>;
+    databases: { sqlServer?: Db[]; aurora?: Array<Record<string, unknown>> };
+  };
+  // The accounts that have each kind of database, found in accounts/index.ts.
+  const withDb = (has: (o: ReturnType<typeof overridesOf>) => boolean) => accountSources.find((s) => has(overridesOf(s.folder)))!.folder;
+  const alwaysOn = withDb((o) => (o.databases.sqlServer ?? []).some((d) => d.alwaysOn));
+  const rds = withDb((o) => (o.databases.sqlServer ?? []).some((d) => d.rds));
+  const aurora = withDb((o) => (o.databases.aurora ?? []).length > 0);
+  const cached = withDb((o) => (o.caches ?? []).length > 0);
+  const refused = (path: string, got: string, list: string, example: string) =>
+    expect.stringMatching(new RegExp(`: ${path.replace(/[[\].]/g, '\\$&')}: got "${got.replace(/\./g, '\\.')}", expected one of .*\\b${example.replace(/\./g, '\\.')}\\b.* \\(accounts/instance-types\\.ts ${list}, ap-northeast-1, refreshed \\d{4}-\\d{2}-\\d{2}\\)$`));
+
+  it('refuses an EC2 instance type AWS does not have (Beanstalk instanceTypes, Always On nodes)', () => {
+    const o = overridesOf(alwaysOn);
+    const apps = o.apps.map((app, i) => (i === 0 ? { ...app, environments: app.environments.map((e, j) => (j === 0 ? { ...e, instanceTypes: ['t3.gigantic'] } : e)) } : app));
+    const sqlServer = o.databases.sqlServer!.map((d) => (d.alwaysOn ? { ...d, alwaysOn: { ...d.alwaysOn, instanceType: 'r6i.colossal' } } : d));
+    const i = sqlServer.findIndex((d) => d.alwaysOn);
+    expect(problemsOf(edited(alwaysOn, { apps, databases: { sqlServer } }))).toEqual([
+      refused('apps[0].environments[0].instanceTypes[0]', 't3.gigantic', 'ec2', 't3.large'),
+      refused(`databases.sqlServer[${i}].alwaysOn.instanceType`, 'r6i.colossal', 'ec2', 'r6i.2xlarge'),
+    ]);
+  });
+
+  it('refuses a DB instance class AWS does not have (RDS for SQL Server, Aurora)', () => {
+    const sqlServer = overridesOf(rds).databases.sqlServer!.map((d) => (d.rds ? { ...d, rds: { ...d.rds, instanceClass: 'db.m6i.giant' } } : d));
+    const auroraDbs = overridesOf(aurora).databases.aurora!.map((d, i) => (i === 0 ? { ...d, serverlessV2: undefined, instanceClass: 'db.r6g.huge' } : d));
+    const problems = problemsOf(edited(rds, { databases: { sqlServer } }), edited(aurora, { databases: { aurora: auroraDbs } }));
+    expect(problems).toEqual(expect.arrayContaining([
+      refused(`databases.sqlServer[${sqlServer.findIndex((d) => d.rds)}].rds.instanceClass`, 'db.m6i.giant', 'rdsSqlServer', 'db.m6i.xlarge'),
+      refused('databases.aurora[0].instanceClass', 'db.r6g.huge', 'aurora', 'db.r6g.large'),
+    ]));
+    expect(problems).toHaveLength(2);
+  });
+
+  it('refuses a cache node type AWS does not have', () => {
+    const caches = overridesOf(cached).caches!.map((c) => ({ ...c, nodeType: 'cache.t4g.huge' }));
+    expect(problemsOf(edited(cached, { caches }))).toEqual(caches.map((_, i) => refused(`caches[${i}].nodeType`, 'cache.t4g.huge', 'elasticache', 'cache.r7g.large')));
   });
 });
