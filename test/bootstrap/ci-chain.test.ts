@@ -1,15 +1,19 @@
-import { readFileSync, readdirSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Testing } from 'cdktf';
 import { load } from 'js-yaml';
-import { loadAccounts } from '../../accounts';
-import { AccountConfig } from '../../accounts/schema';
 import { APPLY_SESSION_SECONDS, BootstrapStack, PLAN_DENIED_DATA_ACTIONS, PLAN_SESSION_SECONDS } from '../../bootstrap/bootstrap-stack';
 import { actionMatches } from '../../policies/policy-document';
-import { TerraformJson, resourcesOf, synthAccount } from '../helpers';
+import { preview } from '../../accounts/sandbox/preview';
+import { FoundationAccount } from '../../stacks/account-foundation';
+import { synthesizeAccounts } from '../../stacks/synthesize';
+import { TerraformJson, resourcesOf } from '../helpers';
 
 /**
- * The whole CI chain, link by link, for every account and every job that reaches AWS:
+ * The whole CI chain, link by link, for every stack `npm start` writes (the account stacks
+ * and the management stack: CI plans and applies each the same way) and every job that
+ * reaches AWS:
  * 1. GitHub OIDC: the role's trust accepts the exact `sub` and `aud` the job's token carries
  *    (docs.github.com/actions/reference/security/oidc, "Example subject claims": pull_request,
  *    ref:refs/heads/<branch> for push/schedule/workflow_dispatch/merge_group, environment:<name>
@@ -24,7 +28,19 @@ import { TerraformJson, resourcesOf, synthAccount } from '../helpers';
  *    will need kms:Encrypt, kms:Decrypt and kms:GenerateDataKey permissions on this KMS key").
  */
 const root = join(__dirname, '../..');
-const accounts = loadAccounts();
+/** Every stack CI plans, as `npm start` writes it, with the config it was built from. */
+const stacks = (() => {
+  const out = mkdtempSync(join(tmpdir(), 'ci-chain-'));
+  try {
+    const result = synthesizeAccounts({ outdir: join(out, 'cdktf.out') });
+    return result.stacks.map((s) => {
+      const account = s.account as FoundationAccount;
+      return [account.name, account, JSON.parse(readFileSync(join(result.outdir, 'stacks', account.name, 'cdk.tf.json'), 'utf8')) as TerraformJson] as const;
+    });
+  } finally {
+    rmSync(out, { recursive: true, force: true });
+  }
+})();
 const PLANNERS = ['arn:aws:iam::*:role/aws-reserved/sso.amazonaws.com/*/AWSReservedSSO_AdministratorAccess_*'];
 
 type Step = { uses?: string; run?: string; with?: Record<string, string> };
@@ -33,7 +49,7 @@ type Workflow = { on: Record<string, { branches?: string[] } | null>; jobs: Reco
 const actionSteps = (load(readFileSync(join(root, '.github/actions/terraform-plan/action.yml'), 'utf8')) as { runs: { steps: Step[] } }).runs.steps;
 
 /** Every step that signs in to AWS: the terraform-plan action or configure-aws-credentials itself. */
-const signIns = readdirSync(join(root, '.github/workflows')).flatMap((file) => {
+const allSignIns = readdirSync(join(root, '.github/workflows')).flatMap((file) => {
   const w = load(readFileSync(join(root, '.github/workflows', file), 'utf8')) as Workflow;
   return Object.entries(w.jobs).flatMap(([id, job]) =>
     (job.steps ?? [])
@@ -41,6 +57,11 @@ const signIns = readdirSync(join(root, '.github/workflows')).flatMap((file) => {
       .map((step) => ({ name: `${file} job ${id}`, workflow: w, job, step })),
   );
 });
+const roleInput = (step: Step) => step.with?.['role-arn'] ?? step.with?.['role-to-assume'];
+/** The stacks' jobs sign in as the account's CI roles (the affected-stacks matrix names them). */
+const signIns = allSignIns.filter((s) => /^\$\{\{ matrix\.(plan|apply)Role \}\}$/.test(roleInput(s.step) ?? ''));
+/** The preview jobs sign in as the preview role of the preview account (tools/preview.ts settings: roleArn). */
+const previewSignIns = allSignIns.filter((s) => !signIns.includes(s));
 
 /** The `sub` claims the job's OIDC token can carry, for one repository and stack. */
 function subjectsOf(w: Workflow, job: Job, repo: string, stack: string): string[] {
@@ -67,12 +88,13 @@ function decide(statements: Stmt[], action: string, resource: string): 'allowed'
   return statements.some((s) => s.Effect === 'Allow' && applies(s)) ? 'allowed' : 'implicit deny';
 }
 
-function bootstrap(account: AccountConfig) {
-  const json = new BootstrapStack(Testing.app(), { account, plannerPrincipalArns: PLANNERS }).toTerraform() as TerraformJson;
+function bootstrap(account: FoundationAccount, previewRole?: string) {
+  const json = new BootstrapStack(Testing.app(), { account, plannerPrincipalArns: PLANNERS, previewRole }).toTerraform() as TerraformJson;
   // The bucket's and the key's ARNs are known after apply: put in what they will be.
   const keyArn = `arn:aws:kms:${account.region}:${account.accountId}:key/00000000-0000-4000-8000-000000000000`;
+  const bucketName = Object.values(resourcesOf(json, 'aws_s3_bucket'))[0].bucket as string;
   const resolve = (text: string) =>
-    text.replace(/\$\{aws_s3_bucket\.[\w-]+\.arn\}/g, `arn:aws:s3:::${account.state.bucket}`).replace(/\$\{aws_kms_key\.[\w-]+\.arn\}/g, keyArn);
+    text.replace(/\$\{aws_s3_bucket\.[\w-]+\.arn\}/g, `arn:aws:s3:::${bucketName}`).replace(/\$\{aws_kms_key\.[\w-]+\.arn\}/g, keyArn);
   const roles = Object.entries(resourcesOf(json, 'aws_iam_role'));
   const roleOf = (name: string) => {
     const [id, role] = roles.find(([, r]) => r.name === name)!;
@@ -85,15 +107,19 @@ function bootstrap(account: AccountConfig) {
   };
   const alias = Object.values(resourcesOf(json, 'aws_kms_alias'))[0];
   const key = Object.entries(resourcesOf(json, 'aws_kms_key'))[0];
-  return { json, roleOf, keyArn, alias, key };
+  return { json, roleOf, keyArn, alias, key, bucketName };
 }
 
-describe.each(accounts.map((a) => [a.name, a] as const))('the CI chain of %s', (_name, account) => {
-  const { roleOf, keyArn, alias, key } = bootstrap(account);
-  const stack = synthAccount(account);
+it('covers the management stack and every account stack', () => {
+  expect(stacks.map(([name]) => name)).toContain('management');
+  expect(stacks.length).toBeGreaterThan(1);
+});
+
+describe.each(stacks)('the CI chain of %s', (_name, account, stack) => {
+  const { roleOf, keyArn, alias, key, bucketName } = bootstrap(account);
   const backend = stack.terraform.backend.s3;
   const roleName = (step: Step) => {
-    const arn = step.with?.['role-arn'] ?? step.with?.['role-to-assume'];
+    const arn = roleInput(step);
     if (arn === '${{ matrix.planRole }}') return account.ci.planRole;
     if (arn === '${{ matrix.applyRole }}') return account.ci.applyRole;
     throw new Error(`unknown role input ${arn}`);
@@ -158,6 +184,11 @@ describe.each(accounts.map((a) => [a.name, a] as const))('the CI chain of %s', (
     }
   });
 
+  it('3. state: the backend names the bucket the bootstrap made (the same derived name)', () => {
+    expect(backend.bucket).toBe(bucketName);
+    expect(backend).toMatchObject({ key: `${account.name}/terraform.tfstate`, region: account.region, encrypt: true, use_lockfile: true, allowed_account_ids: [account.accountId] });
+  });
+
   it('3. state: the backend names the bootstrap\'s state key (its alias), for the state and the lock file', () => {
     expect(backend.kms_key_id).toBe(`arn:aws:kms:${account.region}:${account.accountId}:${alias.name}`);
     expect(alias.target_key_id).toBe(`\${aws_kms_key.${key[0]}.key_id}`);
@@ -200,5 +231,24 @@ describe.each(accounts.map((a) => [a.name, a] as const))('the CI chain of %s', (
       expect([action, decide(policy, action, '*')]).toEqual([action, 'denied']);
     }
     expect(PLAN_DENIED_DATA_ACTIONS.filter((a) => decide(policy, a, 'arn:aws:x') !== 'denied')).toEqual([]);
+  });
+});
+
+describe('the CI chain of the preview stacks', () => {
+  const account = stacks.find(([name]) => name === preview.account)![1];
+  const { roleOf } = bootstrap(account, preview.role);
+
+  it('finds the preview jobs, and every sign-in is either an account role or the preview role', () => {
+    expect(previewSignIns.map((s) => s.name)).toEqual(expect.arrayContaining(['preview.yml job apply', 'preview.yml job destroy']));
+    for (const s of previewSignIns) expect([s.name, roleInput(s.step)]).toEqual([s.name, expect.stringMatching(/^\$\{\{ steps\.\w+\.outputs\.roleArn \}\}$/)]);
+  });
+
+  it.each(previewSignIns.map((s) => [s.name, s] as const))('1. OIDC and session length: %s gets a token the preview role trusts, for no longer than it allows', (_job, { workflow, job, step }) => {
+    const { role, trust } = roleOf(preview.role);
+    const web = trust.filter((s) => s.Effect === 'Allow' && s.Action === 'sts:AssumeRoleWithWebIdentity');
+    for (const sub of subjectsOf(workflow, job, account.tags.repository, preview.account)) {
+      expect([sub, web.some((s) => list(s.Condition?.StringLike?.['token.actions.githubusercontent.com:sub']).some((p) => glob(p, sub)))]).toEqual([sub, true]);
+    }
+    expect(Number(step.with?.['role-duration-seconds'] ?? 3600)).toBeLessThanOrEqual(role.max_session_duration);
   });
 });

@@ -49,12 +49,19 @@ describe('management stack', () => {
     expect(boot.provider.aws[0].allowed_account_ids).toEqual([management.accountId]);
   });
 
-  it('keeps its state in its own bucket and pins the provider to its account, with the CI roles of every stack', () => {
+  it('keeps its state in its own bucket and pins the provider to its account, with the CI roles of every stack (test/bootstrap/ci-chain.test.ts checks the whole chain)', () => {
     expect(json.terraform.backend.s3).toMatchObject({ bucket: management.state.bucket, key: 'management/terraform.tfstate', encrypt: true, use_lockfile: true, allowed_account_ids: [management.accountId] });
     const aws = json.provider.aws[0];
     expect(aws.allowed_account_ids).toEqual([management.accountId]);
     expect(aws.region).toBe(management.region);
-    expect(aws.assume_role[0].role_arn).toContain(`arn:aws:iam::${management.accountId}:role/${management.ci.applyRole}`);
+    expect(aws.dynamic.assume_role.content.role_arn).toContain(`arn:aws:iam::${management.accountId}:role/${management.ci.applyRole}`);
+  });
+
+  it('names the state bucket as the bootstrap does: the account id is appended where the config leaves it out', () => {
+    const config = { ...management, state: { bucket: 'example-co-tfstate' } };
+    const boot = new BootstrapStack(Testing.app(), { account: config }).toTerraform() as TerraformJson;
+    expect(synth(config).terraform.backend.s3.bucket).toBe(Object.values(resourcesOf(boot, 'aws_s3_bucket'))[0].bucket);
+    expect(synth(config).terraform.backend.s3.bucket).toBe(`example-co-tfstate-${management.accountId}`);
   });
 
   it('creates every permission set with its session duration, tier tag and policies', () => {
