@@ -7,7 +7,7 @@
  */
 import { BREAK_GLASS_MAX_MINUTES, grantsAdministrator, sessionMinutes } from '../constructs/identity/identity-center';
 import type { AccessGrant, IamStatement, PermissionSetSpec } from '../constructs/identity/identity-center';
-import { AccountConfigError, AccountProblem, AWS_REGIONS, DATADOG_SITES, DatadogSite, AccountConfig, AccountTags, AwsRegion, CiRoles, Environment, StateConfig } from './schema';
+import { AccountConfigError, AccountProblem, AWS_REGIONS, DATADOG_SITES, DatadogSite, AccountConfig, AccountTags, AwsRegion, CiRoles, CostConfig, Environment, StateConfig, costSchema } from './schema';
 import { ACCOUNT_TIERS } from './registry';
 import { ObjectRule, Problem, Schema, arrayOf, boolean, number, object, oneOf, optional, recordOf, show, string } from './schema-kit';
 
@@ -53,6 +53,14 @@ export interface ManagementConfig {
   readonly organization: OrganizationConfig;
   readonly trail: TrailConfig;
   readonly alerting: AlertingConfig;
+  /**
+   * The organization's budget and anomaly alerts (constructs/cost), and the cost allocation
+   * tags: the payer account sees every account's cost, and only it can activate cost
+   * allocation tags (docs.aws.amazon.com/awsaccountbilling/latest/aboutv2/custom-tags.html).
+   * Same fields as an account's `cost`; `monthlyBudgetUsd` is required (the management
+   * account is production).
+   */
+  readonly cost: CostConfig;
 }
 
 /** Where the break-glass alert goes: Datadog (its SNS intake) and, through it, Slack. */
@@ -126,6 +134,17 @@ const targetsAreUnits: ObjectRule<ManagementConfig> = (c) => {
   return c.organization.guardrailTargets.flatMap((t, i) => (units.includes(t) ? [] : [{ path: `organization.guardrailTargets[${i}]`, got: t, expected: `one of organization.organizationalUnits: ${units.join(', ')}` }]));
 };
 
+/**
+ * The payer's budget is required (a production account), and the estimated-charges monitor
+ * is refused: this stack has no Datadog AWS integration to collect `aws.billing.*`.
+ */
+const payerCost: ObjectRule<ManagementConfig> = (c) => [
+  ...(c.cost.monthlyBudgetUsd === undefined ? [{ path: 'cost.monthlyBudgetUsd', got: undefined, expected: "a monthly budget in USD for the whole organization (the payer's budget counts every account's cost)" }] : []),
+  ...(c.cost.estimatedChargesAlertUsd !== undefined
+    ? [{ path: 'cost.estimatedChargesAlertUsd', got: c.cost.estimatedChargesAlertUsd, expected: 'no value: the management stack has no Datadog AWS integration to collect aws.billing.estimated_charges' }]
+    : []),
+];
+
 const ROLE_NAME = { pattern: /^[\w+=,.@-]{1,64}$/, description: 'an IAM role name' };
 
 export const managementSchema: Schema<ManagementConfig> = object<ManagementConfig>({
@@ -155,7 +174,8 @@ export const managementSchema: Schema<ManagementConfig> = object<ManagementConfi
       channel: string({ pattern: /^[a-z0-9][a-z0-9_-]*$/, description: 'a Slack channel name (lower-case, no #)' }),
     }),
   }),
-}, [grantsNamePermissionSets, breakGlassIsShortAndAlone, adminOnlyInBreakGlass, targetsAreUnits]);
+  cost: costSchema,
+}, [grantsNamePermissionSets, breakGlassIsShortAndAlone, adminOnlyInBreakGlass, targetsAreUnits, payerCost]);
 
 /** The file the management config lives in, as problems name it. */
 const WHERE = 'management';

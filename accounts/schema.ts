@@ -576,7 +576,7 @@ const budgetRequired: ObjectRule<AccountConfig> = (account) =>
     ? [{ path: 'cost.monthlyBudgetUsd', got: undefined, expected: `a monthly budget in USD: required for a ${account.environment} account` }]
     : [];
 
-const costSchema = object<CostConfig>({
+export const costSchema = object<CostConfig>({
   monthlyBudgetUsd: optional(number({ above: 0, integer: false })),
   actualThresholdsPercent: optional(arrayOf(number({ above: 0, max: 1000, integer: false }), { minLength: 1, uniqueBy: (t: number) => String(t) })),
   forecastThresholdPercent: optional(number({ above: 0, max: 1000, integer: false })),

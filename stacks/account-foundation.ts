@@ -1,8 +1,9 @@
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { DatadogProvider } from '@cdktf/provider-datadog/lib/provider';
 import { S3Backend, TerraformStack, TerraformVariable } from 'cdktf';
-import { AccountConfig, DatadogSite } from '../accounts/schema';
+import { AccountConfig, CostConfig, DatadogSite } from '../accounts/schema';
 import { globalBucketName } from '../constructs/core/bucket';
+import { CostGuardrailsProps } from '../constructs/cost/cost-guardrails';
 
 /**
  * What every stack that CI plans and applies in an AWS account shares (the account stacks,
@@ -93,6 +94,29 @@ export function accountFoundation(stack: TerraformStack, account: FoundationAcco
 /** The Datadog provider for the account's site; its keys come from DD_API_KEY / DD_APP_KEY in the environment. */
 export function datadogProvider(stack: TerraformStack, site: DatadogSite): DatadogProvider {
   return new DatadogProvider(stack, 'datadog', { apiUrl: `https://api.${site}/` });
+}
+
+/** The tag keys activated as cost allocation tags (every resource carries them through default_tags: {@link accountTags}). */
+export const COST_ALLOCATION_TAGS: readonly string[] = ['Team', 'CostCenter'];
+
+/**
+ * The cost guardrails' props from an account's (or the management account's) `cost`
+ * config; undefined where it sets no budget. A forecast breach is immediate in production.
+ */
+export function costGuardrailsProps(account: Pick<AccountConfig, 'name' | 'accountId' | 'environment'>, cost: CostConfig): CostGuardrailsProps | undefined {
+  if (cost.monthlyBudgetUsd === undefined) return undefined;
+  return {
+    name: account.name,
+    accountId: account.accountId,
+    monthlyBudgetUsd: cost.monthlyBudgetUsd,
+    actualThresholdsPercent: cost.actualThresholdsPercent,
+    forecastThresholdPercent: cost.forecastThresholdPercent,
+    forecastIsImmediate: account.environment === 'production',
+    emails: cost.emails,
+    anomalyThresholdUsd: cost.anomalyThresholdUsd,
+    chatbot: cost.chatbot,
+    costAllocationTags: cost.activateCostAllocationTags ? COST_ALLOCATION_TAGS : [],
+  };
 }
 
 /** The ARN (through its alias) of the KMS key the account's Terraform state is encrypted with. */

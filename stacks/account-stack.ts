@@ -24,7 +24,7 @@ import { Monitoring } from '../constructs/monitoring/monitoring';
 import { Monitored, resolveThresholds } from '../constructs/monitoring/spec';
 import { Network } from '../constructs/network/network';
 import { SqlServerCluster } from '../constructs/sqlserver/sqlserver-cluster';
-import { accountFoundation, datadogProvider } from './account-foundation';
+import { accountFoundation, costGuardrailsProps, datadogProvider } from './account-foundation';
 import { loadVclFolder } from './vcl-files';
 
 // The foundation's names, where the stacks and tools have always imported them from.
@@ -315,19 +315,11 @@ export class AccountStack extends TerraformStack {
   /** The account's budget and anomaly alerts (constructs/cost). */
   private buildCost(account: AccountConfig, anomalyMonitor: boolean): CostGuardrails | undefined {
     const { cost } = account;
-    if (cost.monthlyBudgetUsd === undefined) return undefined;
+    const props = costGuardrailsProps(account, cost);
+    if (props === undefined) return undefined;
     const watch = `@slack-${account.monitoring.slack.workspace}-${account.monitoring.slack.watch}`;
     return new CostGuardrails(this, 'cost', {
-      name: account.name,
-      accountId: account.accountId,
-      monthlyBudgetUsd: cost.monthlyBudgetUsd,
-      actualThresholdsPercent: cost.actualThresholdsPercent,
-      forecastThresholdPercent: cost.forecastThresholdPercent,
-      forecastIsImmediate: account.environment === 'production',
-      emails: cost.emails,
-      anomalyThresholdUsd: cost.anomalyThresholdUsd,
-      chatbot: cost.chatbot,
-      costAllocationTags: cost.activateCostAllocationTags ? ['Team', 'CostCenter'] : [],
+      ...props,
       estimatedCharges: this.monitoring && cost.estimatedChargesAlertUsd !== undefined ? { thresholdUsd: cost.estimatedChargesAlertUsd, notify: watch } : undefined,
       anomalyMonitor,
     });

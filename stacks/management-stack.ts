@@ -1,14 +1,15 @@
 import { TerraformStack, TerraformVariable } from 'cdktf';
 import { Construct } from 'constructs';
 import { ManagementConfig } from '../accounts/management-schema';
+import { checkProps } from '../constructs/core/validation';
+import { CostGuardrails } from '../constructs/cost/cost-guardrails';
 import { BreakGlassAlert } from '../constructs/identity/break-glass-alert';
 import { IdentityCenter } from '../constructs/identity/identity-center';
 import { OrganizationTrail } from '../constructs/identity/organization-trail';
 import { ServiceControlPolicies } from '../constructs/identity/service-control-policies';
 import { packsFor } from '../policies/packs';
 import { PolicyValidation, enforcePolicies } from '../policies/validation';
-import { suppress } from '../constructs/core/suppressions';
-import { accountFoundation, datadogProvider } from './account-foundation';
+import { accountFoundation, costGuardrailsProps, datadogProvider } from './account-foundation';
 
 export interface ManagementStackProps {
   /** The validated management config (see `accounts/management-schema.ts`). */
@@ -34,13 +35,14 @@ export class ManagementStack extends TerraformStack {
   public readonly breakGlassAlert: BreakGlassAlert;
   public readonly serviceControlPolicies: ServiceControlPolicies;
   public readonly trail: OrganizationTrail;
+  /** The organization's budget, anomaly alerts and cost allocation tags. */
+  public readonly cost: CostGuardrails;
   public readonly policy: PolicyValidation;
 
   constructor(scope: Construct, props: ManagementStackProps) {
     const { config } = props;
     super(scope, config.name);
     this.account = config;
-    suppress(this, 'COST-BUDGET', 'the organization-wide budget of the management (payer) account is not modelled yet; member accounts each have theirs');
 
     // The Identity Center instance and the break-glass event live in the account's region.
     accountFoundation(this, config);
@@ -76,6 +78,12 @@ export class ManagementStack extends TerraformStack {
       region: config.region,
       retentionDays: config.trail.retentionDays,
     });
+    // The payer's budget counts every account's cost (a budget without a linked-account
+    // filter, docs.aws.amazon.com/cost-management/latest/userguide/budgets-create-filters.html);
+    // resolveManagement requires its amount.
+    const cost = costGuardrailsProps(config, config.cost);
+    checkProps(this, 'ManagementStack', [[cost === undefined, 'config.cost.monthlyBudgetUsd', config.cost.monthlyBudgetUsd, 'a monthly budget in USD for the whole organization']]);
+    this.cost = new CostGuardrails(this, 'cost', cost!);
     this.policy = enforcePolicies(this, packsFor(config.environment));
   }
 }
