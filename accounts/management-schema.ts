@@ -61,6 +61,13 @@ export interface ManagementConfig {
    * account is production).
    */
   readonly cost: CostConfig;
+  /**
+   * The permission set whose Identity Center role may assume every account's plan role, to
+   * plan by hand with exactly CI's permissions (bootstrap/bootstrap-app.ts). It must be
+   * assigned in every account (Identity Center creates its role only there) and not be the
+   * break-glass set.
+   */
+  readonly plannerPermissionSet: string;
 }
 
 /** Where the break-glass alert goes: Datadog (its SNS intake) and, through it, Slack. */
@@ -145,6 +152,16 @@ const payerCost: ObjectRule<ManagementConfig> = (c) => [
     : []),
 ];
 
+/** The planner set exists, is not break-glass, and no other set's role name starts like its own. */
+const plannerIsAPermissionSet: ObjectRule<ManagementConfig> = (c) => {
+  const set = c.permissionSets.find((p) => p.name === c.plannerPermissionSet);
+  const names = c.permissionSets.filter((p) => !p.breakGlass).map((p) => p.name);
+  if (!set || set.breakGlass) return [{ path: 'plannerPermissionSet', got: c.plannerPermissionSet, expected: `a permission set that is not break-glass: ${names.join(', ')}` }];
+  // AWSReservedSSO_<name>_* would also match the role of a set named <name>_<more>.
+  const shadowed = c.permissionSets.filter((p) => p.name.startsWith(`${set.name}_`)).map((p) => p.name);
+  return shadowed.length ? [{ path: 'plannerPermissionSet', got: c.plannerPermissionSet, expected: `a set whose roles' pattern AWSReservedSSO_${set.name}_* matches no other set's role (${shadowed.join(', ')} would match)` }] : [];
+};
+
 const ROLE_NAME = { pattern: /^[\w+=,.@-]{1,64}$/, description: 'an IAM role name' };
 
 export const managementSchema: Schema<ManagementConfig> = object<ManagementConfig>({
@@ -175,7 +192,8 @@ export const managementSchema: Schema<ManagementConfig> = object<ManagementConfi
     }),
   }),
   cost: costSchema,
-}, [grantsNamePermissionSets, breakGlassIsShortAndAlone, adminOnlyInBreakGlass, targetsAreUnits, payerCost]);
+  plannerPermissionSet: string(),
+}, [grantsNamePermissionSets, breakGlassIsShortAndAlone, adminOnlyInBreakGlass, targetsAreUnits, payerCost, plannerIsAPermissionSet]);
 
 /** The file the management config lives in, as problems name it. */
 const WHERE = 'management';
@@ -201,6 +219,10 @@ export function resolveManagement(input: unknown, accounts: readonly Pick<Accoun
         if (!names.includes(name)) problems.push({ path: `access[${i}].accounts[${j}]`, got: JSON.stringify(name), expected: `an account of accounts/index.ts or "management": ${names.join(', ')}` });
       }),
     );
+    // Every bootstrap's plan role trusts the planner set's role, which exists only where the set is assigned.
+    const planned = new Set(config.access.filter((g) => g.permissionSet === config.plannerPermissionSet).flatMap((g) => g.accounts));
+    const unplanned = names.filter((n) => !planned.has(n));
+    if (unplanned.length > 0) problems.push({ path: 'plannerPermissionSet', got: JSON.stringify(config.plannerPermissionSet), expected: `a permission set assigned in every account (not in: ${unplanned.join(', ')})` });
   }
   if (problems.length > 0 || !config) throw new AccountConfigError(problems.map((p): AccountProblem => ({ ...p, account: WHERE })));
   return config;

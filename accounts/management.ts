@@ -80,5 +80,7 @@ export const management: ManagementConfig = {
   trail: { name: 'organization-trail', bucket: 'example-co-org-trail-777777777777', retentionDays: 365 },
   // The payer's budget counts every account's cost: above the member accounts' budgets
   // together (production, staging, sandbox), plus this account's own spend.
+  // The SREs plan by hand as CI does: their role may assume every account's plan role.
+  plannerPermissionSet: 'SREAdmin',
   cost: { monthlyBudgetUsd: 80000, emails: ['cloud-cost@example-co.jp'], activateCostAllocationTags: true },
 };

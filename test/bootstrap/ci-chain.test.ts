@@ -5,7 +5,9 @@ import { Testing } from 'cdktf';
 import { load } from 'js-yaml';
 import { APPLY_SESSION_SECONDS, BootstrapStack, PLAN_DENIED_DATA_ACTIONS, PLAN_SESSION_SECONDS } from '../../bootstrap/bootstrap-stack';
 import { actionMatches } from '../../policies/policy-document';
+import { management } from '../../accounts/management';
 import { preview } from '../../accounts/sandbox/preview';
+import { plannerPrincipalArns } from '../../bootstrap/bootstrap-app';
 import { FoundationAccount } from '../../stacks/account-foundation';
 import { synthesizeAccounts } from '../../stacks/synthesize';
 import { TerraformJson, resourcesOf } from '../helpers';
@@ -41,7 +43,6 @@ const stacks = (() => {
     rmSync(out, { recursive: true, force: true });
   }
 })();
-const PLANNERS = ['arn:aws:iam::*:role/aws-reserved/sso.amazonaws.com/*/AWSReservedSSO_AdministratorAccess_*'];
 
 type Step = { uses?: string; run?: string; with?: Record<string, string> };
 type Job = { environment?: string; steps?: Step[] };
@@ -89,7 +90,7 @@ function decide(statements: Stmt[], action: string, resource: string): 'allowed'
 }
 
 function bootstrap(account: FoundationAccount, previewRole?: string) {
-  const json = new BootstrapStack(Testing.app(), { account, plannerPrincipalArns: PLANNERS, previewRole }).toTerraform() as TerraformJson;
+  const json = new BootstrapStack(Testing.app(), { account, plannerPrincipalArns: plannerPrincipalArns(account, management), previewRole }).toTerraform() as TerraformJson;
   // The bucket's and the key's ARNs are known after apply: put in what they will be.
   const keyArn = `arn:aws:kms:${account.region}:${account.accountId}:key/00000000-0000-4000-8000-000000000000`;
   const bucketName = Object.values(resourcesOf(json, 'aws_s3_bucket'))[0].bucket as string;
@@ -174,7 +175,7 @@ describe.each(stacks)('the CI chain of %s', (_name, account, stack) => {
     expect(forEach?.[1]).toBe('current');
     // A person leaving the default assumes the plan role: the trust names them (NamedPrincipals).
     expect(stack.variable.ci_role.default).toBe('plan');
-    expect(roleOf(account.ci.planRole).trust.find((s) => s.Action === 'sts:AssumeRole')?.Condition?.ArnLike['aws:PrincipalArn']).toEqual(PLANNERS);
+    expect(roleOf(account.ci.planRole).trust.find((s) => s.Action === 'sts:AssumeRole')?.Condition?.ArnLike['aws:PrincipalArn']).toEqual(plannerPrincipalArns(account, management));
   });
 
   it('2. provider: neither role trusts itself any more (nothing assumes a role from its own session)', () => {

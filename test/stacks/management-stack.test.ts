@@ -260,6 +260,10 @@ describe('management config validation', () => {
     ['no budget', (c: TerraformJson) => delete c.cost.monthlyBudgetUsd, 'accounts/management: cost.monthlyBudgetUsd: got nothing, expected a monthly budget in USD for the whole organization'],
     ['a budget of 0', (c: TerraformJson) => (c.cost.monthlyBudgetUsd = 0), 'accounts/management: cost.monthlyBudgetUsd: got 0, expected'],
     ['an estimated-charges monitor it has no integration for', (c: TerraformJson) => (c.cost.estimatedChargesAlertUsd = 90000), 'accounts/management: cost.estimatedChargesAlertUsd: got 90000, expected no value: the management stack has no Datadog AWS integration'],
+    ['a planner set that does not exist', (c: TerraformJson) => (c.plannerPermissionSet = 'SRE'), 'accounts/management: plannerPermissionSet: got "SRE", expected a permission set that is not break-glass: ReadOnly, Developer, SREAdmin, Billing'],
+    ['the break-glass set as planner', (c: TerraformJson) => (c.plannerPermissionSet = 'BreakGlass'), 'accounts/management: plannerPermissionSet: got "BreakGlass", expected a permission set that is not break-glass'],
+    ['a planner set not assigned everywhere', (c: TerraformJson) => (c.plannerPermissionSet = 'Billing'), 'accounts/management: plannerPermissionSet: got "Billing", expected a permission set assigned in every account (not in: production, staging, sandbox)'],
+    ['a planner set whose role pattern matches another set', (c: TerraformJson) => c.permissionSets.push({ name: 'SREAdmin_Lite', description: 'x', sessionDuration: 'PT1H', managedPolicies: ['ReadOnlyAccess'] }), 'accounts/management: plannerPermissionSet: got "SREAdmin", expected a set whose roles\' pattern AWSReservedSSO_SREAdmin_* matches no other set\'s role (SREAdmin_Lite would match)'],
     ['a typo in a key', (c: TerraformJson) => (c.permisionSets = []), 'accounts/management: permisionSets: got an array of 0, expected no such key (did you mean "permissionSets"?)'],
   ])('refuses %s, naming the field, the value and what is allowed', (_what, change, message) => {
     expect(problems(variant(change as never))).toContain(message);
