@@ -101,7 +101,7 @@ interface DatabaseClients {
 }
 
 export type AuroraConfig = Omit<AuroraClusterProps, 'vpcId' | 'subnets' | 'allowedSecurityGroupIds' | 'production' | 'logsKmsKeyArn'> & DatabaseClients & Suppressible;
-export type SqlServerConfig = Omit<SqlServerClusterProps, 'vpcId' | 'subnets' | 'allowedSecurityGroupIds' | 'production' | 'directoryId' | 'logsKmsKeyArn'> & DatabaseClients & Suppressible;
+export type SqlServerConfig = Omit<SqlServerClusterProps, 'vpcId' | 'subnets' | 'allowedSecurityGroupIds' | 'production' | 'directoryId' | 'directoryName' | 'logsKmsKeyArn'> & DatabaseClients & Suppressible;
 
 export interface DatabasesConfig {
   readonly aurora: readonly AuroraConfig[];

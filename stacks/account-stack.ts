@@ -224,6 +224,7 @@ export class AccountStack extends TerraformStack {
           subnets: db.mode === 'rds' ? this.network.isolatedSubnets : this.network.privateSubnets,
           allowedSecurityGroupIds: clientGroups(clients),
           directoryId: this.directory?.directoryId,
+          directoryName: this.directory?.domainName,
           logsKmsKeyArn: logsKey.arn,
         }),
         suppressions,
