@@ -179,7 +179,11 @@ export class BeanstalkApp extends Construct implements Monitored {
         Condition: { StringEquals: { 'sts:ExternalId': 'elasticbeanstalk' } },
       }),
     });
-    attachManagedPolicies(this, 'service-role', serviceRole.name, ['service-role/AWSElasticBeanstalkEnhancedHealth', 'AWSElasticBeanstalkManagedUpdatesCustomerRolePolicy']);
+    // Enhanced health (and worker-queue monitoring) only. AWSElasticBeanstalkManagedUpdatesCustomerRolePolicy
+    // is what managed platform updates need (elasticbeanstalk:*, iam:PassRole to its services):
+    // they are off here (ManagedActionsEnabled false, the repository pins the platform), so it is
+    // not attached. docs.aws.amazon.com/elasticbeanstalk/latest/dg/concepts-roles-service.html
+    attachManagedPolicies(this, 'service-role', serviceRole.name, ['service-role/AWSElasticBeanstalkEnhancedHealth']);
     this.serviceRoleArn = serviceRole.arn;
 
     // Instances get AWS's scoped web-tier policy (app bundles, log streaming, health),

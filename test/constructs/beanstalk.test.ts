@@ -111,12 +111,12 @@ describe('BeanstalkApp: production defaults', () => {
     expect(toInstances.cidr_ipv4).toBeUndefined();
   });
 
-  it('gives the service role enhanced health and managed updates, trusted with the Beanstalk external id', () => {
+  it('gives the service role enhanced health only (managed updates are off: no AWSElasticBeanstalkManagedUpdatesCustomerRolePolicy), trusted with the Beanstalk external id', () => {
     const role = Object.values(resourcesOf(json, 'aws_iam_role')).find((r) => r.name === 'hotel-customer-eb-service')!;
-    expect(managedPoliciesOf(json, 'hotel-customer-eb-service')).toEqual([
-      'arn:aws:iam::aws:policy/service-role/AWSElasticBeanstalkEnhancedHealth',
-      'arn:aws:iam::aws:policy/AWSElasticBeanstalkManagedUpdatesCustomerRolePolicy',
-    ]);
+    // docs.aws.amazon.com/elasticbeanstalk/latest/dg/concepts-roles-service.html: the managed-updates
+    // policy is for managed platform updates, which every environment turns off.
+    expect(settingsOf(json)['aws:elasticbeanstalk:managedactions ManagedActionsEnabled']).toBe('false');
+    expect(managedPoliciesOf(json, 'hotel-customer-eb-service')).toEqual(['arn:aws:iam::aws:policy/service-role/AWSElasticBeanstalkEnhancedHealth']);
     expect(JSON.parse(role.assume_role_policy).Statement[0].Condition).toEqual({ StringEquals: { 'sts:ExternalId': 'elasticbeanstalk' } });
   });
 });
