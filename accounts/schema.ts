@@ -85,7 +85,7 @@ export interface Suppressible {
 export type NetworkConfig = Omit<NetworkProps, 'logsKmsKeyArn' | 'flowLogName'> & Suppressible;
 
 /** An Elastic Beanstalk application: BeanstalkApp's props less what the stack wires in. */
-export type AppConfig = Omit<BeanstalkAppProps, 'vpcId' | 'privateSubnets' | 'publicSubnets' | 'production' | 'logsKmsKeyArn'> &
+export type AppConfig = Omit<BeanstalkAppProps, 'vpcId' | 'privateSubnets' | 'publicSubnets' | 'production' | 'logsKmsKeyArn' | 'accessLogs'> &
   Suppressible & {
     /** Caches (names in `caches`) the app uses: it is admitted and gets their endpoint and credentials. @default [] */
     readonly caches?: readonly string[];

@@ -7,6 +7,7 @@ import { TerraformStack, TerraformVariable } from 'cdktf';
 import { Construct } from 'constructs';
 import { AccountConfig } from '../accounts/schema';
 import { AuroraCluster } from '../constructs/aurora/aurora-cluster';
+import { LoadBalancerLogBucket } from '../constructs/beanstalk/access-log-bucket';
 import { BeanstalkApp } from '../constructs/beanstalk/beanstalk-app';
 import { ManagedDirectory } from '../constructs/directory/managed-directory';
 import { CacheCluster } from '../constructs/cache/cache-cluster';
@@ -166,6 +167,12 @@ export class AccountStack extends TerraformStack {
       return { variables, secrets };
     };
 
+    // One access-log bucket for every load balancer of the account's apps (ALB access logs:
+    // SSE-S3 only, written by the Region's ELB account).
+    const albLogs =
+      account.apps.length > 0
+        ? new LoadBalancerLogBucket(this, 'alb-logs', { bucketName: `${account.name}-alb-logs`, accountId: account.accountId, region: account.region, expireAfterDays: production ? 365 : 90 })
+        : undefined;
     this.apps = account.apps.map(({ suppressions, caches, ...app }) =>
       withSuppressions(
         new BeanstalkApp(this, `app-${app.name}`, {
@@ -179,6 +186,7 @@ export class AccountStack extends TerraformStack {
           privateSubnets: this.network.privateSubnets,
           publicSubnets: this.network.publicSubnets,
           logsKmsKeyArn: logsKey.arn,
+          accessLogs: albLogs && { bucketName: albLogs.bucketName, dependsOn: [albLogs.policy] },
         }),
         suppressions,
       ),

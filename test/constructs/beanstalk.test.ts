@@ -1,3 +1,4 @@
+import { TerraformLocal } from 'cdktf';
 import { BeanstalkApp, BeanstalkAppProps, BeanstalkEnvironmentSettings, STREAMED_LOGS } from '../../constructs/beanstalk/beanstalk-app';
 import { TerraformJson, errorOf, managedPoliciesOf, onlyResource, resourcesOf, synthConstructs, testSubnets } from '../helpers';
 
@@ -219,5 +220,26 @@ describe('BeanstalkApp: validation', () => {
     const message = refused({ secrets: { DB: 'plaintext' } });
     expect(message).toContain('secrets.DB: got <redacted>, expected a Secrets Manager secret or SSM parameter ARN');
     expect(message).not.toContain('plaintext');
+  });
+});
+
+describe('BeanstalkApp: load balancer access logs', () => {
+  const elbv2 = (json: TerraformJson) => Object.fromEntries(Object.entries(settingsOf(json)).filter(([k]) => k.startsWith('aws:elbv2:loadbalancer AccessLogs')));
+
+  it('writes them to the given bucket under the environment name, after what the bucket needs', () => {
+    const json = synthConstructs((stack) => {
+      const policy = new TerraformLocal(stack, 'bucket-policy-stand-in', 'x');
+      new BeanstalkApp(stack, 'app', props({}, { accessLogs: { bucketName: 'production-alb-logs-111111111111', dependsOn: [policy] } }));
+    });
+    expect(elbv2(json)).toEqual({
+      'aws:elbv2:loadbalancer AccessLogsS3Enabled': 'true',
+      'aws:elbv2:loadbalancer AccessLogsS3Bucket': 'production-alb-logs-111111111111',
+      'aws:elbv2:loadbalancer AccessLogsS3Prefix': 'hotel-customer-prod',
+    });
+    expect(onlyResource(json, 'aws_elastic_beanstalk_environment').depends_on).toContain('local.bucket-policy-stand-in');
+  });
+
+  it('writes none without a bucket', () => {
+    expect(elbv2(synth(props()))).toEqual({});
   });
 });
