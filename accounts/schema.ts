@@ -8,6 +8,7 @@ import { DEPLOYMENT_POLICIES } from '../constructs/beanstalk/beanstalk-app';
 import type { BeanstalkAppProps, BeanstalkEnvironmentSettings } from '../constructs/beanstalk/beanstalk-app';
 import type { SlackChannels, SloSpec } from '../constructs/monitoring/monitoring';
 import type { BurnRateAlert } from '../constructs/monitoring/slo';
+import { MAIL_DEAD_LETTER_RETENTION_SECONDS } from '../constructs/monitoring/spec';
 import type { ThresholdOverrides } from '../constructs/monitoring/spec';
 import type { FastlyBackend, FastlyHealthCheck, FeatureRoute, PathRoute } from '../constructs/fastly/fastly-vcl-service';
 import type { ExistingNetwork, NetworkProps, SubnetRef } from '../constructs/network/network';
@@ -484,7 +485,18 @@ const monitoringSchema = object<MonitoringConfig>({
       aurora: optional(object({ cpuPercent: percent(), freeableMemoryMb: positive(), replicaLagMs: positive(), connections: n(), deadlocks: n() })),
       sqlServer: optional(object({ cpuPercent: percent(), freeStoragePercent: percent(), secondaryLagSeconds: positive() })),
       fastly: optional(object({ http5xxPercent: percent(), minimumRequests: n(), hitRatioPercent: percent(), originLatencySeconds: positive() })),
-      mail: optional(object({ oldestMessageSeconds: positive(), bounceRate: fraction(), complaintRate: fraction() })),
+      mail: optional(
+        object({
+          oldestMessageSeconds: positive(),
+          bounceRate: fraction(),
+          complaintRate: fraction(),
+          // An age the dead letters never reach (SQS deletes them first) would never alert.
+          deadLetterAgeSeconds: optional(number({ above: 0, below: MAIL_DEAD_LETTER_RETENTION_SECONDS, integer: false })),
+          functionErrors: n(),
+          historyThrottledRequests: n(),
+          historySystemErrors: n(),
+        }),
+      ),
       cache: optional(object({ cpuPercent: percent(), engineCpuPercent: percent(), memoryPercent: percent(), evictions: n(), replicationLagSeconds: positive(), connections: n() })),
     }),
   ),
