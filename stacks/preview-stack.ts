@@ -56,7 +56,9 @@ export const PREVIEW_PROFILE = {
 
 const short = (pr: number) => `p${pr}`;
 
-function previewApp(app: AppConfig, pr: number, certificateArn: string): AppConfig {
+function previewApp({ caches: _caches, ...app }: AppConfig, pr: number, certificateArn: string): AppConfig {
+  // Caches stay in the source account, like mail: a preview has none (the config refuses an
+  // app naming a cache its account lacks), so the app runs without its CACHE_* variables.
   const windows = /windows/i.test(app.solutionStackName);
   // One environment (the first, the app's main one), renamed into the PR's namespace: names
   // and CNAME prefixes are unique per account (and per region for CNAMEs).

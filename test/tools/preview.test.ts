@@ -129,7 +129,13 @@ describe('preview stacks synthesized from config', () => {
     expect(account.name).toBe('preview-12');
     expect(json.terraform.backend.s3).toMatchObject({ bucket: target.state.bucket, key: 'preview-12/terraform.tfstate' });
     expect(json.provider.aws[0].allowed_account_ids).toEqual([target.accountId]);
-    expect(json.provider.aws[0].assume_role[0].role_arn).toContain(`arn:aws:iam::${target.accountId}:role/${settings.role}`);
+    expect(json.provider.aws[0].dynamic.assume_role.content.role_arn).toContain(`arn:aws:iam::${target.accountId}:role/${settings.role}`);
+  });
+
+  it('leaves the source app\'s caches out, like mail: the preview account has none, and the config would refuse a cache it lacks', () => {
+    expect(app.caches?.length ?? 0).toBeGreaterThan(0); // the case this guards: staging's app names a cache
+    expect(account.apps.every((a) => a.caches === undefined)).toBe(true);
+    expect(resourcesOf(json, 'aws_elasticache_replication_group')).toEqual({});
   });
 
   it('runs only in an account registered as a sandbox, never in production or staging', () => {
