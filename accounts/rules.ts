@@ -5,6 +5,7 @@
  */
 import { SUBNET_NEW_BITS, SUBNET_SLOTS, parseCidr, subnetCidr } from '../constructs/network/network';
 import { AVAILABILITY_ZONES } from './availability-zones';
+import { images } from './catalogue';
 import { ACCOUNT_TIERS } from './registry';
 import type { AccountConfig, AccountProblem, Environment } from './schema';
 import { ENVIRONMENTS } from './schema';
@@ -192,4 +193,23 @@ export function crossAccountProblems(accounts: readonly AccountConfig[]): Accoun
     if (other) problems.push({ account: r.account, path: 'network.cidrBlock', got: show(r.cidr), expected: `a range that overlaps no other account's VPC (accounts/${other.account} has ${other.cidr})` });
   });
   return problems;
+}
+
+/**
+ * An account that launches a pipeline's AMI must be shared with: without launch permission
+ * (and use of the AMI key) its instances fail to launch at apply time. Checked by the tests
+ * over the real accounts (test/accounts/rules.test.ts), not by the loader: generated
+ * accounts (the benchmark) copy staging's apps without being shared with.
+ */
+export function imageConsumerProblems(accounts: readonly AccountConfig[]): AccountProblem[] {
+  const uses = (a: AccountConfig, id: string) => a.apps.some((app) => app.imageId === id) || a.databases.sqlServer.some((db) => db.alwaysOn?.imageId === id);
+  return accounts.flatMap((builder) =>
+    (builder.imagePipelines ?? []).flatMap((p, i) => {
+      const id = images[p.image];
+      const missing = accounts.filter((a) => a.accountId !== builder.accountId && uses(a, id) && !(p.shareWith ?? []).includes(a.accountId));
+      return missing.length === 0
+        ? []
+        : [{ account: builder.name, path: `imagePipelines[${i}].shareWith`, got: JSON.stringify(p.shareWith ?? []), expected: `every other account that launches images.${p.image} (${id}); missing: ${missing.map((a) => `${a.name} (${a.accountId})`).join(', ')}` }];
+    }),
+  );
 }

@@ -10,7 +10,8 @@ import type { SlackChannels, SloSpec } from '../constructs/monitoring/monitoring
 import type { BurnRateAlert } from '../constructs/monitoring/slo';
 import { MAIL_DEAD_LETTER_RETENTION_SECONDS } from '../constructs/monitoring/spec';
 import type { ThresholdOverrides } from '../constructs/monitoring/spec';
-import type { FastlyBackend, FastlyHealthCheck, FeatureRoute, PathRoute } from '../constructs/fastly/fastly-vcl-service';
+import { TLS_CERTIFICATE_AUTHORITIES } from '../constructs/fastly/bindings';
+import type { FastlyBackend, FastlyHealthCheck, FastlyTls, FeatureRoute, HostRoute, PathRoute } from '../constructs/fastly/fastly-vcl-service';
 import type { ExistingNetwork, NetworkProps, SubnetRef } from '../constructs/network/network';
 import type { DnsRecord, MailPathProps, SendGridSettings, SesSettings } from '../constructs/mail/mail-path';
 import type { AlwaysOnNode, AlwaysOnSettings, RdsSqlServerSettings, SqlServerClusterProps, VolumeRole, VolumeSpec } from '../constructs/sqlserver/sqlserver-cluster';
@@ -131,14 +132,19 @@ export interface CdnServiceConfig extends Suppressible {
   readonly name: string;
   readonly domains: readonly string[];
   readonly backends: readonly CdnBackendConfig[];
-  /** Folder under `accounts/<account>/vcl/` holding main.vcl and its includes. @default - Fastly's generated VCL */
+  /** Folder under `vcl/` holding main.vcl and its includes (an account may override files in `accounts/<account>/vcl/<folder>/`). @default - Fastly's generated VCL */
   readonly vclFolder?: string;
   readonly featureRoutes?: readonly FeatureRoute[];
   readonly pathRoutes?: readonly PathRoute[];
+  /** e.g. the partner domain to the partner app. @default [] */
+  readonly hostRoutes?: readonly HostRoute[];
   readonly requestId?: boolean;
   readonly httpsOnly?: boolean;
   readonly defaultTtlSeconds?: number;
   readonly staleIfErrorSeconds?: number;
+  readonly staleWhileRevalidateSeconds?: number;
+  /** Fastly-managed certificates for the domains (see FastlyVclServiceProps.tls). @default {} */
+  readonly tls?: FastlyTls | false;
   /** Where logs go. @default - nowhere */
   readonly logging?: { readonly s3?: boolean; readonly datadog?: boolean };
 }
@@ -244,6 +250,22 @@ export interface AccountConfig {
   readonly caches?: readonly CacheConfig[];
   /** Budget, anomaly alerts and cost allocation tags. */
   readonly cost: CostConfig;
+  /** Image Builder pipelines this account runs for the estate (see constructs/image-pipeline). @default - none */
+  readonly imagePipelines?: readonly ImagePipelineConfig[];
+}
+
+/**
+ * An image pipeline: ImagePipeline's props the account decides. The AMIs it builds go to the
+ * `images` entry of accounts/catalogue.ts it names (the monthly bump writes them there).
+ */
+export interface ImagePipelineConfig {
+  readonly name: string;
+  /** The key of accounts/catalogue.ts `images` this pipeline produces. */
+  readonly image: keyof typeof images;
+  /** Ids of the other accounts that launch its AMIs (accounts/registry.ts). @default [] */
+  readonly shareWith?: readonly string[];
+  /** Newest images the lifecycle keeps. @default 3 */
+  readonly keepImages?: number;
 }
 
 const NAME = /^[a-z][a-z0-9-]{0,30}[a-z0-9]$/;
@@ -355,6 +377,7 @@ const auroraSchema = object<AuroraConfig>({
   databaseName: optionalText(),
   masterUsername: optionalText(),
   deletionProtection: optional(boolean()),
+  finalSnapshot: optional(boolean()),
   backupRetentionDays: optionalCount(1, 35),
   backupWindow: optionalText(),
   maintenanceWindow: optionalText(),
@@ -386,6 +409,7 @@ const sqlServerSchema = object<SqlServerConfig>({
   mode: oneOf(['rds', 'ec2-always-on'] as const),
   kmsKeyArn: optional(arn('kms')),
   deletionProtection: optional(boolean()),
+  finalSnapshot: optional(boolean()),
   backupRetentionDays: optionalCount(1, 35),
   backupWindow: optionalText(),
   logRetentionDays: optionalCount(1, 3653),
@@ -454,17 +478,33 @@ const cdnBackendSchema = object<CdnBackendConfig>(
   ],
 );
 
+const optionalHostedZoneId = () => optional(string({ pattern: /^Z[A-Z0-9]{8,31}$/, description: 'a Route 53 hosted zone id' }));
+
+const tlsSchema = {
+  expected: 'false or { certificateAuthority?, hostedZoneId? }',
+  check(value, path, problems) {
+    if (value === false) return false;
+    return object<FastlyTls>({
+      certificateAuthority: optional(oneOf(TLS_CERTIFICATE_AUTHORITIES)),
+      hostedZoneId: optionalHostedZoneId(),
+    }).check(value, path, problems);
+  },
+} as Schema<FastlyTls | false>;
+
 const cdnSchema = object<CdnServiceConfig>({
   name: text(),
   domains: arrayOf(text(), { minLength: 1 }),
   backends: arrayOf(cdnBackendSchema, { minLength: 1, uniqueBy: (b: CdnBackendConfig) => b.name }),
-  vclFolder: optional(string({ pattern: /^[a-z0-9][a-z0-9-]*$/, description: 'a folder name under accounts/<account>/vcl/' })),
-  featureRoutes: optional(arrayOf(object<FeatureRoute>({ name: text(), queryParam: optionalText(), cookie: optionalText(), backend: text() }))),
+  vclFolder: optional(string({ pattern: /^[a-z0-9][a-z0-9-]*$/, description: 'a folder name under vcl/' })),
+  featureRoutes: optional(arrayOf(object<FeatureRoute>({ name: text(), queryParam: optionalText(), cookie: optionalText(), percent: optionalCount(0, 100), cookieMaxAgeSeconds: optionalCount(1, 63072000), backend: text() }))),
+  hostRoutes: optional(arrayOf(object<HostRoute>({ host: text(), backend: text() }))),
   pathRoutes: optional(arrayOf(object<PathRoute>({ pathPrefix: text(), backend: text() }))),
   requestId: optional(boolean()),
   httpsOnly: optional(boolean()),
   defaultTtlSeconds: optionalCount(0, 31536000),
   staleIfErrorSeconds: optionalCount(0, 31536000),
+  staleWhileRevalidateSeconds: optionalCount(0, 31536000),
+  tls: optional(tlsSchema),
   logging: optional(object<{ s3?: boolean; datadog?: boolean }>({ s3: optional(boolean()), datadog: optional(boolean()) })),
   suppressions: suppressions(),
 });
@@ -531,7 +571,7 @@ const mailSchema = object<MailConfig>(
       }),
     ),
     ses: optional(object<SesSettings>({ domain: text(), mailFromSubdomain: optionalText() })),
-    hostedZoneId: optional(string({ pattern: /^Z[A-Z0-9]{8,31}$/, description: 'a Route 53 hosted zone id' })),
+    hostedZoneId: optionalHostedZoneId(),
     historyRetentionDays: optionalCount(1, 3650),
     maxConcurrency: optionalCount(2, 1000),
     maxReceives: optionalCount(3, 1000),
@@ -674,6 +714,12 @@ export const accountSchema: Schema<AccountConfig> = object<AccountConfig>({
   directory: optional(object<DirectoryConfig>({ domainName: text(), shortName: optionalText(), edition: optional(oneOf(['Standard', 'Enterprise'] as const)), vpcDns: optional(boolean()) })),
   caches: optional(arrayOf(cacheSchema, { uniqueBy: (c: CacheConfig) => c.name })),
   cost: costSchema,
+  imagePipelines: optional(arrayOf(object<ImagePipelineConfig>({
+    name: string({ pattern: /^[a-z][a-z0-9-]{0,38}[a-z0-9]$/, description: 'lower-case kebab-case, 2-40 characters' }),
+    image: oneOf(Object.keys(images) as Array<keyof typeof images>),
+    shareWith: optional(arrayOf(string({ pattern: /^\d{12}$/, description: 'a 12-digit AWS account id as a string' }), { uniqueBy: (a: string) => a })),
+    keepImages: optionalCount(1, 1000),
+  }), { uniqueBy: (p: ImagePipelineConfig) => p.name })),
 }, [clientsAreApps, cdnOriginsExist, fastlyCustomerForS3Logs, sloServicesExist, mailSendersAreApps, directoryForSqlServer, catalogued, appCachesExist, budgetRequired]);
 
 /** What an account file exports: only what differs from the shared defaults. */

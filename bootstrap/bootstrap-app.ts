@@ -7,13 +7,13 @@ import { BootstrapStack } from './bootstrap-stack';
 /**
  * The plan role's planners in one account: the IAM roles IAM Identity Center creates for the
  * management config's `plannerPermissionSet` there. Identity Center names each role
- * `arn:aws:iam::<account>:role/aws-reserved/sso.amazonaws.com/<region>/AWSReservedSSO_<permission set name>_<unique suffix>`
- * and gives it a new suffix when the set is assigned again
+ * `arn:aws:iam::<account>:role/aws-reserved/sso.amazonaws.com/[<region>/]AWSReservedSSO_<permission set name>_<unique suffix>`
+ * (the region in the path or not) and gives it a new suffix when the set is assigned again
  * (docs.aws.amazon.com/singlesignon/latest/userguide/referencingpermissionsets.html): the
- * region and the suffix are wildcards.
+ * region path and the suffix are wildcards.
  */
 export function plannerPrincipalArns(account: Pick<AccountConfig, 'accountId'>, management: Pick<ManagementConfig, 'plannerPermissionSet'>): string[] {
-  return [`arn:aws:iam::${account.accountId}:role/aws-reserved/sso.amazonaws.com/*/AWSReservedSSO_${management.plannerPermissionSet}_*`];
+  return [`arn:aws:iam::${account.accountId}:role/aws-reserved/sso.amazonaws.com/*AWSReservedSSO_${management.plannerPermissionSet}_*`];
 }
 
 /**

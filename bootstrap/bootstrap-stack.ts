@@ -1,4 +1,5 @@
 import { IamOpenidConnectProvider } from '@cdktf/provider-aws/lib/iam-openid-connect-provider';
+import { IamPolicy } from '@cdktf/provider-aws/lib/iam-policy';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
@@ -9,9 +10,10 @@ import { LocalBackend, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
 import { AccountConfig } from '../accounts/schema';
 import { SecureBucket } from '../constructs/core/bucket';
-import { managedPolicy, policyDocument } from '../constructs/core/iam';
+import { Statement, managedPolicy, policyDocument } from '../constructs/core/iam';
 import { suppress } from '../constructs/core/suppressions';
 import { STATE_KEY_ALIAS, accountTags } from '../stacks/account-stack';
+import { previewBoundaryArn } from '../stacks/preview-stack';
 
 const GITHUB_OIDC = 'token.actions.githubusercontent.com';
 
@@ -56,7 +58,17 @@ export const PLAN_DENIED_DATA_ACTIONS: readonly string[] = [
   'rds:DownloadDBLogFilePortion',
   'rds:DownloadCompleteDBLogFile',
   'cloudtrail:LookupEvents',
+  // SES keeps the addresses that bounced or complained (the configuration sets suppress
+  // them) and per-message insights with the recipient: mail recipients, like the history
+  // table. The provider reads configuration sets and identities with GetConfigurationSet
+  // and GetEmailIdentity (internal/service/sesv2/configuration_set.go, email_identity.go).
+  'ses:ListSuppressedDestinations',
+  'ses:GetSuppressedDestination',
+  'ses:GetMessageInsights',
 ];
+
+/** The objects of AWS's Elastic Beanstalk platform bucket of a region (owned by AWS, not by the account). */
+export const beanstalkPlatformObjects = (region: string): string => `arn:aws:s3:::elasticbeanstalk-env-resources-${region}/*`;
 
 /** The OIDC `sub` claims GitHub issues for this repository's CI jobs (docs.github.com, "OpenID Connect reference", example subject claims). */
 export function githubSubjects(repo: string, environment = '*'): { plan: string[]; apply: string[] } {
@@ -159,7 +171,12 @@ export class BootstrapStack extends TerraformStack {
     new IamRolePolicy(this, 'plan-no-data', {
       role: plan.id,
       policy: policyDocument(
-        { Sid: 'NoObjectsButState', Effect: 'Deny', Action: ['s3:GetObject', 's3:GetObjectVersion'], NotResource: `${bucket.bucketArn}/*` },
+        // Except AWS's own elasticbeanstalk-env-resources-<region> bucket: Beanstalk's
+        // DescribeConfigurationSettings (the provider's read of every
+        // aws_elastic_beanstalk_environment) reads platform files from it with the caller's
+        // credentials, and fails with AccessDenied when they may not
+        // (github.com/hashicorp/terraform-provider-aws/issues/32977).
+        { Sid: 'NoObjectsButState', Effect: 'Deny', Action: ['s3:GetObject', 's3:GetObjectVersion'], NotResource: [`${bucket.bucketArn}/*`, beanstalkPlatformObjects(account.region)] },
         { Sid: 'NoSecrets', Effect: 'Deny', Action: ['secretsmanager:GetSecretValue', 'secretsmanager:BatchGetSecretValue'], Resource: '*' },
         // The account's own parameters (SecureStrings); AWS public parameters stay readable.
         { Sid: 'NoParameters', Effect: 'Deny', Action: ['ssm:GetParameter', 'ssm:GetParameters', 'ssm:GetParametersByPath', 'ssm:GetParameterHistory'], Resource: `arn:aws:ssm:*:${account.accountId}:parameter/*` },
@@ -182,7 +199,7 @@ export class BootstrapStack extends TerraformStack {
 
     if (props.previewRole) {
       const roleArn = (name: string) => `arn:aws:iam::${account.accountId}:role/${name}`;
-      this.previewRole(props.previewRole, ciTrust(oidc.arn, [`repo:${repo}:environment:${PREVIEW_ENVIRONMENT}`], account.accountId), bucket.bucketArn, key.arn, account.region, roleArn);
+      this.previewRole(props.previewRole, ciTrust(oidc.arn, [`repo:${repo}:environment:${PREVIEW_ENVIRONMENT}`], account.accountId), bucket.bucketArn, key.arn, account.region, account.accountId, roleArn);
     }
   }
 
@@ -196,7 +213,7 @@ export class BootstrapStack extends TerraformStack {
    * carry no tag (or whose service evaluates no tag condition for that action) are limited
    * by region only; bootstrap/README.md lists this honestly.
    */
-  private previewRole(name: string, assumeRolePolicy: string, bucketArn: string, stateKeyArn: string, region: string, roleArn: (name: string) => string): void {
+  private previewRole(name: string, assumeRolePolicy: string, bucketArn: string, stateKeyArn: string, region: string, accountId: string, roleArn: (name: string) => string): void {
     const role = new IamRole(this, 'preview-role', {
       name,
       description: 'CI: create, update and destroy preview-* stacks only, from the preview environment',
@@ -214,38 +231,57 @@ export class BootstrapStack extends TerraformStack {
         { Sid: 'StateKey', Effect: 'Allow', Action: ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey'], Resource: stateKeyArn },
       ),
     });
-    const resources = new IamRolePolicy(this, 'preview-resources', {
-      role: role.id,
-      // Global services (IAM, Budgets, Cost Explorer) are called in us-east-1.
-      policy: policyDocument({ Sid: 'PreviewRegions', Effect: 'Allow', Action: '*', Resource: '*', Condition: { StringEquals: { 'aws:RequestedRegion': [...new Set([region, 'us-east-1'])] } } }),
-    });
+    // Global services (IAM, Budgets, Cost Explorer) are called in us-east-1.
+    const regions: Statement = { Sid: 'PreviewRegions', Effect: 'Allow', Action: '*', Resource: '*', Condition: { StringEquals: { 'aws:RequestedRegion': [...new Set([region, 'us-east-1'])] } } };
+    const resources = new IamRolePolicy(this, 'preview-resources', { role: role.id, policy: policyDocument(regions) });
     suppress(resources, 'IAM-NO-ADMIN', 'a preview creates whatever the constructs make (VPC, Beanstalk, RDS, IAM roles); the preview-guardrails denies keep it off every other stack');
     suppress(resources, 'IAM-NO-WILDCARD-ACTIONS', 'a preview creates whatever the constructs make; the preview-guardrails denies keep it off every other stack');
     suppress(resources, 'IAM-SENSITIVE-RESOURCES', "a preview's apps read their own secrets and keys; the preview-guardrails denies keep it off every other stack's");
-    new IamRolePolicy(this, 'preview-guardrails', {
-      role: role.id,
-      policy: policyDocument(
-        // The role itself (the provider assumes it), the state bucket and key carry the
-        // account's tags too: they are excluded here and guarded by the statements below.
-        { Sid: 'NotOtherStacksResources', Effect: 'Deny', Action: '*', NotResource: [roleArn(name), bucketArn, `${bucketArn}/preview-*`, stateKeyArn], Condition: notPreview },
-        { Sid: 'NotTaggedAsOtherStacks', Effect: 'Deny', Action: '*', Resource: '*', Condition: { StringNotLike: { 'aws:RequestTag/Account': 'preview-*' }, Null: { 'aws:RequestTag/Account': 'false' } } },
-        // Beanstalk stores application versions and environment files in its own
-        // elasticbeanstalk-<region>-<account> bucket with the caller's credentials.
-        { Sid: 'NoObjectsButPreviewState', Effect: 'Deny', Action: ['s3:GetObject*', 's3:PutObject*', 's3:DeleteObject*'], NotResource: [`${bucketArn}/preview-*`, 'arn:aws:s3:::elasticbeanstalk-*/*'] },
-        { Sid: 'NotTheStateBucket', Effect: 'Deny', Action: ['s3:PutBucket*', 's3:DeleteBucket*', 's3:PutLifecycleConfiguration', 's3:PutEncryptionConfiguration'], Resource: bucketArn },
-        { Sid: 'NotTheStateKey', Effect: 'Deny', Action: ['kms:ScheduleKeyDeletion', 'kms:DisableKey', 'kms:PutKeyPolicy', 'kms:CreateGrant'], Resource: stateKeyArn },
-        { Sid: 'NotTheCiRoles', Effect: 'Deny', Action: 'iam:*', Resource: [roleArn('infra-ci-*'), `arn:aws:iam::*:oidc-provider/${GITHUB_OIDC}`] },
-        {
-          Sid: 'NotAccountWide',
-          Effect: 'Deny',
-          Action: [
-            'ec2:DisableEbsEncryptionByDefault', 'ec2:ModifyEbsDefaultKmsKeyId', 'ec2:ResetEbsDefaultKmsKeyId', 'iam:CreateUser', 'iam:CreateAccessKey', 'iam:CreateLoginProfile',
-            'iam:UpdateAccountPasswordPolicy', 'iam:DeleteAccountPasswordPolicy', 'iam:CreateOpenIDConnectProvider', 'iam:CreateSAMLProvider', 'organizations:*', 'account:*', 'ce:UpdateCostAllocationTagsStatus',
-          ],
-          Resource: '*',
-        },
-        { Sid: 'NoAdministratorPolicies', Effect: 'Deny', Action: ['iam:AttachRolePolicy', 'iam:PutRolePermissionsBoundary'], Resource: '*', Condition: { ArnLike: { 'iam:PolicyARN': ['arn:aws:iam::aws:policy/AdministratorAccess', 'arn:aws:iam::aws:policy/IAMFullAccess', 'arn:aws:iam::aws:policy/PowerUserAccess'] } } },
-      ),
+    const boundaryArn = previewBoundaryArn(accountId, name);
+    const guardrails: Statement[] = [
+      // The role itself (the provider assumes it), the state bucket and key carry the
+      // account's tags too: they are excluded here and guarded by the statements below.
+      { Sid: 'NotOtherStacksResources', Effect: 'Deny', Action: '*', NotResource: [roleArn(name), bucketArn, `${bucketArn}/preview-*`, stateKeyArn], Condition: notPreview },
+      { Sid: 'NotTaggedAsOtherStacks', Effect: 'Deny', Action: '*', Resource: '*', Condition: { StringNotLike: { 'aws:RequestTag/Account': 'preview-*' }, Null: { 'aws:RequestTag/Account': 'false' } } },
+      // Beanstalk stores application versions and environment files in its own
+      // elasticbeanstalk-<region>-<account> bucket with the caller's credentials.
+      { Sid: 'NoObjectsButPreviewState', Effect: 'Deny', Action: ['s3:GetObject*', 's3:PutObject*', 's3:DeleteObject*'], NotResource: [`${bucketArn}/preview-*`, 'arn:aws:s3:::elasticbeanstalk-*/*'] },
+      { Sid: 'NotTheStateBucket', Effect: 'Deny', Action: ['s3:PutBucket*', 's3:DeleteBucket*', 's3:PutLifecycleConfiguration', 's3:PutEncryptionConfiguration'], Resource: bucketArn },
+      { Sid: 'NotTheStateKey', Effect: 'Deny', Action: ['kms:ScheduleKeyDeletion', 'kms:DisableKey', 'kms:PutKeyPolicy', 'kms:CreateGrant'], Resource: stateKeyArn },
+      { Sid: 'NotTheCiRoles', Effect: 'Deny', Action: 'iam:*', Resource: [roleArn('infra-ci-*'), `arn:aws:iam::*:oidc-provider/${GITHUB_OIDC}`] },
+      {
+        Sid: 'NotAccountWide',
+        Effect: 'Deny',
+        Action: [
+          'ec2:DisableEbsEncryptionByDefault', 'ec2:ModifyEbsDefaultKmsKeyId', 'ec2:ResetEbsDefaultKmsKeyId', 'iam:CreateUser', 'iam:CreateAccessKey', 'iam:CreateLoginProfile',
+          'iam:UpdateAccountPasswordPolicy', 'iam:DeleteAccountPasswordPolicy', 'iam:CreateOpenIDConnectProvider', 'iam:CreateSAMLProvider', 'organizations:*', 'account:*', 'ce:UpdateCostAllocationTagsStatus',
+        ],
+        Resource: '*',
+      },
+      { Sid: 'NoAdministratorPolicies', Effect: 'Deny', Action: ['iam:AttachRolePolicy', 'iam:PutRolePermissionsBoundary'], Resource: '*', Condition: { ArnLike: { 'iam:PolicyARN': ['arn:aws:iam::aws:policy/AdministratorAccess', 'arn:aws:iam::aws:policy/IAMFullAccess', 'arn:aws:iam::aws:policy/PowerUserAccess'] } } },
+      // Without these, a preview could make a role with an inline "*" policy and act through it
+      // (assume it, or pass it to an instance or function) outside every deny above. IAM
+      // evaluates iam:PermissionsBoundary on role creation and on each policy change of a role.
+      // https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_boundaries.html
+      {
+        Sid: 'RolesOnlyWithTheBoundary',
+        Effect: 'Deny',
+        Action: ['iam:CreateRole', 'iam:PutRolePolicy', 'iam:AttachRolePolicy', 'iam:DetachRolePolicy', 'iam:DeleteRolePolicy', 'iam:PutRolePermissionsBoundary'],
+        Resource: '*',
+        Condition: { StringNotEquals: { 'iam:PermissionsBoundary': boundaryArn } },
+      },
+      { Sid: 'KeepTheBoundary', Effect: 'Deny', Action: 'iam:DeleteRolePermissionsBoundary', Resource: '*' },
+      { Sid: 'NotTheBoundaryPolicy', Effect: 'Deny', Action: ['iam:CreatePolicyVersion', 'iam:DeletePolicy', 'iam:DeletePolicyVersion', 'iam:SetDefaultPolicyVersion'], Resource: boundaryArn },
+    ];
+    new IamRolePolicy(this, 'preview-guardrails', { role: role.id, policy: policyDocument(...guardrails) });
+    // The boundary of every role a preview makes: no more than the preview role itself.
+    const boundary = new IamPolicy(this, 'preview-boundary', {
+      name: boundaryArn.split('/').pop()!,
+      description: 'Permissions boundary of every IAM role a preview stack makes: the preview role\'s own limits',
+      policy: policyDocument(regions, ...guardrails),
     });
+    suppress(boundary, 'IAM-NO-ADMIN', 'a permissions boundary grants nothing: it caps the roles previews make at the preview role\'s own allow and denies');
+    suppress(boundary, 'IAM-NO-WILDCARD-ACTIONS', 'a permissions boundary grants nothing: it caps the roles previews make at the preview role\'s own allow and denies');
+    suppress(boundary, 'IAM-SENSITIVE-RESOURCES', 'a permissions boundary grants nothing: it caps the roles previews make at the preview role\'s own allow and denies');
   }
 }

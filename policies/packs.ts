@@ -5,10 +5,11 @@ import { dataRules } from './rules/data';
 import { edgeRules } from './rules/edge';
 import { iamRules } from './rules/iam';
 import { identityRules } from './rules/identity';
+import { imageRules } from './rules/images';
 import { networkRules } from './rules/network';
 
 /** Every rule, in the order the README lists them. */
-export const ALL_RULES: readonly PolicyRule[] = [...dataRules, ...networkRules, ...computeRules, ...iamRules, ...edgeRules, ...identityRules, ...costRules];
+export const ALL_RULES: readonly PolicyRule[] = [...dataRules, ...networkRules, ...computeRules, ...iamRules, ...edgeRules, ...identityRules, ...costRules, ...imageRules];
 
 /** The packs an account runs: `baseline` everywhere, `production` on top in production. */
 export function packsFor(environment: string): PackName[] {

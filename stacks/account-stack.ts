@@ -3,21 +3,24 @@ import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy
 import { KmsAlias } from '@cdktf/provider-aws/lib/kms-alias';
 import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
-import { TerraformStack, TerraformVariable } from 'cdktf';
+import { TerraformVariable } from 'cdktf';
 import { Construct } from 'constructs';
+import { images } from '../accounts/catalogue';
 import { AccountConfig } from '../accounts/schema';
+import { ResolveOnceStack } from './resolve-once-stack';
 import { AuroraCluster } from '../constructs/aurora/aurora-cluster';
 import { LoadBalancerLogBucket } from '../constructs/beanstalk/access-log-bucket';
 import { BeanstalkApp } from '../constructs/beanstalk/beanstalk-app';
 import { ManagedDirectory } from '../constructs/directory/managed-directory';
 import { CacheCluster } from '../constructs/cache/cache-cluster';
 import { CostGuardrails } from '../constructs/cost/cost-guardrails';
+import { ImagePipeline } from '../constructs/image-pipeline/image-pipeline';
 import { policyDocument } from '../constructs/core/iam';
 import { Suppression, suppress } from '../constructs/core/suppressions';
 import { packsFor } from '../policies/packs';
 import { PolicyValidation, enforcePolicies } from '../policies/validation';
 import { FastlyProvider } from '../constructs/fastly/bindings';
-import { FastlyVclService } from '../constructs/fastly/fastly-vcl-service';
+import { DATADOG_LOG_REGIONS, FastlyVclService } from '../constructs/fastly/fastly-vcl-service';
 import { MailPath } from '../constructs/mail/mail-path';
 import { DatadogAwsIntegration } from '../constructs/monitoring/aws-integration';
 import { DatadogFastlyIntegration } from '../constructs/monitoring/fastly-integration';
@@ -65,7 +68,7 @@ export const DATADOG_FASTLY_API_KEY_VARIABLE = 'datadog_fastly_api_key';
  * providers (declared only where the account has their resources) read their keys from
  * the environment: no secret is in code or in the JSON.
  */
-export class AccountStack extends TerraformStack {
+export class AccountStack extends ResolveOnceStack {
   public readonly account: AccountConfig;
   public readonly awsProvider: AwsProvider;
   /** KMS key for every log group the stack creates. */
@@ -79,6 +82,8 @@ export class AccountStack extends TerraformStack {
   public readonly cdnServices: readonly FastlyVclService[];
   public readonly mailPaths: readonly MailPath[];
   public readonly caches: readonly CacheCluster[];
+  /** Image Builder pipelines the account runs for the estate. */
+  public readonly imagePipelines: readonly ImagePipeline[];
   /** Datadog monitors, SLOs and dashboard; undefined where monitoring is off. */
   public readonly monitoring?: Monitoring;
   /** The policy packs this account runs, and their report after synth. */
@@ -239,6 +244,21 @@ export class AccountStack extends TerraformStack {
       ),
     );
 
+    // Build instances go in a private subnet (Windows Update and downloads through NAT). The
+    // AMI the catalogue names is tagged in use, so the lifecycle never deletes it.
+    this.imagePipelines = (account.imagePipelines ?? []).map((p) =>
+      new ImagePipeline(this, `image-pipeline-${p.name}`, {
+        name: p.name,
+        accountId: account.accountId,
+        region: account.region,
+        vpcId: this.network.vpcId,
+        subnetId: this.network.privateSubnets[0].id,
+        shareWithAccountIds: p.shareWith,
+        keepImages: p.keepImages,
+        inUseImageIds: [images[p.image]],
+      }),
+    );
+
     this.cdnServices = this.buildCdn(account, props.commitId);
     this.monitoring = account.monitoring.enabled ? this.buildMonitoring(account) : undefined;
     this.cost = this.buildCost(account, !props.sharesAccount);
@@ -308,7 +328,7 @@ export class AccountStack extends TerraformStack {
       });
     }
     const thresholds = resolveThresholds(account.monitoring.thresholds);
-    const monitored: Monitored[] = [...this.apps, ...this.auroraClusters, ...this.sqlServerClusters, ...this.cdnServices, ...this.mailPaths, ...this.caches];
+    const monitored: Monitored[] = [...this.apps, ...this.auroraClusters, ...this.sqlServerClusters, ...this.cdnServices, ...this.mailPaths, ...this.caches, ...this.imagePipelines];
     return new Monitoring(this, 'monitoring', {
       account: account.name,
       environment: account.environment,
@@ -365,16 +385,20 @@ export class AccountStack extends TerraformStack {
         vclFiles: service.vclFolder ? loadVclFolder(account.name, i, service.vclFolder) : [],
         featureRoutes: service.featureRoutes,
         pathRoutes: service.pathRoutes,
+        hostRoutes: service.hostRoutes,
         requestId: service.requestId,
         httpsOnly: service.httpsOnly,
         defaultTtlSeconds: service.defaultTtlSeconds,
         staleIfErrorSeconds: service.staleIfErrorSeconds,
+        staleWhileRevalidateSeconds: service.staleWhileRevalidateSeconds,
+        tls: service.tls,
         production: account.environment === 'production',
         versionComment: commitId ? `commit ${commitId}` : undefined,
         s3Logging: service.logging?.s3
           ? { fastlyCustomerId: account.fastly!.customerId, bucketName: `${account.name}-fastly-logs-${service.name}`, region: account.region }
           : undefined,
-        datadogLogging: service.logging?.datadog ? { token: datadogToken! } : undefined,
+        // Logs go to the intake of the organisation's Datadog site.
+        datadogLogging: service.logging?.datadog ? { token: datadogToken!, region: DATADOG_LOG_REGIONS[account.datadog.site] } : undefined,
       }), service.suppressions);
     });
   }

@@ -1,6 +1,7 @@
-import { TerraformStack, TerraformVariable } from 'cdktf';
+import { TerraformVariable } from 'cdktf';
 import { Construct } from 'constructs';
 import { ManagementConfig } from '../accounts/management-schema';
+import { ResolveOnceStack } from './resolve-once-stack';
 import { checkProps } from '../constructs/core/validation';
 import { CostGuardrails } from '../constructs/cost/cost-guardrails';
 import { BreakGlassAlert } from '../constructs/identity/break-glass-alert';
@@ -29,7 +30,7 @@ export interface ManagementStackProps {
  * stack; state lives in the account's own bucket under `management/terraform.tfstate`,
  * encrypted with the bootstrap's state key, with S3-native locking.
  */
-export class ManagementStack extends TerraformStack {
+export class ManagementStack extends ResolveOnceStack {
   public readonly account: ManagementConfig;
   public readonly identityCenter: IdentityCenter;
   public readonly breakGlassAlert: BreakGlassAlert;

@@ -3,10 +3,11 @@
  * touches or names, rebuilt at the `preview` size as its own stack `preview-<pr>` in the
  * sandbox account, with its own state key, budget and tags (PR number, expiry).
  */
+import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { TerraformOutput } from 'cdktf';
 import { Construct } from 'constructs';
 import { ACCOUNT_TIERS } from '../accounts/registry';
-import { AccountConfig, AppConfig, AuroraConfig, Environment, SqlServerConfig, resolveAccounts } from '../accounts/schema';
+import { AccountConfig, AppConfig, AuroraConfig, CacheConfig, Environment, SqlServerConfig, resolveAccounts } from '../accounts/schema';
 import { suppress } from '../constructs/core/suppressions';
 import { UserError } from '../constructs/core/validation';
 import { AccountStack } from './account-stack';
@@ -41,9 +42,17 @@ export const PREVIEW_TAGS = { pr: 'PreviewPr', expires: 'PreviewExpires' } as co
 export const previewStackName = (pr: number): string => `preview-${pr}`;
 
 /**
+ * The permissions boundary every IAM role of a preview carries (bootstrap: a managed policy
+ * next to the preview role). The preview role may create and change roles only with it, so a
+ * role a preview makes cannot do what the preview role is denied (escalation by a new role).
+ */
+export const previewBoundaryArn = (accountId: string, previewRole: string): string => `arn:aws:iam::${accountId}:policy/${previewRole}-boundary`;
+
+/**
  * The `preview` size profile: the smallest instances that run the platform, one instance,
  * all-at-once deploys, Serverless v2 at its minimum, no reader, single-AZ SQL Server Web
- * on the smallest class, no deletion protection, one day of backups and three days of logs.
+ * on the smallest class, no deletion protection, no final snapshot, one day of backups and
+ * three days of logs.
  * NAT: none (the sandbox has none). Money, not resilience, is what a preview optimises.
  */
 export const PREVIEW_PROFILE = {
@@ -52,13 +61,12 @@ export const PREVIEW_PROFILE = {
   backupRetentionDays: 1,
   serverlessV2: { minCapacity: 0.5, maxCapacity: 1 },
   sqlServer: { edition: 'web', instanceClass: 'db.t3.small', allocatedStorageGb: 20 },
+  cache: { nodeType: 'cache.t4g.micro', snapshotRetentionDays: 0 },
 } as const;
 
 const short = (pr: number) => `p${pr}`;
 
-function previewApp({ caches: _caches, ...app }: AppConfig, pr: number, certificateArn: string): AppConfig {
-  // Caches stay in the source account, like mail: a preview has none (the config refuses an
-  // app naming a cache its account lacks), so the app runs without its CACHE_* variables.
+function previewApp(app: AppConfig, pr: number, certificateArn: string): AppConfig {
   const windows = /windows/i.test(app.solutionStackName);
   // One environment (the first, the app's main one), renamed into the PR's namespace: names
   // and CNAME prefixes are unique per account (and per region for CNAMEs).
@@ -68,6 +76,7 @@ function previewApp({ caches: _caches, ...app }: AppConfig, pr: number, certific
     ...app,
     name: `${short(pr)}-${app.name}`,
     suppressions: app.suppressions,
+    caches: app.caches?.map((c) => `${short(pr)}-${c}`),
     environments: [
       {
         ...env,
@@ -91,6 +100,7 @@ function previewAurora(db: AuroraConfig, pr: number, apps: readonly string[]): A
     serverlessV2: PREVIEW_PROFILE.serverlessV2,
     readers: 0,
     deletionProtection: false,
+    finalSnapshot: false,
     backupRetentionDays: PREVIEW_PROFILE.backupRetentionDays,
     logRetentionDays: PREVIEW_PROFILE.logRetentionDays,
     clients: (db.clients ?? []).filter((c) => apps.includes(c)).map((c) => `${short(pr)}-${c}`),
@@ -104,10 +114,29 @@ function previewSqlServer(db: SqlServerConfig, pr: number, apps: readonly string
     name: `${short(pr)}-${db.name}`,
     mode: 'rds',
     deletionProtection: false,
+    finalSnapshot: false,
     backupRetentionDays: PREVIEW_PROFILE.backupRetentionDays,
     rds: { ...PREVIEW_PROFILE.sqlServer, engineVersion, multiAz: false },
     clients: (db.clients ?? []).filter((c) => apps.includes(c)).map((c) => `${short(pr)}-${c}`),
     suppressions: db.suppressions,
+  };
+}
+
+/**
+ * A cache the preview's apps use, at the preview size: one node (no replica, no failover),
+ * no snapshots, short logs. Its auth mode stays the source's (the apps connect the same way).
+ */
+function previewCache(cache: CacheConfig, pr: number): CacheConfig {
+  const { kmsKeyArn: _key, ...rest } = cache;
+  return {
+    ...rest,
+    name: `${short(pr)}-${cache.name}`,
+    nodeType: PREVIEW_PROFILE.cache.nodeType,
+    nodes: 1,
+    multiAz: false,
+    snapshotRetentionDays: PREVIEW_PROFILE.cache.snapshotRetentionDays,
+    finalSnapshot: false,
+    logRetentionDays: PREVIEW_PROFILE.logRetentionDays,
   };
 }
 
@@ -141,6 +170,9 @@ export function previewAccount(target: AccountConfig, source: AccountConfig, set
       aurora: source.databases.aurora.filter((d) => parts.aurora.includes(d.name)).map((d) => previewAurora(d, pr, parts.apps)),
       sqlServer: source.databases.sqlServer.filter((d) => parts.sqlServer.includes(d.name)).map((d) => previewSqlServer(d, pr, parts.apps)),
     },
+    // The caches the chosen apps declare: an app refers to its caches by name, and the
+    // account refuses an app whose cache it does not have.
+    caches: (source.caches ?? []).filter((c) => source.apps.some((a) => parts.apps.includes(a.name) && (a.caches ?? []).includes(c.name))).map((c) => previewCache(c, pr)),
     // Fastly services (global domains), mail (SendGrid keys, SES domains) and monitoring stay
     // out of previews: they need names, secrets or keys no preview may hold.
     cdn: [],
@@ -155,7 +187,13 @@ export function previewAccount(target: AccountConfig, source: AccountConfig, set
 export function previewStack(scope: Construct, account: AccountConfig, pr: number, expires: string): AccountStack {
   const stack = new AccountStack(scope, { account, sharesAccount: true, extraTags: { [PREVIEW_TAGS.pr]: String(pr), [PREVIEW_TAGS.expires]: expires } });
   suppress(stack, 'EBS-DEFAULT-ENCRYPTION', `the ${account.environment} account's own stack turns on EBS encryption by default for the whole account; a preview shares the account and must not own the setting (destroying it would turn it off)`);
+  // A final snapshot would outlive the preview (a cost nobody sweeps), encrypted with the
+  // preview's own key, which the destroy schedules for deletion: nothing could restore it.
+  suppress(stack, 'RDS-FINAL-SNAPSHOT', 'a preview database is a throwaway copy with no data of its own; its final snapshot would outlive the preview, encrypted with a key the destroy deletes');
   suppress(stack, 'LOGS-RETENTION', `a preview lives for days and is destroyed with its log groups; its logs are kept ${PREVIEW_PROFILE.logRetentionDays} days, which is all a preview needs`);
+  // The preview role creates and changes roles only with its boundary (bootstrap): give it to every role.
+  const boundary = previewBoundaryArn(account.accountId, account.ci.applyRole);
+  for (const c of stack.node.findAll()) if (c instanceof IamRole) c.permissionsBoundary = boundary;
   // What the PR comment lists, and what the sweep reads from the state.
   new TerraformOutput(stack, 'preview_expires', { value: expires });
   stack.apps.forEach((app) => app.environments.forEach((e) => new TerraformOutput(stack, `url_${e.settings.name.replace(/-/g, '_')}`, { value: `https://${e.environmentUrl}` })));

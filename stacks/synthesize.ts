@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { App } from 'cdktf';
 import { AccountConfig, AccountConfigError, AccountSource, Environment } from '../accounts/schema';
-import { accountSources as accountSourcesOfRepo, loadAccounts } from '../accounts';
+import { accountSources, loadAccounts } from '../accounts';
 import { UserError } from '../constructs/core/validation';
 import { PolicyViolationError, SuppressedFinding } from '../policies/engine';
 import { SecretFoundError, scanDirectory } from '../policies/secret-scan';
@@ -11,6 +11,8 @@ import { accountIds, resolveManagement } from '../accounts/management-schema';
 import { AccountStack } from './account-stack';
 import { ManagementStack } from './management-stack';
 import { OutputDir } from './output-dir';
+import { disableTokenStackTraces } from './token-traces';
+import { DIAGRAM_FILE, writeDiagrams } from '../tools/diagram/account';
 
 export interface SynthesizeOptions {
   /** The accounts to synthesize. @default - every account in `accounts/index.ts` */
@@ -26,6 +28,28 @@ export interface SynthesizeOptions {
    * @default - accounts/management.ts when `sources` holds every account its access matrix names; none otherwise
    */
   readonly management?: unknown;
+  /**
+   * Only these accounts, by folder name (`npm start -- production staging`); the rules
+   * across accounts then compare only these. @default - every account of `sources`
+   */
+  readonly only?: readonly string[];
+}
+
+/**
+ * The sources named in `only`, in the order of `sources`. Throws naming the unknown
+ * names and listing the known ones.
+ */
+export function selectSources(sources: readonly AccountSource[], only?: readonly string[]): readonly AccountSource[] {
+  if (only === undefined || only.length === 0) return sources;
+  const known = sources.map((s) => s.folder);
+  const unknown = only.filter((name) => !known.includes(name));
+  if (unknown.length > 0) {
+    throw new UserError(
+      `npm start -- ${only.join(' ')}: no account named ${unknown.map((n) => JSON.stringify(n)).join(', ')}. ` +
+        `The accounts (folders under accounts/, listed in accounts/index.ts) are: ${known.join(', ')}.`,
+    );
+  }
+  return sources.filter((s) => only.includes(s.folder));
 }
 
 /** What one synthesized stack contains. */
@@ -70,7 +94,7 @@ export function synthesizeAccounts(options: SynthesizeOptions = {}): SynthesizeR
   const errors: UserError[] = [];
   let accounts: readonly AccountConfig[];
   try {
-    accounts = loadAccounts(options.sources, options.tiers);
+    accounts = loadAccounts(selectSources(options.sources ?? accountSources, options.only), options.tiers);
   } catch (error) {
     if (!(error instanceof AccountConfigError)) throw error;
     errors.push(error);
@@ -78,7 +102,7 @@ export function synthesizeAccounts(options: SynthesizeOptions = {}): SynthesizeR
   }
   // A run of some accounts only (a test, the benchmark's generated accounts) has no
   // management stack: its access matrix names accounts that run would not know.
-  const folders = (options.sources ?? accountSourcesOfRepo).map((s) => s.folder);
+  const folders = (options.only?.length ? options.only : (options.sources ?? accountSources).map((s) => s.folder));
   const named = managementConfig.access.flatMap((g) => g.accounts).filter((a) => a !== managementConfig.name);
   const managementInput = options.management ?? (named.every((a) => folders.includes(a)) ? managementConfig : false);
   let management: ReturnType<typeof resolveManagement> | undefined;
@@ -128,6 +152,8 @@ export function synthesizeAccounts(options: SynthesizeOptions = {}): SynthesizeR
     }
     const secrets = scanDirectory(dir, Object.fromEntries(accounts.map((a) => [a.name, a])));
     if (secrets.length > 0) throw new SecretFoundError(secrets);
+    // Labels are names, tags and hosts from the scanned JSON: no variable, key or password value.
+    writeDiagrams(dir, built.map((s) => s.account.name));
     const synthesized = built.map((s) => ({ stack: s, json: JSON.parse(readFileSync(join(dir, 'stacks', s.account.name, 'cdk.tf.json'), 'utf8')) as TerraformJson }));
     const shared = sharedBucketNames(synthesized);
     if (shared.length > 0) throw new UserError(`S3 bucket names are global, and these are created more than once:\n${shared.map((l) => `  ${l}`).join('\n')}`);
@@ -175,6 +201,7 @@ export function formatInventory(result: SynthesizeResult, cwd = process.cwd()): 
   const where = result.outdir.startsWith(cwd) ? result.outdir.slice(cwd.length + 1) || '.' : result.outdir;
   const total = result.stacks.reduce((sum, s) => sum + s.totalResources, 0);
   lines.push(`Synthesized ${result.stacks.length} stacks, ${total} resources, into ${where}/stacks`);
+  lines.push(`Diagrams (Mermaid): ${where}/stacks/<account>/${DIAGRAM_FILE}`);
   for (const s of result.stacks) {
     const a = s.account;
     lines.push('');
@@ -201,6 +228,7 @@ export interface Printer {
  */
 export function runMain(options: SynthesizeOptions = {}, out: Printer = console): number {
   const started = process.hrtime.bigint();
+  disableTokenStackTraces();
   try {
     const result = synthesizeAccounts(options);
     out.log(formatInventory(result));

@@ -43,6 +43,19 @@ describe('npm start', () => {
     for (const s of accountSources) expect(existsSync(join(repo, 'cdktf.out', 'stacks', s.folder, 'cdk.tf.json'))).toBe(true);
   });
 
+  it('synthesizes only the accounts named after --, and refuses an unknown one listing the known ones', () => {
+    const folders = accountSources.map((s) => s.folder);
+    const chosen = folders[folders.length - 1];
+    const run = npm(repo, 'start', '--silent', '--', chosen);
+    expect(run.status).toBe(0);
+    expect(readdirSync(join(repo, 'cdktf.out', 'stacks'))).toEqual([chosen]);
+    expect(run.output).toContain('Synthesized 1 stacks');
+    const refused = npm(repo, 'start', '--silent', '--', 'no-such-account');
+    expect(refused.status).toBe(1);
+    expect(refused.output).toContain(`no account named "no-such-account". The accounts (folders under accounts/, listed in accounts/index.ts) are: ${folders.join(', ')}.`);
+    expect(readdirSync(join(repo, 'cdktf.out', 'stacks'))).toEqual([chosen]); // nothing written
+  });
+
   it('reports the runtime errors of every account even when one account file has a type error', () => {
     const first = accountSources[0].folder;
     const last = accountSources[accountSources.length - 1].folder;

@@ -12,8 +12,8 @@ export function generatedAccounts(count: number): { sources: AccountSource[]; ti
     const name = `bench-${String(i + 1).padStart(3, '0')}`;
     const accountId = String(900000000000 + i + 1);
     const own = JSON.parse(JSON.stringify(staging).replaceAll(stagingId, accountId)) as typeof staging;
-    // Generated accounts have no vcl/ folder of their own: their Fastly services use Fastly's generated VCL.
-    const cdn = (own.cdn ?? []).map(({ vclFolder: _vcl, ...service }) => ({ ...service, domains: [`www.${name}.example-hotel.jp`] }));
+    // Generated accounts use Fastly's generated VCL, and serve one domain (so no host routes).
+    const cdn = (own.cdn ?? []).map(({ vclFolder: _vcl, hostRoutes: _hosts, ...service }) => ({ ...service, domains: [`www.${name}.example-hotel.jp`] }));
     const apps = (own.apps ?? []).map((app) => ({ ...app, environments: (app.environments ?? []).map((e) => ({ ...e, cnamePrefix: `${e.name}-${name}` })) }));
     // 10.64.0.0/16 onwards: clear of the real accounts' ranges.
     const network = { cidrBlock: `10.${64 + i}.0.0/16` };

@@ -16,12 +16,14 @@
  * Stateful types: the built-in list (tools/plan-report/stateful.ts), plus
  * `accounts/<stack>/stateful-types.json` when it exists, plus each --stateful-types file.
  * --diagnostics takes the log of `terraform plan -json` to show Terraform's warnings.
+ * The `cdk.tf.json` next to the plan file, when there is one, lays out the diagram of the change.
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { Diagnostic, PlanErroredError, PlanFormatError, diagnosticsFromLog, parsePlan, readPlan } from './plan-report/plan';
 import { Report, ReportOptions, renderRefusal, renderReport } from './plan-report/render';
 import { STATEFUL_TYPES, statefulFiles, statefulTypes } from './plan-report/stateful';
+import { StackJson } from './diagram/account';
 
 export * from './plan-report/plan';
 export * from './plan-report/render';
@@ -78,7 +80,18 @@ export function main(args: string[], log: (s: string) => void = console.log, err
     error(`--labels-out ${labelsOut}: must not be in --out ${out}, whose every file is posted as a comment`);
     return 1;
   }
-  const options = { stack, allowDestroy: parsed.has('--allow-destroy'), commit: one('--commit'), planUrl: one('--plan-url') };
+  // The stack the plan was made from sits next to it in CI (cdktf.out/stacks/<stack>/):
+  // with it, the diagram of the change is grouped and linked like the account diagram.
+  const stackFile = join(dirname(planFile), 'cdk.tf.json');
+  let stackJson: StackJson | undefined;
+  if (existsSync(stackFile)) {
+    try {
+      stackJson = JSON.parse(readFileSync(stackFile, 'utf8')) as StackJson;
+    } catch (e) {
+      error(`${stackFile}: not JSON (${(e as Error).message}); the diagram of the change groups resources by construct only`);
+    }
+  }
+  const options = { stack, allowDestroy: parsed.has('--allow-destroy'), commit: one('--commit'), planUrl: one('--plan-url'), stackJson };
   const write = (report: Report) => {
     mkdirSync(out, { recursive: true });
     report.comments.forEach((c, i) => writeFileSync(join(out, `comment-${i + 1}.md`), c));

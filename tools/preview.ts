@@ -117,16 +117,22 @@ export interface FoundPreview {
   readonly expires?: string;
   /** The PR's state and labels. @default - unknown (no such PR): destroyed */
   readonly pr?: { readonly state: 'open' | 'closed'; readonly labels: readonly string[] };
+  /**
+   * How many resources its state holds. Terraform keeps the state object after a destroy,
+   * empty: 0 means there is nothing to destroy. @default - unknown: judged like the others
+   */
+  readonly resources?: number;
 }
 
 /**
  * The previews the daily sweep destroys: PR closed or gone, no preview label, or expired
  * (no push for `ttlDays`), each with why. Names that are not `preview-<number>` are never
- * returned, whatever the input holds.
+ * returned, whatever the input holds; nor are states with no resource left (an earlier
+ * destroy's), which would otherwise be destroyed again every day, more each day.
  */
 export function sweep(found: readonly FoundPreview[], now: Date): Array<{ stack: string; reason: string }> {
   return found.flatMap((p) => {
-    if (prOfStack(p.stack) === undefined) return [];
+    if (prOfStack(p.stack) === undefined || p.resources === 0) return [];
     const expires = p.expires === undefined ? NaN : Date.parse(p.expires);
     const reason =
       p.pr === undefined ? 'its pull request does not exist'

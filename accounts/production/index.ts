@@ -96,7 +96,10 @@ export const production: AccountOverrides = {
         { pathPrefix: '/images/', backend: 'images' },
         { pathPrefix: '/partner/', backend: 'partner' },
       ],
+      hostRoutes: [{ host: 'partner.example-hotel.jp', backend: 'partner' }],
       featureRoutes: [{ name: 'new-search', queryParam: 'beta_search', cookie: 'beta_search', backend: 'customer_canary' }],
+      // The example-hotel.jp zone (as for mail): the certificate's DNS challenges are created there.
+      tls: { hostedZoneId: 'Z04512341ABCDEFGHIJK' },
       logging: { s3: true, datadog: true },
     },
   ],
@@ -127,6 +130,9 @@ export const production: AccountOverrides = {
       { name: 'restaurant-availability', service: 'restaurant-prod', source: 'load-balancer', kind: 'availability', target: 99.5, timeframe: '30d' },
     ],
   },
+  // The monthly patched Windows / IIS image is built here and shared down to staging: an
+  // account never launches an image a lower-tier account could have changed.
+  imagePipelines: [{ name: 'windows-iis', image: 'windowsMonthly', shareWith: ['222222222222'] }],
   // AWS Managed Microsoft AD for the SQL Server cluster's witness share; its Admin password
   // is the CI secret DIRECTORY_ADMIN_PASSWORD (Terraform variable directory_admin_password).
   directory: { domainName: 'corp.example-hotel.jp', shortName: 'HOTELCORP', edition: 'Standard' },

@@ -39,7 +39,7 @@ export const staging: AccountOverrides = {
   cdn: [
     {
       name: 'hotel',
-      domains: ['www.stg.example-hotel.jp'],
+      domains: ['www.stg.example-hotel.jp', 'partner.stg.example-hotel.jp'],
       vclFolder: 'hotel',
       backends: [
         { name: 'customer', app: 'hotel-customer', originHost: 'origin-www.stg.example-hotel.jp' },
@@ -51,7 +51,9 @@ export const staging: AccountOverrides = {
         { pathPrefix: '/images/', backend: 'images' },
         { pathPrefix: '/partner/', backend: 'partner' },
       ],
-      featureRoutes: [{ name: 'new-search', queryParam: 'beta_search', cookie: 'beta_search', backend: 'customer_canary' }],
+      hostRoutes: [{ host: 'partner.stg.example-hotel.jp', backend: 'partner' }],
+      // Staging tries the percentage split (production opts in by query parameter only).
+      featureRoutes: [{ name: 'new-search', queryParam: 'beta_search', cookie: 'beta_search', percent: 50, backend: 'customer_canary' }],
       logging: { s3: true },
     },
   ],

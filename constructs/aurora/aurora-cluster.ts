@@ -33,9 +33,10 @@ export interface AuroraClusterProps {
   readonly engine: AuroraEngine;
   /**
    * Full engine version, e.g. "8.0.mysql_aurora.3.08.0" or "16.6". The repository owns it:
-   * automatic minor version upgrades are off, so AWS never moves the version away from the
+   * automatic minor version upgrades are off, so AWS does not move the version away from the
    * code (the next plan would otherwise try a downgrade, which RDS refuses); a newer minor
-   * version is a pull request changing this value.
+   * version is a pull request changing this value. A minor version that reaches its end of
+   * support is still upgraded by AWS after notice: bump it before then.
    * @see https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/Aurora.VersionPolicy.html
    */
   readonly engineVersion: string;
@@ -73,6 +74,12 @@ export interface AuroraClusterProps {
   readonly production?: boolean;
   /** Refuse deletion. @default true in production, else false */
   readonly deletionProtection?: boolean;
+  /**
+   * Take a final snapshot `<name>-final-<created>` when the database is deleted. Off only for
+   * throwaway copies (previews), whose snapshot would outlive them, encrypted with a key that
+   * is deleted with them. @default true; refused false in production
+   */
+  readonly finalSnapshot?: boolean;
   /** Days of automated backups (1-35). @default 14 in production, else 7 */
   readonly backupRetentionDays?: number;
   /** Daily backup window, UTC. @default '17:00-18:00' (02:00 in Tokyo) */
@@ -149,6 +156,7 @@ export class AuroraCluster extends Construct implements Monitored {
     const allowed = props.allowedSecurityGroupIds ?? [];
     const masterUsername = props.masterUsername ?? 'dbadmin';
     const deletionProtection = props.deletionProtection ?? production;
+    const finalSnapshot = props.finalSnapshot ?? true;
     const backupRetentionDays = props.backupRetentionDays ?? (production ? 14 : 7);
     const backupWindow = props.backupWindow ?? '17:00-18:00';
     const maintenanceWindow = props.maintenanceWindow ?? 'sun:18:30-sun:19:30';
@@ -172,6 +180,7 @@ export class AuroraCluster extends Construct implements Monitored {
       [production && readers < 1, 'readers', readers, 'at least 1 in production (a failover target in another zone)'],
       [allowed.some((g) => !g.startsWith('sg-') && !g.startsWith('${')), 'allowedSecurityGroupIds', allowed, 'security group ids (sg-...): clients are admitted by group, never by CIDR'],
       [production && !deletionProtection, 'deletionProtection', deletionProtection, 'true in production'],
+      [production && !finalSnapshot, 'finalSnapshot', finalSnapshot, 'true in production'],
       [backupRetentionDays < 1 || backupRetentionDays > 35, 'backupRetentionDays', backupRetentionDays, 'from 1 to 35'],
       [production && backupRetentionDays < 7, 'backupRetentionDays', backupRetentionDays, 'at least 7 in production'],
       [!BACKUP_WINDOW.test(backupWindow), 'backupWindow', backupWindow, '"hh:mm-hh:mm" in UTC'],
@@ -238,8 +247,8 @@ export class AuroraCluster extends Construct implements Monitored {
       dbClusterParameterGroupName: parameters.name,
       port,
       deletionProtection,
-      skipFinalSnapshot: false,
-      finalSnapshotIdentifier: finalSnapshotIdentifier(this, props.name),
+      skipFinalSnapshot: !finalSnapshot,
+      finalSnapshotIdentifier: finalSnapshot ? finalSnapshotIdentifier(this, props.name) : undefined,
       backupRetentionPeriod: backupRetentionDays,
       preferredBackupWindow: backupWindow,
       preferredMaintenanceWindow: maintenanceWindow,

@@ -13,7 +13,7 @@ import { attachManagedPolicies, policyDocument, serviceTrust } from '../core/iam
 import { Rule, checkProps, distinctZones } from '../core/validation';
 import { beanstalkMonitors } from '../monitoring/catalogue';
 import { MonitorSpec, MonitorThresholds, Monitored } from '../monitoring/spec';
-import { LOG_RETENTION_DAYS, SubnetRef } from '../network/network';
+import { SubnetRef } from '../network/network';
 
 /**
  * How a new application version reaches the instances.
@@ -70,7 +70,11 @@ export interface BeanstalkEnvironmentSettings {
    * @see https://docs.aws.amazon.com/elasticbeanstalk/latest/dg/AWSHowTo.secrets.env-vars.html
    */
   readonly secrets?: Readonly<Record<string, string>>;
-  /** Days to keep instance and health logs in CloudWatch Logs. @default 365 in production, else 90 */
+  /**
+   * Days to keep instance and health logs in CloudWatch Logs: one of
+   * STREAMED_LOG_RETENTION_DAYS (Beanstalk takes fewer periods than CloudWatch Logs).
+   * @default 365 in production, else 90
+   */
   readonly logRetentionDays?: number;
   /** Put the load balancer in private subnets (internal service). @default false */
   readonly internal?: boolean;
@@ -126,15 +130,30 @@ export interface BeanstalkAccessLogs {
 
 /**
  * The log groups Elastic Beanstalk streams to, per platform, under
- * `/aws/elasticbeanstalk/<environment>/`: the instance logs of the platform and the
- * environment health log.
+ * `/aws/elasticbeanstalk/<environment>/`: the instance logs of the platform (the table of
+ * "How Elastic Beanstalk sets up CloudWatch Logs" for Windows and the Amazon Linux 2 / 2023
+ * branches; Node.js and Python stream the httpd logs beside the nginx ones, whichever proxy
+ * runs) and the environment health log.
  * @see https://docs.aws.amazon.com/elasticbeanstalk/latest/dg/AWSHowTo.cloudwatchlogs.html
  * @see https://docs.aws.amazon.com/elasticbeanstalk/latest/dg/AWSHowTo.cloudwatchlogs.envhealth.html
  */
-export const STREAMED_LOGS: Record<'windows' | 'linux', readonly string[]> = {
-  windows: ['EBDeploy-Log', 'EBHooks-Log', 'IIS-Log', 'environment-health.log'],
-  linux: ['var/log/eb-engine.log', 'var/log/eb-hooks.log', 'var/log/web.stdout.log', 'var/log/nginx/access.log', 'var/log/nginx/error.log', 'environment-health.log'],
-};
+const HEALTH_LOG = 'environment-health.log';
+const ENGINE = ['var/log/eb-engine.log', 'var/log/eb-hooks.log'];
+const NGINX = ['var/log/nginx/access.log', 'var/log/nginx/error.log'];
+const HTTPD = ['var/log/httpd/access_log', 'var/log/httpd/error_log'];
+const PLATFORM_LOGS: ReadonlyArray<[platform: RegExp, logs: readonly string[]]> = [
+  [/^64bit Windows Server .+ running IIS /, ['EBDeploy-Log', 'EBHooks-Log', 'IIS-Log']],
+  [/ running (Tomcat|PHP) /, [...ENGINE, ...HTTPD, ...NGINX]],
+  [/ running (Node\.js|Python) /, [...ENGINE, 'var/log/web.stdout.log', ...HTTPD, ...NGINX]],
+  [/ running (Go|\.NET|Corretto) /, [...ENGINE, 'var/log/web.stdout.log', ...NGINX]],
+  [/ running Ruby /, [...ENGINE, 'var/log/puma/puma.log', 'var/log/web.stdout.log', ...NGINX]],
+];
+
+/** The log groups (names under `/aws/elasticbeanstalk/<environment>/`) a platform streams to; undefined for a platform not in the table. */
+export function streamedLogs(solutionStackName: string): readonly string[] | undefined {
+  const logs = PLATFORM_LOGS.find(([platform]) => platform.test(solutionStackName))?.[1];
+  return logs ? [...logs, HEALTH_LOG] : undefined;
+}
 
 /** What other constructs (monitors, Fastly backends) need of one environment. */
 export interface BeanstalkEnvironmentOutputs {
@@ -148,6 +167,14 @@ export interface BeanstalkEnvironmentOutputs {
   readonly environment: ElasticBeanstalkEnvironment;
   readonly settings: Required<Pick<BeanstalkEnvironmentSettings, 'name' | 'deploymentPolicy' | 'maxInstances' | 'minInstances'>>;
 }
+
+/**
+ * The retention periods Beanstalk takes for RetentionInDays (aws:elasticbeanstalk:cloudwatch:logs
+ * and :logs:health): CloudWatch Logs' own list less 1096, 2192, 2557, 2922 and 3288, which
+ * CloudWatch accepts and Beanstalk refuses when the environment is created or updated.
+ * @see https://docs.aws.amazon.com/elasticbeanstalk/latest/dg/command-options-general.html
+ */
+export const STREAMED_LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1827, 3653] as const;
 
 const ENV_NAME = /^[A-Za-z0-9][A-Za-z0-9-]{2,38}[A-Za-z0-9]$/;
 const SECRET_ARN = /^arn:aws:(secretsmanager:[a-z0-9-]+:\d{12}:secret:|ssm:[a-z0-9-]+:\d{12}:parameter\/)/;
@@ -179,6 +206,9 @@ export class BeanstalkApp extends Construct implements Monitored {
 
     checkProps(this, 'BeanstalkApp', [
       [!/^64bit (Windows Server .+ running IIS|Amazon Linux 2023 .+ running )/.test(props.solutionStackName), 'solutionStackName', props.solutionStackName, 'a current Windows Server / IIS or Amazon Linux 2023 solution stack name'],
+      // Its log groups are pre-created (see streamedLogs): a platform whose streamed logs are
+      // not known would get groups Beanstalk creates itself, without the key.
+      [streamedLogs(props.solutionStackName) === undefined, 'solutionStackName', props.solutionStackName, 'a platform whose streamed logs streamedLogs knows: Windows Server / IIS, or Amazon Linux 2023 with Tomcat, PHP, Node.js, Python, Go, .NET, Corretto or Ruby'],
       [props.imageId !== undefined && !/^ami-[0-9a-f]{8,17}$/.test(props.imageId), 'imageId', props.imageId, 'an AMI id such as "ami-0123456789abcdef0"'],
       [props.environments.length === 0, 'environments', props.environments.length, 'at least one environment'],
       [distinctZones(props.privateSubnets).length < 2, 'privateSubnets', props.privateSubnets.map((s) => s.id), 'subnets in at least 2 availability zones'],
@@ -277,7 +307,7 @@ export class BeanstalkApp extends Construct implements Monitored {
       [!healthCheckPath.startsWith('/'), `${p}.healthCheckPath`, healthCheckPath, 'a path starting with /'],
       [scaleInCpuPercent >= scaleOutCpuPercent, `${p}.scaleInCpuPercent`, scaleInCpuPercent, `below scaleOutCpuPercent (${scaleOutCpuPercent})`],
       [ctx.platform === 'windows' && rootVolumeGb < 30, `${p}.rootVolumeGb`, rootVolumeGb, 'at least 30 for Windows'],
-      [!LOG_RETENTION_DAYS.includes(logRetentionDays as never), `${p}.logRetentionDays`, logRetentionDays, `one of ${LOG_RETENTION_DAYS.join(', ')}`],
+      [!STREAMED_LOG_RETENTION_DAYS.includes(logRetentionDays as never), `${p}.logRetentionDays`, logRetentionDays, `one of ${STREAMED_LOG_RETENTION_DAYS.join(', ')} (the periods Elastic Beanstalk's RetentionInDays takes)`],
       ...Object.keys(environmentVariables)
         .filter((k) => SECRET_NAME.test(k))
         .map((k): Rule => [true, `${p}.environmentVariables.${k}`, '<hidden>', 'no secret in a plain variable: put its Secrets Manager or SSM ARN in secrets'] ),
@@ -384,7 +414,7 @@ export class BeanstalkApp extends Construct implements Monitored {
 
     // Beanstalk would create these groups itself, without a key; created first, they carry
     // the account's logs key and the retention from the first line.
-    const logGroups = STREAMED_LOGS[ctx.platform].map(
+    const logGroups = (streamedLogs(props.solutionStackName) ?? []).map(
       (log) =>
         new CloudwatchLogGroup(this, `${e.name}-log-${log.replace(/[^A-Za-z0-9]+/g, '-')}`, {
           name: `/aws/elasticbeanstalk/${e.name}/${log}`,

@@ -10,7 +10,7 @@ import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-securit
 import { Construct } from 'constructs';
 import { policyDocument } from '../core/iam';
 import { Rule, checkProps, distinctZones } from '../core/validation';
-import { BACKUP_WINDOW, MAINTENANCE_WINDOW, clientSecurityGroup, encryptionKey, windowRules } from '../database/database-base';
+import { BACKUP_WINDOW, MAINTENANCE_WINDOW, clientSecurityGroup, encryptionKey, finalSnapshotIdentifier, windowRules } from '../database/database-base';
 import { CACHE_REPLICATION_GROUP_TAG_KEY, cacheMonitors } from '../monitoring/catalogue';
 import { MonitorSpec, MonitorThresholds, Monitored } from '../monitoring/spec';
 import { LOG_RETENTION_DAYS, SubnetRef } from '../network/network';
@@ -68,7 +68,12 @@ export interface CacheClusterProps {
   readonly snapshotWindow?: string;
   /** Weekly maintenance window, UTC, 60 minutes or more. @default 'sun:18:30-sun:19:30' */
   readonly maintenanceWindow?: string;
-  /** Take a snapshot `<name>-final` when the group is deleted. @default true in production, else false */
+  /**
+   * Take a snapshot `<name>-final-<first apply time>` when the group is deleted (unique per
+   * group's life: DeleteReplicationGroup fails with SnapshotAlreadyExistsFault on a name
+   * already taken, so a fixed `<name>-final` works for one delete only).
+   * @default true in production, else false
+   */
   readonly finalSnapshot?: boolean;
   /** Days to keep the slow log and engine log. @default 365 in production, else 30 */
   readonly logRetentionDays?: number;
@@ -240,7 +245,7 @@ export class CacheCluster extends Construct implements Monitored {
       snapshotRetentionLimit: snapshotRetentionDays,
       snapshotWindow,
       maintenanceWindow,
-      finalSnapshotIdentifier: finalSnapshot ? `${props.name}-final` : undefined,
+      finalSnapshotIdentifier: finalSnapshot ? finalSnapshotIdentifier(this, props.name) : undefined,
       logDeliveryConfiguration: logGroups.map(([logType, group]) => ({ destinationType: 'cloudwatch-logs', destination: group.name, logFormat: 'json', logType })),
       // ElastiCache copies the group's tags to its nodes, and Datadog puts a node's tags on
       // its metrics: the monitors select the group by this tag (see the catalogue).

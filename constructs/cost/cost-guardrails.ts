@@ -76,6 +76,9 @@ export const CHATBOT_REGION = 'us-east-2';
 /** Budgets: one SNS and up to 10 e-mail subscribers per notification (API_budgets_NotificationWithSubscribers). */
 export const MAX_BUDGET_EMAILS = 10;
 
+/** Budgets: a budget has at most ten notifications (API_budgets_Notification); one is the forecast. */
+export const MAX_BUDGET_NOTIFICATIONS = 10;
+
 const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
 const SLACK_ID = (prefix: string) => new RegExp(`^${prefix}[A-Z0-9]{6,}$`);
 
@@ -108,6 +111,7 @@ export class CostGuardrails extends Construct {
       [actual.length === 0, 'actualThresholdsPercent', actual, 'at least one threshold'],
       ...actual.map((t, i): Rule => [!percent(t), `actualThresholdsPercent[${i}]`, t, 'a percentage above 0 and at most 1000']),
       [new Set(actual).size !== actual.length, 'actualThresholdsPercent', actual, 'distinct thresholds'],
+      [actual.length > MAX_BUDGET_NOTIFICATIONS - 1, 'actualThresholdsPercent', actual, `at most ${MAX_BUDGET_NOTIFICATIONS - 1} thresholds (a budget takes ${MAX_BUDGET_NOTIFICATIONS} notifications, one of them the forecast)`],
       [!percent(forecast), 'forecastThresholdPercent', forecast, 'a percentage above 0 and at most 1000'],
       [emails.length > MAX_BUDGET_EMAILS, 'emails', emails.length, `at most ${MAX_BUDGET_EMAILS} addresses (a budget notification takes one SNS and 10 e-mail subscribers)`],
       ...emails.map((e, i): Rule => [!EMAIL.test(e), `emails[${i}]`, e, 'an e-mail address']),
@@ -181,7 +185,10 @@ export class CostGuardrails extends Construct {
     if (props.chatbot) {
       // Notifications only: the guardrail denies every action, so nobody can run a command
       // from the channel with the Chatbot role.
-      const role = new IamRole(this, 'chatbot-role', { name: `${props.name}-cost-chatbot`, description: 'AWS Chatbot posts cost alerts to Slack', assumeRolePolicy: serviceTrust('chatbot.amazonaws.com', props.accountId) });
+      // No aws:SourceAccount condition: the Chatbot (Amazon Q Developer in chat applications)
+      // guide documents none for its channel role's trust, and a condition on a key the
+      // service does not send refuses every AssumeRole (docs.aws.amazon.com/chatbot/latest/adminguide/security-iam.html).
+      const role = new IamRole(this, 'chatbot-role', { name: `${props.name}-cost-chatbot`, description: 'AWS Chatbot posts cost alerts to Slack', assumeRolePolicy: serviceTrust('chatbot.amazonaws.com') });
       const channel = (cid: string, channelId: string, t: SnsTopic) =>
         new ChatbotSlackChannelConfiguration(this, `chatbot-${cid}`, {
           configurationName: `${props.name}-cost-${cid}`,

@@ -3,13 +3,20 @@
  *
  * There is no prebuilt `@cdktf/provider-fastly` and `cdktf get` needs the network, so the
  * project keeps these by hand, for the resources it uses. Attribute and block names come
- * from the provider's own documentation (`docs/resources/service_vcl.md`) at version
- * 9.5.1; the constraint below allows any 9.x from 9.5.
+ * from the provider's source and documentation (`fastly/resource_fastly_*.go`,
+ * `docs/resources/*.md`) at {@link FASTLY_PROVIDER_VERSION}, the one version every stack pins.
  */
 import { TerraformMetaArguments, TerraformProvider, TerraformResource } from 'cdktf';
 import { Construct } from 'constructs';
 
-const GENERATOR_METADATA = { providerName: 'fastly', providerVersion: '9.5.1', providerVersionConstraint: '~> 9.5' };
+/**
+ * The fastly/fastly provider version: the only place it is stated. Stacks pin exactly this
+ * (required_providers), the lock files (`npm run providers:lock`) follow the stacks, and
+ * the bindings below were checked against the provider source at this tag.
+ */
+export const FASTLY_PROVIDER_VERSION = '9.5.1';
+
+const GENERATOR_METADATA = { providerName: 'fastly', providerVersion: FASTLY_PROVIDER_VERSION, providerVersionConstraint: FASTLY_PROVIDER_VERSION };
 
 /** camelCase -> snake_case, recursively over plain objects and arrays (block contents). */
 function toTerraform(value: unknown): unknown {
@@ -171,17 +178,7 @@ export class ServiceVcl extends TerraformResource {
   public readonly config: ServiceVclConfig;
 
   constructor(scope: Construct, id: string, config: ServiceVclConfig) {
-    super(scope, id, {
-      terraformResourceType: ServiceVcl.tfResourceType,
-      terraformGeneratorMetadata: GENERATOR_METADATA,
-      provider: config.provider,
-      dependsOn: config.dependsOn,
-      count: config.count,
-      lifecycle: config.lifecycle,
-      provisioners: config.provisioners,
-      connection: config.connection,
-      forEach: config.forEach,
-    });
+    super(scope, id, { terraformResourceType: ServiceVcl.tfResourceType, terraformGeneratorMetadata: GENERATOR_METADATA, ...metaOf(config) });
     this.config = config;
   }
 
@@ -196,5 +193,85 @@ export class ServiceVcl extends TerraformResource {
   protected override synthesizeAttributes(): Record<string, unknown> {
     const { provider: _p, dependsOn: _d, count: _c, lifecycle: _l, provisioners: _pr, connection: _co, forEach: _f, ...attributes } = this.config;
     return toTerraform(attributes) as Record<string, unknown>;
+  }
+}
+
+/** The meta-arguments every resource binding passes through to TerraformResource. */
+function metaOf(config: TerraformMetaArguments): TerraformMetaArguments {
+  const { provider, dependsOn, count, lifecycle, provisioners, connection, forEach } = config;
+  return { provider, dependsOn, count, lifecycle, provisioners, connection, forEach };
+}
+
+/** The `certificate_authority` values the provider accepts (validation.StringInSlice in resource_fastly_tls_subscription.go). */
+export const TLS_CERTIFICATE_AUTHORITIES = ['lets-encrypt', 'globalsign', 'certainly'] as const;
+
+export interface TlsSubscriptionConfig extends TerraformMetaArguments {
+  /** Required, forces a new subscription. */
+  readonly certificateAuthority: (typeof TLS_CERTIFICATE_AUTHORITIES)[number];
+  /** Required, at least one; each must be a domain of a service (the API refuses others). */
+  readonly domains: string[];
+  /** @default - the first domain */
+  readonly commonName?: string;
+  /** @default - the account's default TLS configuration */
+  readonly configurationId?: string;
+  /** Delete even with active domains. @default false (provider default) */
+  readonly forceDestroy?: boolean;
+  /** Update even with active domains. @default false (provider default) */
+  readonly forceUpdate?: boolean;
+}
+
+/**
+ * `fastly_tls_subscription`: a certificate Fastly obtains and renews for the domains.
+ * Computed: `managed_dns_challenges` (record_name, record_type, record_value),
+ * `managed_http_challenges` (record_name, record_type, record_values), `certificate_id`, `state`.
+ */
+export class TlsSubscription extends TerraformResource {
+  public static readonly tfResourceType = 'fastly_tls_subscription';
+  public readonly config: TlsSubscriptionConfig;
+
+  constructor(scope: Construct, id: string, config: TlsSubscriptionConfig) {
+    super(scope, id, { terraformResourceType: TlsSubscription.tfResourceType, terraformGeneratorMetadata: GENERATOR_METADATA, ...metaOf(config) });
+    this.config = config;
+  }
+
+  public get id(): string {
+    return this.getStringAttribute('id');
+  }
+
+  /** The Terraform address of an attribute, for expressions over computed sets. */
+  public attributeExpression(attribute: 'managed_dns_challenges' | 'managed_http_challenges' | 'domains'): string {
+    return `${this.terraformResourceType}.${this.friendlyUniqueId}.${attribute}`;
+  }
+
+  protected override synthesizeAttributes(): Record<string, unknown> {
+    const { provider: _p, dependsOn: _d, count: _c, lifecycle: _l, provisioners: _pr, connection: _co, forEach: _f, ...attributes } = this.config;
+    return toTerraform(attributes) as Record<string, unknown>;
+  }
+}
+
+export interface TlsSubscriptionValidationConfig extends TerraformMetaArguments {
+  /** Required, forces a new resource. */
+  readonly subscriptionId: string;
+}
+
+/**
+ * `fastly_tls_subscription_validation`: creation waits (up to 45 minutes) until the
+ * subscription is `issued`. Computed: `certificate_id`.
+ */
+export class TlsSubscriptionValidation extends TerraformResource {
+  public static readonly tfResourceType = 'fastly_tls_subscription_validation';
+  public readonly config: TlsSubscriptionValidationConfig;
+
+  constructor(scope: Construct, id: string, config: TlsSubscriptionValidationConfig) {
+    super(scope, id, { terraformResourceType: TlsSubscriptionValidation.tfResourceType, terraformGeneratorMetadata: GENERATOR_METADATA, ...metaOf(config) });
+    this.config = config;
+  }
+
+  public get certificateId(): string {
+    return this.getStringAttribute('certificate_id');
+  }
+
+  protected override synthesizeAttributes(): Record<string, unknown> {
+    return { subscription_id: this.config.subscriptionId };
   }
 }

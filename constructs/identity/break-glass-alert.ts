@@ -47,7 +47,10 @@ export interface BreakGlassDatadogRoute {
  * `AwsServiceEvent`) in the management account, in its own region, with the permission
  * set in `serviceEventDetails.role_name` and the target in `serviceEventDetails.account_id`.
  * CloudTrail delivers it to EventBridge there as "AWS Service Event via CloudTrail"; the rule
- * sends it to an SNS topic encrypted with a key of its own.
+ * sends it to an SNS topic encrypted with a key of its own. The event is a read-only
+ * management event (`readOnly: true`, a `Get` name), which a rule in state `ENABLED` never
+ * matches: the rule is `ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS`.
+ * @see https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-service-event-cloudtrail-management.html
  * @see https://docs.aws.amazon.com/singlesignon/latest/userguide/logging-using-cloudtrail.html
  * @see https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-service-event-cloudtrail.html
  */
@@ -71,6 +74,7 @@ export class BreakGlassAlert extends Construct {
       name: 'break-glass-used',
       description: `Someone took credentials of the ${props.permissionSetName} permission set`,
       eventPattern: this.eventPattern,
+      state: 'ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS',
     });
     // EventBridge publishes to an encrypted topic only if the key lets it encrypt.
     const key = new KmsKey(this, 'key', {

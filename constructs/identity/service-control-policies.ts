@@ -4,20 +4,30 @@ import { Construct } from 'constructs';
 import { checkProps } from '../core/validation';
 
 /**
- * Services whose actions AWS serves from us-east-1 (or another fixed region) whatever region
- * the caller works in: a region restriction must not deny them, or IAM, Organizations,
- * CloudFront, Route 53, STS, Support and billing stop working. The list is the one in the
- * AWS Organizations example "Deny access to AWS based on the requested AWS Region".
+ * Actions a region restriction must not deny: global services whose endpoints are in
+ * us-east-1 (IAM, Organizations, CloudFront, Route 53, STS, Support, billing) or in another
+ * fixed region (AWS Chatbot answers in us-east-2, us-west-2, eu-west-1 and ap-southeast-1
+ * only: the cost guardrails' Slack channels are created in us-east-2). The list is AWS
+ * Control Tower's Region deny control (GRREGIONDENY), the most complete list AWS publishes;
+ * the Organizations example is an older subset without `chatbot:*`.
+ * @see https://docs.aws.amazon.com/controltower/latest/controlreference/primary-region-deny-policy.html
  * @see https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_scps_examples_general.html#example-scp-deny-region
  */
 export const GLOBAL_SERVICE_ACTIONS = [
-  'a4b:*', 'acm:*', 'aws-marketplace-management:*', 'aws-marketplace:*', 'aws-portal:*', 'budgets:*', 'ce:*',
-  'chime:*', 'cloudfront:*', 'config:*', 'cur:*', 'directconnect:*', 'ec2:DescribeRegions', 'ec2:DescribeTransitGateways',
-  'ec2:DescribeVpnGateways', 'fms:*', 'globalaccelerator:*', 'health:*', 'iam:*', 'importexport:*', 'kms:*',
-  'mobileanalytics:*', 'networkmanager:*', 'organizations:*', 'pricing:*', 'route53:*', 'route53domains:*',
-  'route53-recovery-cluster:*', 'route53-recovery-control-config:*', 'route53-recovery-readiness:*',
-  's3:GetAccountPublic*', 's3:ListAllMyBuckets', 's3:ListMultiRegionAccessPoints', 's3:PutAccountPublic*',
-  'shield:*', 'sts:*', 'support:*', 'trustedadvisor:*', 'waf-regional:*', 'waf:*', 'wafv2:*', 'wellarchitected:*',
+  'a4b:*', 'access-analyzer:*', 'account:*', 'acm:*', 'activate:*', 'artifact:*', 'aws-marketplace-management:*', 'aws-marketplace:*',
+  'aws-portal:*', 'billing:*', 'billingconductor:*', 'budgets:*', 'ce:*', 'chatbot:*', 'chime:*', 'cloudfront:*', 'cloudtrail:LookupEvents',
+  'compute-optimizer:*', 'config:*', 'consoleapp:*', 'consolidatedbilling:*', 'cur:*', 'datapipeline:GetAccountLimits', 'devicefarm:*',
+  'directconnect:*', 'ec2:DescribeRegions', 'ec2:DescribeTransitGateways', 'ec2:DescribeVpnGateways', 'ecr-public:*', 'fms:*', 'freetier:*',
+  'globalaccelerator:*', 'health:*', 'iam:*', 'importexport:*', 'invoicing:*', 'iq:*', 'kms:*', 'license-manager:ListReceivedLicenses',
+  'lightsail:Get*', 'mobileanalytics:*', 'networkmanager:*', 'notifications-contacts:*', 'notifications:*', 'organizations:*', 'payments:*',
+  'pricing:*', 'quicksight:DescribeAccountSubscription', 'resource-explorer-2:*', 'route53-recovery-cluster:*', 'route53-recovery-control-config:*',
+  'route53-recovery-readiness:*', 'route53:*', 'route53domains:*', 's3:CreateMultiRegionAccessPoint', 's3:DeleteMultiRegionAccessPoint',
+  's3:DescribeMultiRegionAccessPointOperation', 's3:GetAccountPublicAccessBlock', 's3:GetBucketLocation', 's3:GetBucketPolicyStatus',
+  's3:GetBucketPublicAccessBlock', 's3:GetMultiRegionAccessPoint', 's3:GetMultiRegionAccessPointPolicy', 's3:GetMultiRegionAccessPointPolicyStatus',
+  's3:GetStorageLensConfiguration', 's3:GetStorageLensDashboard', 's3:ListAllMyBuckets', 's3:ListMultiRegionAccessPoints',
+  's3:ListStorageLensConfigurations', 's3:PutAccountPublicAccessBlock', 's3:PutMultiRegionAccessPointPolicy', 'savingsplans:*', 'shield:*', 'sso:*',
+  'sts:*', 'support:*', 'supportapp:*', 'supportplans:*', 'sustainability:*', 'tag:GetResources', 'tax:*', 'trustedadvisor:*',
+  'vendor-insights:ListEntitledSecurityProfiles', 'waf-regional:*', 'waf:*', 'wafv2:*',
 ] as const;
 
 /** What turns off the organization's audit trail and threat detection in a member account. */

@@ -71,6 +71,8 @@ export interface MailPathProps {
 }
 
 const WORKER_TIMEOUT = 30;
+/** Copies of the SES events function at once (its reserved concurrency and its queue's maximum concurrency). */
+const SES_EVENTS_CONCURRENCY = 5;
 
 /**
  * One mail path, from the app's queue to delivered mail and a searchable history: apps
@@ -195,7 +197,13 @@ export class MailPath extends Construct implements Monitored {
       // statements AWS requires of URLs created since October 2025
       // (docs.aws.amazon.com/lambda/latest/dg/urls-auth.html): lambda:InvokeFunctionUrl for
       // auth type NONE, and lambda:InvokeFunction only when invoked through a URL.
+      // aws_lambda_function_url adds statements of its own when it creates a NONE URL
+      // (CHANGELOG 6.28.0, #44858), and AddPermission calls made in parallel on one function
+      // can be lost (internal/service/lambda/permission.go serializes its own with a mutex,
+      // not the URL's): the permissions wait for the URL.
+      const afterUrl = { dependsOn: [url] };
       new LambdaPermission(this, 'sendgrid-webhook-url-invoke-url', {
+        ...afterUrl,
         functionName: webhook.function.functionName,
         statementId: 'PublicUrlInvokeFunctionUrl',
         action: 'lambda:InvokeFunctionUrl',
@@ -205,6 +213,7 @@ export class MailPath extends Construct implements Monitored {
       // invoked_via_function_url came with provider 6.28.0 (internal/service/lambda/permission.go);
       // the 6.25.0 bindings lack it, so it is written as an override.
       new LambdaPermission(this, 'sendgrid-webhook-url-invoke', {
+        ...afterUrl,
         functionName: webhook.function.functionName,
         statementId: 'PublicUrlInvokeFunction',
         action: 'lambda:InvokeFunction',
@@ -228,7 +237,11 @@ export class MailPath extends Construct implements Monitored {
         Sid: 'SendThroughTheConfigurationSet',
         Effect: 'Allow',
         Action: ['ses:SendEmail'],
-        Resource: [this.sesDomain.identityArn, this.sesDomain.configurationSetArn],
+        // A message with templateId names an SES template, and SendEmail is authorized on the
+        // template too: without it every templated send is refused
+        // (github.com/aws/serverless-application-model/issues/2844). Templates are made outside
+        // Terraform, so any template of the account in the region.
+        Resource: [this.sesDomain.identityArn, this.sesDomain.configurationSetArn, `arn:aws:ses:${props.region}:${props.accountId}:template/*`],
       };
       const events = new MailFunction(this, 'ses-events', {
         ...common,
@@ -237,13 +250,17 @@ export class MailPath extends Construct implements Monitored {
         environment: historyEnv,
         statements: [tableAccess, keyAccess, { Sid: 'EventsQueue', Effect: 'Allow', Action: ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes'], Resource: this.sesDomain.eventsQueue.arn }],
         timeoutSeconds: 30,
-        reservedConcurrency: 5,
+        reservedConcurrency: SES_EVENTS_CONCURRENCY,
       });
       new LambdaEventSourceMapping(this, 'ses-events-source', {
         eventSourceArn: this.sesDomain.eventsQueue.arn,
         functionName: events.function.arn,
         batchSize: 10,
         functionResponseTypes: ['ReportBatchItemFailures'],
+        // No more pollers than the function's reserved concurrency: a throttled batch goes
+        // back to the queue and counts as a receive, so a burst of events would reach the
+        // dead-letter queue unprocessed (docs.aws.amazon.com/lambda/latest/dg/services-sqs-scaling.html).
+        scalingConfig: { maximumConcurrency: SES_EVENTS_CONCURRENCY },
       });
     }
 

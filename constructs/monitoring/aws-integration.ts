@@ -63,7 +63,7 @@ const READ_ACTIONS = DATADOG_STANDARD_ACTIONS.filter((a) => !DATADOG_WRITE_ACTIO
  * is off, and the aws:autoscaling:asg options have no setting for it:
  * docs.aws.amazon.com/elasticbeanstalk/latest/dg/command-options-general.html), so it would be empty.
  */
-const NAMESPACES = ['AWS/ApplicationELB', 'AWS/ElasticBeanstalk', 'AWS/EC2', 'AWS/EBS', 'AWS/RDS', 'AWS/SQS', 'AWS/Lambda', 'AWS/SES', 'AWS/DynamoDB', 'AWS/FSx', 'AWS/NATGateway', 'AWS/ElastiCache'];
+const NAMESPACES = ['AWS/ApplicationELB', 'AWS/ElasticBeanstalk', 'AWS/EC2', 'AWS/EBS', 'AWS/RDS', 'AWS/SQS', 'AWS/Lambda', 'AWS/SES', 'AWS/DynamoDB', 'AWS/FSx', 'AWS/NATGateway', 'AWS/ElastiCache', 'AWS/SNS'];
 
 export interface DatadogAwsIntegrationProps {
   readonly accountId: string;

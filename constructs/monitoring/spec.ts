@@ -7,7 +7,7 @@
 export type Priority = 1 | 2 | 3 | 4 | 5;
 
 /** The kinds of thing the coverage check expects monitors on. */
-export type TargetKind = 'beanstalk-environment' | 'database' | 'queue' | 'fastly-service' | 'function' | 'mail-identity' | 'cache' | 'table';
+export type TargetKind = 'beanstalk-environment' | 'database' | 'queue' | 'fastly-service' | 'function' | 'mail-identity' | 'cache' | 'table' | 'image-pipeline';
 
 export interface MonitorSpec {
   /** Stable key, unique in the account: the construct id of the monitor. */

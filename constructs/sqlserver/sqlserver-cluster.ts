@@ -35,9 +35,10 @@ export interface RdsSqlServerSettings {
   readonly edition: SqlServerEdition;
   /**
    * Full engine version, e.g. "16.00.4165.4.v1" (SQL Server 2022). The repository owns it:
-   * automatic minor version upgrades are off, so RDS never moves the version away from the
+   * automatic minor version upgrades are off, so RDS does not move the version away from the
    * code (the next plan would otherwise try a downgrade, which RDS refuses); a newer minor
-   * version is a pull request changing this value.
+   * version is a pull request changing this value. A minor version that reaches its end of
+   * support is still upgraded by AWS after notice: bump it before then.
    * @see https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/CHAP_SQLServer.html
    */
   readonly engineVersion: string;
@@ -140,6 +141,12 @@ export interface SqlServerClusterProps {
   readonly production?: boolean;
   /** Refuse deletion / termination. @default true in production, else false */
   readonly deletionProtection?: boolean;
+  /**
+   * RDS mode: take a final snapshot `<name>-final-<created>` when the database is deleted. Off only for
+   * throwaway copies (previews), whose snapshot would outlive them, encrypted with a key that
+   * is deleted with them. @default true; refused false in production
+   */
+  readonly finalSnapshot?: boolean;
   /** Days of backups (RDS automated backups, or EBS snapshots kept). @default 14 in production, else 7 */
   readonly backupRetentionDays?: number;
   /** Daily backup window, UTC (rds). @default '17:00-18:00' */
@@ -196,6 +203,7 @@ export class SqlServerCluster extends Construct implements Monitored {
     super(scope, id);
     const production = props.production ?? false;
     const deletionProtection = props.deletionProtection ?? production;
+    const finalSnapshot = props.finalSnapshot ?? true;
     const backupRetentionDays = props.backupRetentionDays ?? (production ? 14 : 7);
     const allowed = props.allowedSecurityGroupIds ?? [];
     this.mode = props.mode;
@@ -209,6 +217,7 @@ export class SqlServerCluster extends Construct implements Monitored {
       [props.mode === 'ec2-always-on' && !props.alwaysOn, 'alwaysOn', props.alwaysOn, 'the Always On settings when mode is "ec2-always-on"'],
       [distinctZones(props.subnets).length < 2, 'subnets', props.subnets.map((s) => s.id), 'subnets in at least 2 availability zones'],
       [production && !deletionProtection, 'deletionProtection', deletionProtection, 'true in production'],
+      [production && !finalSnapshot, 'finalSnapshot', finalSnapshot, 'true in production'],
       [backupRetentionDays < 1 || backupRetentionDays > 35, 'backupRetentionDays', backupRetentionDays, 'from 1 to 35'],
       [production && backupRetentionDays < 7, 'backupRetentionDays', backupRetentionDays, 'at least 7 in production'],
       [allowed.some((g) => !g.startsWith('sg-') && !g.startsWith('${')), 'allowedSecurityGroupIds', allowed, 'security group ids (sg-...)'],
@@ -222,7 +231,7 @@ export class SqlServerCluster extends Construct implements Monitored {
     const kmsKeyArn = encryptionKey(this, `${props.name}-sqlserver`, props.kmsKeyArn);
     const logRetentionDays = props.logRetentionDays ?? (production ? 365 : 30);
     checkProps(this, 'SqlServerCluster', [[!LOG_RETENTION_DAYS.includes(logRetentionDays as never), 'logRetentionDays', logRetentionDays, `one of ${LOG_RETENTION_DAYS.join(', ')}`]]);
-    const common = { ...props, production, deletionProtection, backupRetentionDays, allowed, kmsKeyArn, logRetentionDays };
+    const common = { ...props, production, deletionProtection, finalSnapshot, backupRetentionDays, allowed, kmsKeyArn, logRetentionDays };
     if (props.mode === 'rds') {
       const out = this.buildRds(common, props.rds!);
       this.dbInstance = out.instance;
@@ -349,8 +358,8 @@ export class SqlServerCluster extends Construct implements Monitored {
       parameterGroupName: parameters.name,
       optionGroupName: options.name,
       deletionProtection: p.deletionProtection,
-      skipFinalSnapshot: false,
-      finalSnapshotIdentifier: finalSnapshotIdentifier(this, p.name),
+      skipFinalSnapshot: !p.finalSnapshot,
+      finalSnapshotIdentifier: p.finalSnapshot ? finalSnapshotIdentifier(this, p.name) : undefined,
       backupRetentionPeriod: p.backupRetentionDays,
       backupWindow,
       maintenanceWindow,
@@ -395,6 +404,10 @@ export class SqlServerCluster extends Construct implements Monitored {
         [(v.type ?? 'gp3') === 'io2' && v.iops === undefined, `alwaysOn.volumes.${role}.iops`, v.iops, 'an IOPS figure for io2'],
         [(v.type ?? 'gp3') === 'gp3' && v.iops !== undefined && (v.iops < 3000 || v.iops > 16000), `alwaysOn.volumes.${role}.iops`, v.iops, 'from 3000 to 16000 for gp3'],
         [(v.type ?? 'gp3') !== 'gp3' && v.throughput !== undefined, `alwaysOn.volumes.${role}.throughput`, v.throughput, 'nothing: throughput is set only for gp3'],
+        // CreateVolume refuses a gp3 volume above 500 IOPS per GiB or 0.25 MiB/s per IOPS
+        // (https://docs.aws.amazon.com/ebs/latest/userguide/general-purpose.html#gp3-ebs-volume-type).
+        [(v.type ?? 'gp3') === 'gp3' && (v.iops ?? 3000) > 500 * v.sizeGb, `alwaysOn.volumes.${role}.iops`, v.iops ?? 3000, `at most 500 IOPS per GiB of gp3 (${500 * v.sizeGb} for ${v.sizeGb} GiB)`],
+        [(v.type ?? 'gp3') === 'gp3' && (v.throughput ?? 125) > (v.iops ?? 3000) / 4, `alwaysOn.volumes.${role}.throughput`, v.throughput, `at most 0.25 MiB/s per IOPS of gp3 (${(v.iops ?? 3000) / 4} with ${v.iops ?? 3000} IOPS)`],
       ]),
     ];
     checkProps(this, 'SqlServerCluster', rules);
@@ -564,6 +577,7 @@ export class SqlServerCluster extends Construct implements Monitored {
 type Common = SqlServerClusterProps & {
   readonly production: boolean;
   readonly deletionProtection: boolean;
+  readonly finalSnapshot: boolean;
   readonly backupRetentionDays: number;
   readonly allowed: readonly string[];
   readonly kmsKeyArn: string;

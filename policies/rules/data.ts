@@ -54,8 +54,8 @@ export const dataRules: PolicyRule[] = [
     id: 'RDS-FINAL-SNAPSHOT',
     pack: 'baseline',
     info: 'Databases take a named final snapshot when deleted.',
-    explanation: 'Without a final snapshot a deleted database is gone; a fixed name makes the snapshot easy to find.',
-    fix: 'Do not set skip_final_snapshot; the database constructs name the snapshot <name>-final.',
+    explanation: 'Without a final snapshot a deleted database is gone; the name carries the first apply time of the database, so it is easy to find and unique per destroy (RDS refuses a name already taken).',
+    fix: 'Do not set skip_final_snapshot; the database constructs name the snapshot <name>-final-<first apply time>.',
     resourceTypes: DB_TYPES,
     check: (r) => verdict(attr(r, 'skip_final_snapshot') === false && filled(attr(r, 'final_snapshot_identifier'))),
   },
@@ -398,6 +398,16 @@ export const dataRules: PolicyRule[] = [
     cdkNag: 'AwsSolutions-AEC4',
     resourceTypes: ['aws_elasticache_replication_group'],
     check: (r) => verdict(attr(r, 'multi_az_enabled') === true && attr(r, 'automatic_failover_enabled') === true && Number(attr(r, 'num_cache_clusters') ?? 0) >= 2),
+  },
+  {
+    id: 'CACHE-AUTH-PLANNABLE',
+    pack: 'baseline',
+    info: 'ElastiCache AUTH tokens and user passwords are not read from Secrets Manager at plan time.',
+    explanation:
+      'A secret read by a data source is read on every plan, and the CI plan role is denied secretsmanager:GetSecretValue (bootstrap/bootstrap-stack.ts, NoSecrets): every pull request plan of the account would fail.',
+    fix: 'Use CacheCluster auth mode "iam" (the default), or suppress with the reason the account is planned by an identity that may read the secret.',
+    resourceTypes: ['aws_elasticache_replication_group', 'aws_elasticache_user'],
+    check: (r) => verdict(!JSON.stringify(r.attributes).includes('data.aws_secretsmanager_secret_version.')),
   },
 ];
 

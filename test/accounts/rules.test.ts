@@ -1,6 +1,7 @@
 import { platforms } from '../../accounts/catalogue';
 import { sharedDefaults } from '../../accounts/defaults';
-import { accountSources } from '../../accounts';
+import { accountSources, loadAccounts } from '../../accounts';
+import { imageConsumerProblems } from '../../accounts/rules';
 import { AVAILABILITY_ZONES } from '../../accounts/availability-zones';
 import { ACCOUNT_TIERS } from '../../accounts/registry';
 import { AccountConfigError, AccountSource, formatProblem, layer, resolveAccounts } from '../../accounts/schema';
@@ -204,5 +205,30 @@ describe('secret-safe errors', () => {
   it('never echoes a credential-looking value in any field', () => {
     const problems = problemsOf(edited('sandbox', { tags: { team: 'AKIAABCDEFGHIJKLMNOP', extra: 'AKIAABCDEFGHIJKLMNOP' } }));
     expect(problems).toEqual([expect.stringMatching(/^accounts\/sandbox: tags.extra: got <redacted: looks like a credential>, expected no such key/)]);
+  });
+});
+
+describe('image pipelines and the accounts that launch their AMIs', () => {
+  const pipelinesOf = (folder: string) => (real(folder).overrides as { imagePipelines?: Array<{ name: string; image: string; shareWith?: string[] }> }).imagePipelines ?? [];
+  const builder = accountSources.find((s) => pipelinesOf(s.folder).length > 0)!.folder;
+
+  it('shares every pipeline with every other account that launches its AMI (else launches fail at apply)', () => {
+    expect(imageConsumerProblems(loadAccounts())).toEqual([]);
+  });
+
+  it('catches a pipeline that does not share with an account launching its AMI', () => {
+    const accounts = loadAccounts().map((a) => (a.name === builder ? { ...a, imagePipelines: a.imagePipelines!.map((p) => ({ ...p, shareWith: [] })) } : a));
+    const problems = imageConsumerProblems(accounts).map(formatProblem);
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatch(new RegExp(`^accounts/${builder}: imagePipelines\\[0\\]\\.shareWith: got \\[\\], expected every other account that launches images\\.\\w+ \\(ami-\\w+\\); missing: `));
+  });
+
+  it('refuses a pipeline writing to an entry the catalogue does not have, and a bad account id', () => {
+    const imagePipelines = pipelinesOf(builder).map((p) => ({ ...p, image: 'windowsNightly', shareWith: ['2222'] }));
+    expect(problemsOf(edited(builder, { imagePipelines })).join('\n')).toMatch(/imagePipelines\[0\]\.image: got "windowsNightly", expected one of .*\n.*imagePipelines\[0\]\.shareWith\[0\]: got "2222", expected a 12-digit AWS account id as a string/);
+  });
+
+  it('shares each pipeline only with registered accounts', () => {
+    for (const p of pipelinesOf(builder)) for (const id of p.shareWith ?? []) expect(Object.keys(ACCOUNT_TIERS)).toContain(id);
   });
 });

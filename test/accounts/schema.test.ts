@@ -113,6 +113,21 @@ describe('account config validation', () => {
     ]);
   });
 
+  it('reads a service\'s host routes, feature split and certificates, and refuses what Fastly would not take', () => {
+    const cdn = (changes: Record<string, unknown>) => [{ ...staging.cdn![0], ...changes }];
+    const [account] = resolveAccounts([source('staging', { cdn: cdn({ tls: false }) })], sharedDefaults);
+    expect(account.cdn[0].tls).toBe(false);
+    expect(problemsOf(source('staging', { cdn: cdn({ tls: { certificateAuthority: 'digicert', hostedZoneId: 'zone' } }) }))).toEqual([
+      expect.stringMatching(/^accounts\/staging: cdn\[0\]\.tls\.certificateAuthority: got "digicert", expected one of .*lets-encrypt/),
+      'accounts/staging: cdn[0].tls.hostedZoneId: got "zone", expected a Route 53 hosted zone id',
+    ]);
+    expect(problemsOf(source('staging', { cdn: cdn({ featureRoutes: [{ name: 'x', queryParam: 'x', backend: 'customer_canary', percent: 101 }], hostRoutes: [{ hots: 'a', backend: 'partner' }] }) }))).toEqual([
+      expect.stringMatching(/^accounts\/staging: cdn\[0\]\.featureRoutes\[0\]\.percent: got 101, expected /),
+      expect.stringMatching(/^accounts\/staging: cdn\[0\]\.hostRoutes\[0\]\.hots: got "a", expected no such key \(did you mean "host"\?\)/),
+      expect.stringMatching(/^accounts\/staging: cdn\[0\]\.hostRoutes\[0\]\.host: got nothing/),
+    ]);
+  });
+
   it('refuses a typo deep inside an app, with its path', () => {
     const apps = [{ name: 'web', solutionStackName: platforms.python, environments: [{ name: 'web-stg', certificateArn: 'arn:aws:acm:x', instanceType: 't3.small' }] }];
     expect(problemsOf(source('staging', { apps }))).toEqual([

@@ -10,12 +10,13 @@ import { TerraformJson, resourcesOf } from '../helpers';
  * Who may plan by hand: the Identity Center role of the management config's planner
  * permission set. Role ARN format from
  * docs.aws.amazon.com/singlesignon/latest/userguide/referencingpermissionsets.html:
- * arn:aws:iam::<account>:role/aws-reserved/sso.amazonaws.com/<region>/AWSReservedSSO_<set>_<unique suffix>.
+ * arn:aws:iam::<account>:role/aws-reserved/sso.amazonaws.com/[<region>/]AWSReservedSSO_<set>_<unique suffix>
+ * (with or without the region in the path).
  */
 const accounts = loadAccounts();
 const config = resolveManagement(management, accounts);
 const stacks = bootstrapStacks(Testing.app(), accounts, config, preview).map((s) => s.toTerraform() as TerraformJson);
-const ssoRole = (accountId: string, set: string, suffix = '1234567890abcdef') => `arn:aws:iam::${accountId}:role/aws-reserved/sso.amazonaws.com/${management.region}/AWSReservedSSO_${set}_${suffix}`;
+const ssoRole = (accountId: string, set: string, suffix = '1234567890abcdef', path = `${management.region}/`) => `arn:aws:iam::${accountId}:role/aws-reserved/sso.amazonaws.com/${path}AWSReservedSSO_${set}_${suffix}`;
 const arnLike = (pattern: string, arn: string) => new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`).test(arn);
 
 describe('bootstrap planners', () => {
@@ -32,8 +33,9 @@ describe('bootstrap planners', () => {
     const trusted = (arn: string) => patterns.some((p) => arnLike(p, arn));
     expect(trusted(ssoRole(account.accountId, management.plannerPermissionSet))).toBe(true);
     expect(trusted(ssoRole(account.accountId, management.plannerPermissionSet, 'abcdef0123456789'))).toBe(true);
+    expect(trusted(ssoRole(account.accountId, management.plannerPermissionSet, 'abcdef0123456789', ''))).toBe(true);
     for (const other of [...management.permissionSets.map((p) => p.name).filter((n) => n !== management.plannerPermissionSet), 'AdministratorAccess']) {
-      expect([other, trusted(ssoRole(account.accountId, other))]).toEqual([other, false]);
+      expect([other, trusted(ssoRole(account.accountId, other)), trusted(ssoRole(account.accountId, other, undefined, ''))]).toEqual([other, false, false]);
     }
     expect(trusted(ssoRole('999999999999', management.plannerPermissionSet))).toBe(false);
   });

@@ -1,8 +1,11 @@
 import { Testing } from 'cdktf';
 import { loadAccounts } from '../../accounts';
 import { preview } from '../../accounts/sandbox/preview';
+import { management } from '../../accounts/management';
+import { plannerPrincipalArns } from '../../bootstrap/bootstrap-app';
 import { BootstrapStack, PREVIEW_ENVIRONMENT } from '../../bootstrap/bootstrap-stack';
 import { accountTags } from '../../stacks/account-stack';
+import { previewBoundaryArn } from '../../stacks/preview-stack';
 import { suppressionsUnder } from '../../constructs/core/suppressions';
 import { evaluate } from '../../policies/engine';
 import { rulesIn } from '../../policies/packs';
@@ -10,7 +13,7 @@ import { stackOf } from '../../policies/rule';
 import { TerraformJson, onlyResource, resourcesOf } from '../helpers';
 
 const [production] = loadAccounts();
-const stack = new BootstrapStack(Testing.app(), { account: production, plannerPrincipalArns: ['arn:aws:iam::111111111111:role/aws-reserved/sso.amazonaws.com/*/AWSReservedSSO_AdministratorAccess_*'] });
+const stack = new BootstrapStack(Testing.app(), { account: production, plannerPrincipalArns: plannerPrincipalArns(production, management) });
 const json = stack.toTerraform() as TerraformJson;
 const roles = resourcesOf(json, 'aws_iam_role');
 const trustOf = (name: string) => JSON.parse(Object.values(roles).find((r) => r.name === name)!.assume_role_policy).Statement;
@@ -42,7 +45,7 @@ describe('bootstrap', () => {
       'repo:example-co/infrastructure:ref:refs/heads/gh-readonly-queue/main/*',
     ]);
     expect(github.Condition.StringEquals['token.actions.githubusercontent.com:aud']).toBe('sts.amazonaws.com');
-    expect(named.Condition.ArnLike['aws:PrincipalArn']).toEqual(['arn:aws:iam::111111111111:role/aws-reserved/sso.amazonaws.com/*/AWSReservedSSO_AdministratorAccess_*']);
+    expect(named.Condition.ArnLike['aws:PrincipalArn']).toEqual(['arn:aws:iam::111111111111:role/aws-reserved/sso.amazonaws.com/*AWSReservedSSO_SREAdmin_*']);
   });
 
   it('trusts no AWS principal at all when no planner is named', () => {
@@ -118,6 +121,24 @@ describe('bootstrap of the preview account: the infra-ci-preview role', () => {
     expect(sid('preview-guardrails', 'NotTheCiRoles').Resource[0]).toBe(`arn:aws:iam::${previewAccount.accountId}:role/infra-ci-*`);
     expect(sid('preview-guardrails', 'NotAccountWide').Action).toEqual(expect.arrayContaining(['ec2:DisableEbsEncryptionByDefault', 'iam:CreateUser', 'organizations:*']));
     expect(sid('preview-guardrails', 'NoAdministratorPolicies').Condition.ArnLike['iam:PolicyARN']).toContain('arn:aws:iam::aws:policy/AdministratorAccess');
+  });
+
+  // A role the preview role makes is not subject to the preview role's denies: without a
+  // boundary, a preview could create one with an inline "*" policy and act through it.
+  // https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_boundaries.html
+  it('creates and changes roles only with the preview boundary, which carries the same limits', () => {
+    const boundaryArn = previewBoundaryArn(previewAccount.accountId, preview.role);
+    expect(sid('preview-guardrails', 'RolesOnlyWithTheBoundary')).toMatchObject({
+      Effect: 'Deny',
+      Action: expect.arrayContaining(['iam:CreateRole', 'iam:PutRolePolicy', 'iam:AttachRolePolicy', 'iam:PutRolePermissionsBoundary']),
+      Condition: { StringNotEquals: { 'iam:PermissionsBoundary': boundaryArn } },
+    });
+    expect(sid('preview-guardrails', 'KeepTheBoundary')).toMatchObject({ Effect: 'Deny', Action: 'iam:DeleteRolePermissionsBoundary' });
+    expect(sid('preview-guardrails', 'NotTheBoundaryPolicy')).toMatchObject({ Effect: 'Deny', Resource: boundaryArn });
+    const boundary = onlyResource(pjson, 'aws_iam_policy');
+    expect(`arn:aws:iam::${previewAccount.accountId}:policy/${boundary.name}`).toBe(boundaryArn);
+    const statements = JSON.parse(boundary.policy).Statement as TerraformJson[];
+    expect(statements).toEqual([policy('preview-resources')[0], ...policy('preview-guardrails')]);
   });
 
   it('passes the baseline pack with its broad allow as a reasoned exception', () => {

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Testing } from 'cdktf';
 import { load } from 'js-yaml';
+import { loadAccounts } from '../../accounts';
 import { APPLY_SESSION_SECONDS, BootstrapStack, PLAN_DENIED_DATA_ACTIONS, PLAN_SESSION_SECONDS } from '../../bootstrap/bootstrap-stack';
 import { actionMatches } from '../../policies/policy-document';
 import { management } from '../../accounts/management';
@@ -10,6 +11,7 @@ import { preview } from '../../accounts/sandbox/preview';
 import { plannerPrincipalArns } from '../../bootstrap/bootstrap-app';
 import { FoundationAccount } from '../../stacks/account-foundation';
 import { synthesizeAccounts } from '../../stacks/synthesize';
+import { builderAccount } from '../../tools/image-bump';
 import { TerraformJson, resourcesOf } from '../helpers';
 
 /**
@@ -43,6 +45,7 @@ const stacks = (() => {
     rmSync(out, { recursive: true, force: true });
   }
 })();
+const accounts = loadAccounts();
 
 type Step = { uses?: string; run?: string; with?: Record<string, string> };
 type Job = { environment?: string; steps?: Step[] };
@@ -59,10 +62,6 @@ const allSignIns = readdirSync(join(root, '.github/workflows')).flatMap((file) =
   );
 });
 const roleInput = (step: Step) => step.with?.['role-arn'] ?? step.with?.['role-to-assume'];
-/** The stacks' jobs sign in as the account's CI roles (the affected-stacks matrix names them). */
-const signIns = allSignIns.filter((s) => /^\$\{\{ matrix\.(plan|apply)Role \}\}$/.test(roleInput(s.step) ?? ''));
-/** The preview jobs sign in as the preview role of the preview account (tools/preview.ts settings: roleArn). */
-const previewSignIns = allSignIns.filter((s) => !signIns.includes(s));
 
 /** The `sub` claims the job's OIDC token can carry, for one repository and stack. */
 function subjectsOf(w: Workflow, job: Job, repo: string, stack: string): string[] {
@@ -89,7 +88,9 @@ function decide(statements: Stmt[], action: string, resource: string): 'allowed'
   return statements.some((s) => s.Effect === 'Allow' && applies(s)) ? 'allowed' : 'implicit deny';
 }
 
-function bootstrap(account: FoundationAccount, previewRole?: string) {
+function bootstrap(account: FoundationAccount) {
+  // As bootstrap/bootstrap-app.ts: the preview role exists only in the account previews run in.
+  const previewRole = account.name === preview.account ? preview.role : undefined;
   const json = new BootstrapStack(Testing.app(), { account, plannerPrincipalArns: plannerPrincipalArns(account, management), previewRole }).toTerraform() as TerraformJson;
   // The bucket's and the key's ARNs are known after apply: put in what they will be.
   const keyArn = `arn:aws:kms:${account.region}:${account.accountId}:key/00000000-0000-4000-8000-000000000000`;
@@ -111,6 +112,52 @@ function bootstrap(account: FoundationAccount, previewRole?: string) {
   return { json, roleOf, keyArn, alias, key, bucketName };
 }
 
+/**
+ * Calls the provider's refresh makes, for the resource types whose reads meet a service the
+ * plan role's denies name (S3 objects, SQS, DynamoDB, CloudWatch Logs, Lambda, Secrets
+ * Manager, EC2). ReadOnlyAccess allows each of them; the test checks that no deny takes one away.
+ */
+function refreshCalls(region: string, accountId: string): Record<string, Array<readonly [string, string]>> {
+  const arn = (service: string, resource: string) => `arn:aws:${service}:${region}:${accountId}:${resource}`;
+  return {
+    // DescribeConfigurationSettings reads AWS's platform bucket with the caller's credentials:
+    // github.com/hashicorp/terraform-provider-aws/issues/32977 (AccessDenied on
+    // elasticbeanstalk-env-resources-<region>/eb_patching_resources/... during terraform plan).
+    aws_elastic_beanstalk_environment: [
+      ['elasticbeanstalk:DescribeConfigurationSettings', arn('elasticbeanstalk', 'environment/app/env')],
+      ['s3:GetObject', `arn:aws:s3:::elasticbeanstalk-env-resources-${region}/eb_patching_resources/instance_patch_extension.linux`],
+    ],
+    // internal/service/sqs/queue.go: GetQueueAttributes (All) and ListQueueTags.
+    aws_sqs_queue: [['sqs:GetQueueAttributes', arn('sqs', 'q')], ['sqs:ListQueueTags', arn('sqs', 'q')]],
+    // internal/service/dynamodb/table.go: DescribeTable, DescribeContinuousBackups, DescribeTimeToLive, tags.
+    aws_dynamodb_table: ['DescribeTable', 'DescribeContinuousBackups', 'DescribeTimeToLive', 'ListTagsOfResource'].map((a) => [`dynamodb:${a}`, arn('dynamodb', 'table/t')] as const),
+    // internal/service/logs/group.go: DescribeLogGroups and ListTagsForResource.
+    aws_cloudwatch_log_group: [['logs:DescribeLogGroups', arn('logs', 'log-group:g')], ['logs:ListTagsForResource', arn('logs', 'log-group:g')]],
+    // internal/service/lambda/function.go, findFunction: GetFunction.
+    aws_lambda_function: [['lambda:GetFunction', arn('lambda', 'function:f')]],
+    // internal/service/secretsmanager/secret.go: DescribeSecret and GetResourcePolicy, never the value.
+    aws_secretsmanager_secret: [['secretsmanager:DescribeSecret', arn('secretsmanager', 'secret:s')], ['secretsmanager:GetResourcePolicy', arn('secretsmanager', 'secret:s')]],
+    // internal/service/sesv2/configuration_set.go, configuration_set_event_destination.go, email_identity.go,
+    // email_identity_mail_from_attributes.go: GetConfigurationSet, GetConfigurationSetEventDestinations, GetEmailIdentity.
+    aws_sesv2_configuration_set: [['ses:GetConfigurationSet', arn('ses', 'configuration-set/c')], ['ses:ListTagsForResource', arn('ses', 'configuration-set/c')]],
+    aws_sesv2_configuration_set_event_destination: [['ses:GetConfigurationSetEventDestinations', arn('ses', 'configuration-set/c')]],
+    aws_sesv2_email_identity: [['ses:GetEmailIdentity', arn('ses', 'identity/example.com')], ['ses:ListTagsForResource', arn('ses', 'identity/example.com')]],
+    aws_sesv2_email_identity_mail_from_attributes: [['ses:GetEmailIdentity', arn('ses', 'identity/example.com')]],
+    // internal/service/ec2/ec2_instance.go: DescribeInstances and DescribeInstanceAttribute (GetPasswordData only with get_password_data).
+    aws_instance: [['ec2:DescribeInstances', '*'], ['ec2:DescribeInstanceAttribute', arn('ec2', 'instance/i-1')]],
+  };
+}
+
+it('the refresh-call table covers Beanstalk environments: at least one account stack has one', () => {
+  expect(stacks.some(([, , stack]) => Object.keys(resourcesOf(stack, 'aws_elastic_beanstalk_environment')).length > 0)).toBe(true);
+});
+
+it('finds the preview jobs, which sign in as the preview role (tools/preview.ts settings: roleArn)', () => {
+  const previewSignIns = allSignIns.filter((s) => s.name.startsWith('preview.yml '));
+  expect(previewSignIns.map((s) => s.name)).toEqual(expect.arrayContaining(['preview.yml job apply', 'preview.yml job destroy']));
+  for (const s of previewSignIns) expect([s.name, roleInput(s.step)]).toEqual([s.name, expect.stringMatching(/^\$\{\{ steps\.\w+\.outputs\.roleArn \}\}$/)]);
+});
+
 it('covers the management stack and every account stack', () => {
   expect(stacks.map(([name]) => name)).toContain('management');
   expect(stacks.length).toBeGreaterThan(1);
@@ -119,9 +166,15 @@ it('covers the management stack and every account stack', () => {
 describe.each(stacks)('the CI chain of %s', (_name, account, stack) => {
   const { roleOf, keyArn, alias, key, bucketName } = bootstrap(account);
   const backend = stack.terraform.backend.s3;
+  // Preview jobs sign in only to the account previews run in, as its preview role.
+  const signIns = allSignIns.filter((s) => !s.name.startsWith('preview.yml ') || account.name === preview.account)
+    // The image bump signs in only to the account that builds images (tools/image-bump.ts builder).
+    .filter((s) => !s.name.startsWith('image-bump.yml ') || account.name === builderAccount(accounts).name);
   const roleName = (step: Step) => {
     const arn = roleInput(step);
+    if (/^\$\{\{ steps\.\w+\.outputs\.roleArn \}\}$/.test(arn ?? '')) return preview.role;
     if (arn === '${{ matrix.planRole }}') return account.ci.planRole;
+    if (arn === '${{ steps.builder.outputs.role-arn }}') return account.ci.planRole; // tools/image-bump.ts builder: its plan role
     if (arn === '${{ matrix.applyRole }}') return account.ci.applyRole;
     throw new Error(`unknown role input ${arn}`);
   };
@@ -221,6 +274,14 @@ describe.each(stacks)('the CI chain of %s', (_name, account, stack) => {
     expect(decide(policy, 's3:DeleteObject', state)).toBe('implicit deny');
   });
 
+  it('the plan role\'s denies leave every refresh call of this stack\'s resource types (a plan would fail on one)', () => {
+    const { policy } = roleOf(account.ci.planRole);
+    const types = Object.keys(stack.resource ?? {});
+    const calls = Object.entries(refreshCalls(account.region, account.accountId)).filter(([type]) => types.includes(type));
+    const denied = calls.flatMap(([type, c]) => c.filter(([a, r]) => decide(policy, a, r) === 'denied').map(([a, r]) => `${type}: ${a} ${r}`));
+    expect(denied).toEqual([]);
+  });
+
   it('the plan role reads no data: objects outside the state bucket, secrets, parameters and the data-plane reads are denied', () => {
     const { policy } = roleOf(account.ci.planRole);
     expect(decide(policy, 's3:GetObject', 'arn:aws:s3:::some-app-bucket/customers.csv')).toBe('denied');
@@ -228,28 +289,9 @@ describe.each(stacks)('the CI chain of %s', (_name, account, stack) => {
     expect(decide(policy, 'ssm:GetParameter', `arn:aws:ssm:${account.region}:${account.accountId}:parameter/app/password`)).toBe('denied');
     // AWS public parameters (AMI ids) are not the account's data.
     expect(decide(policy, 'ssm:GetParameter', `arn:aws:ssm:${account.region}::parameter/aws/service/ami-windows-latest/x`)).not.toBe('denied');
-    for (const action of ['sqs:ReceiveMessage', 'dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:Scan', 'logs:GetLogEvents', 'logs:FilterLogEvents', 'logs:StartQuery']) {
+    for (const action of ['sqs:ReceiveMessage', 'dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:Scan', 'logs:GetLogEvents', 'logs:FilterLogEvents', 'logs:StartQuery', 'ses:ListSuppressedDestinations', 'ses:GetSuppressedDestination']) {
       expect([action, decide(policy, action, '*')]).toEqual([action, 'denied']);
     }
     expect(PLAN_DENIED_DATA_ACTIONS.filter((a) => decide(policy, a, 'arn:aws:x') !== 'denied')).toEqual([]);
-  });
-});
-
-describe('the CI chain of the preview stacks', () => {
-  const account = stacks.find(([name]) => name === preview.account)![1];
-  const { roleOf } = bootstrap(account, preview.role);
-
-  it('finds the preview jobs, and every sign-in is either an account role or the preview role', () => {
-    expect(previewSignIns.map((s) => s.name)).toEqual(expect.arrayContaining(['preview.yml job apply', 'preview.yml job destroy']));
-    for (const s of previewSignIns) expect([s.name, roleInput(s.step)]).toEqual([s.name, expect.stringMatching(/^\$\{\{ steps\.\w+\.outputs\.roleArn \}\}$/)]);
-  });
-
-  it.each(previewSignIns.map((s) => [s.name, s] as const))('1. OIDC and session length: %s gets a token the preview role trusts, for no longer than it allows', (_job, { workflow, job, step }) => {
-    const { role, trust } = roleOf(preview.role);
-    const web = trust.filter((s) => s.Effect === 'Allow' && s.Action === 'sts:AssumeRoleWithWebIdentity');
-    for (const sub of subjectsOf(workflow, job, account.tags.repository, preview.account)) {
-      expect([sub, web.some((s) => list(s.Condition?.StringLike?.['token.actions.githubusercontent.com:sub']).some((p) => glob(p, sub)))]).toEqual([sub, true]);
-    }
-    expect(Number(step.with?.['role-duration-seconds'] ?? 3600)).toBeLessThanOrEqual(role.max_session_duration);
   });
 });

@@ -133,6 +133,13 @@ describe('AuroraCluster: other settings', () => {
     expect(Object.keys(resourcesOf(json, 'aws_rds_cluster_instance'))).toHaveLength(1);
     expect(onlyResource(json, 'aws_rds_cluster')).toMatchObject({ deletion_protection: false, backup_retention_period: 7, skip_final_snapshot: false });
   });
+
+  it('skips the final snapshot, and its creation-time record, when finalSnapshot is false (previews)', () => {
+    const json = synth(props({ finalSnapshot: false }));
+    const cluster = onlyResource(json, 'aws_rds_cluster');
+    expect([cluster.skip_final_snapshot, cluster.final_snapshot_identifier]).toEqual([true, undefined]);
+    expect(resourcesOf(json, 'terraform_data')).toEqual({});
+  });
 });
 
 describe('AuroraCluster: validation', () => {
@@ -154,12 +161,13 @@ describe('AuroraCluster: validation', () => {
     expect(refused({ allowedSecurityGroupIds: ['0.0.0.0/0'] })).toContain('allowedSecurityGroupIds: got ["0.0.0.0/0"], expected security group ids');
   });
 
-  it('refuses production without deletion protection, a reader or a week of backups', () => {
-    const message = refused({ production: true, deletionProtection: false, readers: 0, backupRetentionDays: 3 });
+  it('refuses production without deletion protection, a final snapshot, a reader or a week of backups', () => {
+    const message = refused({ production: true, deletionProtection: false, finalSnapshot: false, readers: 0, backupRetentionDays: 3 });
     expect(message).toContain('deletionProtection: got false, expected true in production');
+    expect(message).toContain('finalSnapshot: got false, expected true in production');
     expect(message).toContain('readers: got 0, expected at least 1 in production');
     expect(message).toContain('backupRetentionDays: got 3, expected at least 7 in production');
-    expect(message).toMatch(/^AuroraCluster test\/db: 3 problems:/);
+    expect(message).toMatch(/^AuroraCluster test\/db: 4 problems:/);
   });
 
   it('refuses an unknown engine version, log type and monitoring interval', () => {

@@ -1,5 +1,5 @@
 import { TerraformLocal } from 'cdktf';
-import { BeanstalkApp, BeanstalkAppProps, BeanstalkEnvironmentSettings, STREAMED_LOGS } from '../../constructs/beanstalk/beanstalk-app';
+import { BeanstalkApp, BeanstalkAppProps, BeanstalkEnvironmentSettings } from '../../constructs/beanstalk/beanstalk-app';
 import { TerraformJson, errorOf, managedPoliciesOf, onlyResource, resourcesOf, synthConstructs, testSubnets } from '../helpers';
 
 const certificateArn = 'arn:aws:acm:ap-northeast-1:111111111111:certificate/6f0c2a1e-4b7d-4e8a-9c3f-1d2e3f4a5b6c';
@@ -84,11 +84,19 @@ describe('BeanstalkApp: production defaults', () => {
     expect(onlyResource(withKey, 'aws_elastic_beanstalk_environment').depends_on.sort()).toEqual(groups.map(([id]) => `aws_cloudwatch_log_group.${id}`).sort());
   });
 
-  it('pre-creates the Linux platform\'s log groups for a Linux app', () => {
+  // The Python platform streams the httpd logs beside the nginx ones ("How Elastic Beanstalk
+  // sets up CloudWatch Logs", https://docs.aws.amazon.com/elasticbeanstalk/latest/dg/AWSHowTo.cloudwatchlogs.html):
+  // a group not pre-created is created by Beanstalk itself, without the key.
+  it('pre-creates every log group the Python platform streams to, httpd ones included', () => {
     const linux = synth(props({}, { solutionStackName: python }));
-    const names = Object.values(resourcesOf(linux, 'aws_cloudwatch_log_group')).map((g) => g.name);
-    expect(names).toEqual(STREAMED_LOGS.linux.map((l) => `/aws/elasticbeanstalk/hotel-customer-prod/${l}`));
-    expect(names).toContain('/aws/elasticbeanstalk/hotel-customer-prod/var/log/web.stdout.log');
+    const names = Object.values(resourcesOf(linux, 'aws_cloudwatch_log_group')).map((g) => String(g.name).replace('/aws/elasticbeanstalk/hotel-customer-prod/', ''));
+    expect(names.sort()).toEqual(
+      ['var/log/eb-engine.log', 'var/log/eb-hooks.log', 'var/log/web.stdout.log', 'var/log/httpd/access_log', 'var/log/httpd/error_log', 'var/log/nginx/access.log', 'var/log/nginx/error.log', 'environment-health.log'].sort(),
+    );
+  });
+
+  it('refuses a platform whose streamed log groups it does not know (Beanstalk would create them without the key)', () => {
+    expect(errorOf(() => synth(props({}, { solutionStackName: '64bit Amazon Linux 2023 v4.5.0 running Docker' })))).toContain('solutionStackName: got "64bit Amazon Linux 2023 v4.5.0 running Docker", expected a platform whose streamed logs streamedLogs knows');
   });
 
   it('streams instance and health logs, kept a year after the instance is gone', () => {
@@ -199,6 +207,10 @@ describe('BeanstalkApp: validation', () => {
 
   it('refuses a certificate that is not an ACM ARN', () => {
     expect(refused({ certificateArn: 'my-cert' })).toContain('certificateArn: got "my-cert", expected an ACM certificate ARN');
+  });
+
+  it('refuses a log retention CloudWatch Logs takes and Beanstalk does not (command-options-general.html, RetentionInDays)', () => {
+    expect(refused({ logRetentionDays: 1096 })).toContain('logRetentionDays: got 1096, expected one of 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1827, 3653');
   });
 
   it('refuses a Windows root volume under 30 GB', () => {

@@ -35,8 +35,13 @@ describe('CacheCluster: production defaults', () => {
     expect(onlyResource(json, 'aws_kms_key').enable_key_rotation).toBe(true);
   });
 
-  it('keeps 14 days of snapshots and takes a final one', () => {
-    expect(rg).toMatchObject({ snapshot_retention_limit: 14, snapshot_window: '17:00-18:00', maintenance_window: 'sun:18:30-sun:19:30', final_snapshot_identifier: 'hotel-session-final' });
+  it('keeps 14 days of snapshots and takes a final one named after the first apply time, unique per destroy', () => {
+    expect(rg).toMatchObject({ snapshot_retention_limit: 14, snapshot_window: '17:00-18:00', maintenance_window: 'sun:18:30-sun:19:30' });
+    // DeleteReplicationGroup fails with SnapshotAlreadyExistsFault when the final snapshot's
+    // name is taken (https://docs.aws.amazon.com/AmazonElastiCache/latest/APIReference/API_DeleteReplicationGroup.html).
+    const [id, created] = Object.entries(resourcesOf(json, 'terraform_data'))[0];
+    expect(created).toMatchObject({ input: { at: '${plantimestamp()}' }, lifecycle: { ignore_changes: ['input'] } });
+    expect(rg.final_snapshot_identifier).toBe(`hotel-session-final-\${formatdate("YYYYMMDDhhmmss", terraform_data.${id}.output.at)}`);
   });
 
   it('delivers the slow log and the engine log, as JSON, to encrypted log groups kept a year', () => {
@@ -71,10 +76,12 @@ describe('CacheCluster: production defaults', () => {
 });
 
 describe('CacheCluster: elsewhere', () => {
-  const rg = group(synth(props()));
+  const json = synth(props());
+  const rg = group(json);
   it('runs one small node without failover, one day of snapshots and no final snapshot', () => {
     expect(rg).toMatchObject({ node_type: 'cache.t4g.small', num_cache_clusters: 1, multi_az_enabled: false, automatic_failover_enabled: false, snapshot_retention_limit: 1 });
     expect(rg.final_snapshot_identifier).toBeUndefined();
+    expect(resourcesOf(json, 'terraform_data')).toEqual({});
   });
 
   it('runs Redis OSS 7.1 with the redis7 family when asked', () => {

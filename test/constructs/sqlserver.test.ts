@@ -218,6 +218,13 @@ describe('SqlServerCluster: validation', () => {
     expect(message).toContain('rds.iops: got nothing, expected an IOPS figure for io2 storage');
   });
 
+  // CreateVolume's gp3 ratios (https://docs.aws.amazon.com/ebs/latest/userguide/general-purpose.html#gp3-ebs-volume-type).
+  it('refuses gp3 volumes above 0.25 MiB/s per IOPS or 500 IOPS per GiB', () => {
+    const message = refused({ mode: 'ec2-always-on', rds: undefined, directoryId, directoryName, alwaysOn: { ...alwaysOn, volumes: { log: { sizeGb: 200, throughput: 1000 }, tempdb: { sizeGb: 10, iops: 6000 } } } });
+    expect(message).toContain('alwaysOn.volumes.log.throughput: got 1000, expected at most 0.25 MiB/s per IOPS of gp3 (750 with 3000 IOPS)');
+    expect(message).toContain('alwaysOn.volumes.tempdb.iops: got 6000, expected at most 500 IOPS per GiB of gp3 (5000 for 10 GiB)');
+  });
+
   it('refuses an FSx witness when no zone is free of nodes', () => {
     const twoZones = testSubnets('iso').slice(0, 2);
     expect(refused({ mode: 'ec2-always-on', rds: undefined, alwaysOn, directoryId, directoryName, subnets: twoZones })).toContain(
@@ -233,7 +240,15 @@ describe('SqlServerCluster: validation', () => {
     expect(refused({ directoryId: 'corp.example.jp' })).toContain('directoryId: got "corp.example.jp", expected a directory id');
   });
 
-  it('refuses production without deletion protection', () => {
+  it('refuses production without deletion protection or without a final snapshot', () => {
     expect(refused({ production: true, deletionProtection: false })).toContain('deletionProtection: got false, expected true in production');
+    expect(refused({ production: true, finalSnapshot: false })).toContain('finalSnapshot: got false, expected true in production');
+  });
+
+  it('skips the final snapshot, and its creation-time record, when finalSnapshot is false (previews)', () => {
+    const json = synth(props({ finalSnapshot: false }));
+    const db = onlyResource(json, 'aws_db_instance');
+    expect([db.skip_final_snapshot, db.final_snapshot_identifier]).toEqual([true, undefined]);
+    expect(resourcesOf(json, 'terraform_data')).toEqual({});
   });
 });

@@ -101,6 +101,12 @@ const misconfigurations: Array<[string, string, (json: Json) => void]> = [
   ['an empty final snapshot name', 'RDS-FINAL-SNAPSHOT', (j) => (find(j, 'aws_rds_cluster')[1].final_snapshot_identifier = '')],
   ['a required tag blanked on a queue', 'REQUIRED-TAGS', (j) => (find(j, 'aws_sqs_queue')[1].tags = { Team: '' })],
   ['a second function URL open to anyone, without a reason', 'LAMBDA-URL-AUTH', (j) => add(j, 'aws_lambda_function_url', 'debug', { authorization_type: 'NONE', function_name: 'x' })],
+  ['image build instances with IMDSv1', 'IMAGEBUILDER-IMDSV2', (j) => (find(j, 'aws_imagebuilder_infrastructure_configuration')[1].instance_metadata_options.http_tokens = 'optional')],
+  ['shared AMIs distributed without the AMI key', 'AMI-DISTRIBUTION-ENCRYPTED', (j) => delete find(j, 'aws_imagebuilder_distribution_configuration')[1].distribution[0].ami_distribution_configuration.kms_key_id],
+  ['the Datadog agent installed with its key', 'IMAGEBUILDER-COMPONENT-NO-KEY', (j) => {
+    const [, c] = find(j, 'aws_imagebuilder_component', /datadog-agent/);
+    c.data = String(c.data).replace("'/i',$msi", "'/i',$msi,'APIKEY=$env:DD_KEY'");
+  }],
 ];
 
 /** Rewrites that keep the meaning: none may raise a finding. */

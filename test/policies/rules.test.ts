@@ -71,6 +71,11 @@ const cases: Record<string, { target: [string, string]; compliant: SynthStack; n
   'CACHE-TLS-REQUIRED': { target: ['aws_elasticache_replication_group', 'g'], compliant: stack([['aws_elasticache_replication_group', 'g', cache({})]]), nonCompliant: stack([['aws_elasticache_replication_group', 'g', cache({ transit_encryption_mode: 'preferred' })]]) },
   'CACHE-AUTH': { target: ['aws_elasticache_replication_group', 'g'], compliant: stack([['aws_elasticache_replication_group', 'g', cache({ user_group_ids: undefined, auth_token: '${data.aws_secretsmanager_secret_version.t.secret_string}' })]]), nonCompliant: stack([['aws_elasticache_replication_group', 'g', cache({ user_group_ids: [] })]]) },
   'CACHE-MULTI-AZ': { target: ['aws_elasticache_replication_group', 'g'], compliant: stack([['aws_elasticache_replication_group', 'g', cache({})]]), nonCompliant: stack([['aws_elasticache_replication_group', 'g', cache({ num_cache_clusters: 1 })]]) },
+  'CACHE-AUTH-PLANNABLE': {
+    target: ['aws_elasticache_user', 'u'],
+    compliant: stack([['aws_elasticache_user', 'u', { authentication_mode: { type: 'iam' } }]]),
+    nonCompliant: stack([['aws_elasticache_user', 'u', { authentication_mode: { type: 'password', passwords: ['${data.aws_secretsmanager_secret_version.p.secret_string}'] } }]]),
+  },
   'RDS-ENCRYPTED': { target: ['aws_rds_cluster', 'c'], compliant: stack([['aws_rds_cluster', 'c', db({})]]), nonCompliant: stack([['aws_rds_cluster', 'c', db({ storage_encrypted: false })]]) },
   'RDS-DELETION-PROTECTION': { target: ['aws_db_instance', 'd'], compliant: stack([['aws_db_instance', 'd', db({})]]), nonCompliant: stack([['aws_db_instance', 'd', db({ deletion_protection: false })]]) },
   'RDS-FINAL-SNAPSHOT': { target: ['aws_rds_cluster', 'c'], compliant: stack([['aws_rds_cluster', 'c', db({})]]), nonCompliant: stack([['aws_rds_cluster', 'c', db({ skip_final_snapshot: true })]]) },
@@ -268,6 +273,21 @@ const cases: Record<string, { target: [string, string]; compliant: SynthStack; n
     target: ['fastly_service_vcl', 's'],
     compliant: stack([['fastly_service_vcl', 's', { backend: [backend({ min_tls_version: '1.2' }), backend({ name: 'plain', use_ssl: false })] }]]),
     nonCompliant: stack([['fastly_service_vcl', 's', { backend: [backend({ min_tls_version: '1.0' })] }]]),
+  },
+  'IMAGEBUILDER-IMDSV2': {
+    target: ['aws_imagebuilder_infrastructure_configuration', 'i'],
+    compliant: stack([['aws_imagebuilder_infrastructure_configuration', 'i', { instance_metadata_options: { http_tokens: 'required' } }]]),
+    nonCompliant: stack([['aws_imagebuilder_infrastructure_configuration', 'i', {}]]),
+  },
+  'AMI-DISTRIBUTION-ENCRYPTED': {
+    target: ['aws_imagebuilder_distribution_configuration', 'd'],
+    compliant: stack([['aws_imagebuilder_distribution_configuration', 'd', { distribution: [{ region: 'r', ami_distribution_configuration: { kms_key_id: ref('aws_kms_key', 'k', 'arn') } }] }]]),
+    nonCompliant: stack([['aws_imagebuilder_distribution_configuration', 'd', { distribution: [{ region: 'r', ami_distribution_configuration: { kms_key_id: ref('aws_kms_key', 'k', 'arn') } }, { region: 's', ami_distribution_configuration: { name: 'x' } }] }]]),
+  },
+  'IMAGEBUILDER-COMPONENT-NO-KEY': {
+    target: ['aws_imagebuilder_component', 'c'],
+    compliant: stack([['aws_imagebuilder_component', 'c', { data: JSON.stringify({ steps: ["Start-Process msiexec.exe -ArgumentList '/qn','/i',$msi"] }) }]]),
+    nonCompliant: stack([['aws_imagebuilder_component', 'c', { data: JSON.stringify({ steps: ["Start-Process msiexec.exe -ArgumentList '/qn','/i',$msi,'APIKEY=$env:KEY'"] }) }]]),
   },
   'DATADOG-MONITOR-ROUTED': {
     target: ['datadog_monitor', 'm'],

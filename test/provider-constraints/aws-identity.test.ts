@@ -10,7 +10,7 @@ import { loadAccounts } from '../../accounts';
 import { management } from '../../accounts/management';
 import { accountIds } from '../../accounts/management-schema';
 import { ManagementStack } from '../../stacks/management-stack';
-import { TerraformJson, resourcesOf } from '../helpers';
+import { TerraformJson, resourcesOf, synthAccount } from '../helpers';
 
 const accounts = loadAccounts();
 const json = new ManagementStack(Testing.app(), { config: management, accountIds: accountIds(management, accounts) }).toTerraform() as TerraformJson;
@@ -75,6 +75,20 @@ const checks: Record<string, { check: Check; breakIt: (stack: TerraformJson) => 
     check: (s) => all(s, 'aws_cloudwatch_event_rule').flatMap(([k, r]) => (JSON.stringify(JSON.parse(r.event_pattern)).length <= 4096 ? [] : [`${k}: event_pattern too long`])),
     breakIt: (s) => (Object.values(resourcesOf(s, 'aws_cloudwatch_event_rule'))[0].event_pattern = JSON.stringify({ detail: { x: ['y'.repeat(5000)] } })),
   },
+  // A rule in state ENABLED matches no read-only management event delivered by CloudTrail
+  // (names starting Get, List, Describe, such as Identity Center's GetRoleCredentials); only
+  // ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS does, and internal/service/events/rule.go
+  // accepts it (state: enum RuleState; is_enabled conflicts with state).
+  // https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-service-event-cloudtrail-management.html
+  'aws_cloudwatch_event_rule: a rule on read-only CloudTrail events is enabled for them (EventBridge read-only management events, events/rule.go)': {
+    check: (s) =>
+      all(s, 'aws_cloudwatch_event_rule').flatMap(([k, r]) => {
+        const names: string[] = JSON.parse(r.event_pattern).detail?.eventName ?? [];
+        const readOnly = names.some((n) => /^(Get|List|Describe)/.test(n));
+        return !readOnly || (r.state === 'ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS' && r.is_enabled === undefined) ? [] : [`${k}: matches ${names.join(', ')} with state ${r.state ?? 'ENABLED (default)'}`];
+      }),
+    breakIt: (s) => delete Object.values(resourcesOf(s, 'aws_cloudwatch_event_rule'))[0].state,
+  },
   // internal/service/sns/topic_subscription.go: for http(s) the provider waits for the
   // confirmation only when endpoint_auto_confirms is true; otherwise the subscription may stay
   // pending, unnoticed, and receive nothing.
@@ -102,5 +116,43 @@ describe('AWS provider constraints: the management stack', () => {
     const broken = JSON.parse(JSON.stringify(json));
     breakIt(broken);
     expect(check(broken).length).toBeGreaterThan(0);
+  });
+});
+
+/**
+ * The region-restriction SCP denies every request outside organization.allowedRegions except
+ * the actions it exempts. A member account stack that sends a request elsewhere (its provider
+ * region, or a resource's own `region`) fails at apply unless that service is exempted.
+ * AWS Chatbot's API answers in us-east-2, us-west-2, eu-west-1 and ap-southeast-1 only
+ * (internal/service/chatbot/service_package.go), so the cost guardrails' Slack channels live in
+ * us-east-2; AWS lists `chatbot:*` among the global services of its Region deny control
+ * (https://docs.aws.amazon.com/controltower/latest/controlreference/primary-region-deny-policy.html).
+ */
+describe('the region-restriction SCP and the member account stacks', () => {
+  /** The IAM service prefix of the resource types a stack creates outside the allowed regions. */
+  const IAM_PREFIX: Record<string, string> = { aws_chatbot_slack_channel_configuration: 'chatbot' };
+  const regionDeny = (stack: TerraformJson) =>
+    all(stack, 'aws_organizations_policy').flatMap(([, p]) => JSON.parse(p.content).Statement).find((st: TerraformJson) => st.Condition?.StringNotEquals?.['aws:RequestedRegion']);
+  const members = accounts.map((a) => [a.name, synthAccount(a)] as const);
+
+  function outsideProblems(scp: TerraformJson, stacks: ReadonlyArray<readonly [string, TerraformJson]>): string[] {
+    const allowed: string[] = scp.Condition.StringNotEquals['aws:RequestedRegion'];
+    const exempt = (prefix: string) => (scp.NotAction as string[]).includes(`${prefix}:*`);
+    return stacks.flatMap(([name, stack]) => [
+      ...(stack.provider.aws as TerraformJson[]).filter((p) => !allowed.includes(p.region)).map((p) => `${name}: provider region ${p.region} is not allowed`),
+      ...Object.entries(stack.resource as Record<string, Record<string, TerraformJson>>).flatMap(([type, rs]) =>
+        Object.entries(rs)
+          .filter(([, r]) => typeof r.region === 'string' && !allowed.includes(r.region))
+          .flatMap(([key, r]) => (IAM_PREFIX[type] === undefined ? [`${name}: ${type}.${key} in ${r.region}: which IAM service prefix? (add it to IAM_PREFIX)`] : exempt(IAM_PREFIX[type]) ? [] : [`${name}: ${type}.${key} in ${r.region}: ${IAM_PREFIX[type]}:* is denied there`])),
+      ),
+    ]);
+  }
+
+  it('lets every member account stack make the requests it makes outside the allowed regions', () => {
+    const scp = regionDeny(json);
+    expect(members.some(([, s]) => Object.values(resourcesOf(s, 'aws_chatbot_slack_channel_configuration')).length > 0)).toBe(true);
+    expect(outsideProblems(scp, members)).toEqual([]);
+    const withoutChatbot = { ...scp, NotAction: (scp.NotAction as string[]).filter((a) => a !== 'chatbot:*') };
+    expect(outsideProblems(withoutChatbot, members).join('\n')).toContain('chatbot:* is denied there');
   });
 });

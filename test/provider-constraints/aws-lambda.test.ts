@@ -26,6 +26,15 @@ describe('aws_lambda_function (function.go)', () => {
     expect(['JSON', 'Text']).toContain(fn.logging_config.log_format);
   });
 
+  // PutFunctionConcurrency refuses a reservation that leaves fewer than 100 unreserved
+  // executions in the account and region (docs.aws.amazon.com/lambda/latest/dg/configuration-concurrency.html);
+  // the default quota is 1,000, and new accounts start lower (docs.aws.amazon.com/lambda/latest/dg/limits.html:
+  // constructs/mail/README.md asks for the quota before the first apply).
+  it.each(stacks)('%s: the functions reserve at most 900 executions (1,000 default quota minus the 100 AWS keeps unreserved)', (_stack, json) => {
+    const reserved = Object.values(resourcesOf(json, 'aws_lambda_function')).reduce((n, fn) => n + Math.max(0, fn.reserved_concurrent_executions ?? 0), 0);
+    expect(reserved).toBeLessThanOrEqual(1000 - 100);
+  });
+
   it('bundles for the Node.js major the runtime runs', () => {
     expect(BUNDLE_TARGET.replace('node', '')).toBe(/^nodejs(\d+)\.x$/.exec(LAMBDA_RUNTIME)![1]);
   });
@@ -51,6 +60,21 @@ describe('aws_lambda_permission (permission.go)', () => {
 describe('aws_lambda_function_url and aws_lambda_event_source_mapping (function_url.go, event_source_mapping.go)', () => {
   it.each(all('aws_lambda_function_url'))('%s: authorization_type is AWS_IAM or NONE', (_id, url) => {
     expect(['AWS_IAM', 'NONE']).toContain(url.authorization_type);
+  });
+
+  // A throttled SQS batch returns to the queue and counts as a receive: with more pollers than
+  // the function's reserved concurrency, a burst reaches the dead-letter queue unprocessed
+  // (docs.aws.amazon.com/lambda/latest/dg/services-sqs-scaling.html, maximum concurrency).
+  it.each(stacks)('%s: every SQS event source caps its concurrency at the function\'s reserved concurrency', (_stack, json) => {
+    const functions = resourcesOf(json, 'aws_lambda_function');
+    const mappings = Object.entries(resourcesOf(json, 'aws_lambda_event_source_mapping'));
+    const uncapped = mappings.flatMap(([id, m]) => {
+      const fn = Object.entries(functions).find(([fid]) => m.function_name === `\${aws_lambda_function.${fid}.arn}`)?.[1];
+      if (!fn) return [`${id}: no function of this stack found for ${m.function_name}`];
+      const reserved = fn.reserved_concurrent_executions;
+      return reserved !== undefined && !(m.scaling_config?.maximum_concurrency <= reserved) ? [`${id}: maximum_concurrency ${m.scaling_config?.maximum_concurrency} over reserved ${reserved}`] : [];
+    });
+    expect(uncapped).toEqual([]);
   });
 
   it.each(all('aws_lambda_event_source_mapping'))('%s: SQS batch size 1-10000 and maximum_concurrency 2-1000', (_id, m) => {

@@ -36,6 +36,10 @@ function volumeProblems(r: TerraformJson): string[] {
   const type = r.type ?? 'gp2';
   if (type === 'gp3' && r.iops !== undefined && (r.iops < 3000 || r.iops > 16000)) out.push(`gp3 iops ${r.iops}`);
   if (type === 'gp3' && r.throughput !== undefined && (r.throughput < 125 || r.throughput > 1000)) out.push(`gp3 throughput ${r.throughput}`);
+  // gp3 ratios: at most 500 IOPS per GiB and 0.25 MiB/s per IOPS
+  // (https://docs.aws.amazon.com/ebs/latest/userguide/general-purpose.html#gp3-ebs-volume-type).
+  if (type === 'gp3' && r.size !== undefined && (r.iops ?? 3000) > 500 * r.size) out.push(`gp3 iops ${r.iops ?? 3000} above 500 per GiB of ${r.size}`);
+  if (type === 'gp3' && (r.throughput ?? 125) > (r.iops ?? 3000) / 4) out.push(`gp3 throughput ${r.throughput} above 0.25 MiB/s per IOPS`);
   if (type !== 'gp3' && r.throughput !== undefined) out.push(`throughput on ${type}`);
   if (type === 'io2' && r.iops === undefined) out.push('io2 without iops');
   if (r.size !== undefined && (r.size < 1 || r.size > 16384)) out.push(`size ${r.size}`);
@@ -76,6 +80,7 @@ describe(`EC2: what ${AWS_PROVIDER_SOURCE} (internal/service/ec2/) and the EC2 A
     ['stop-before-detach on a stop-protected node', (j) => (first(j, 'aws_volume_attachment').stop_instance_before_detaching = true), /the detach can never happen/],
     ['a subnet beside the primary network interface', (j) => (first(j, 'aws_instance').subnet_id = 'subnet-1'), /subnet_id conflicts with primary_network_interface/],
     ['gp3 beyond its IOPS', (j) => (first(j, 'aws_ebs_volume').iops = 20000), /gp3 iops 20000/],
+    ['gp3 throughput above 0.25 MiB/s per IOPS', (j) => Object.assign(first(j, 'aws_ebs_volume'), { iops: 3000, throughput: 1000 }), /above 0.25 MiB\/s per IOPS/],
     ['throughput on io2', (j) => Object.assign(first(j, 'aws_ebs_volume'), { type: 'io2', iops: 10000 }), /throughput on io2/],
   ];
   it.each(broken)('catches %s', (_what, breakIt, expected) => {

@@ -11,6 +11,7 @@
 import { loadAccounts } from '../../accounts';
 import { CacheCluster, CacheClusterProps } from '../../constructs/cache/cache-cluster';
 import { TerraformJson, errorOf, resourcesOf, synthAccount, synthConstructs, testSubnets } from '../helpers';
+import { literalParts } from './aws';
 
 type Resource = Record<string, unknown>;
 type Check = (r: Resource) => string[];
@@ -68,6 +69,16 @@ const snapshotsAndAuth: Check = (r) => [
   ...(r.auth_token !== undefined && r.user_group_ids !== undefined ? ['auth_token with user_group_ids'] : []),
 ];
 /**
+ * DeleteReplicationGroup takes the final snapshot under FinalSnapshotIdentifier and fails with
+ * SnapshotAlreadyExistsFault when that name is taken
+ * (https://docs.aws.amazon.com/AmazonElastiCache/latest/APIReference/API_DeleteReplicationGroup.html):
+ * a literal name works for one delete only, so it must carry an interpolated part.
+ */
+const finalSnapshot: Check = (r) => {
+  const id = r.final_snapshot_identifier;
+  return typeof id === 'string' && literalParts(id) === id ? [`final_snapshot_identifier ${id} is the same for every delete`] : [];
+};
+/**
  * user.go: engine StringInSlice(redis, valkey); authentication_mode.type
  * InputAuthenticationType ("password", "no-password-required", "iam"); passwords only
  * with "password". IAM authentication: "the user ID and user name must be identical"
@@ -114,7 +125,7 @@ const family: Check = (r) => (['valkey7', 'valkey8', 'redis7'].includes(String(r
 function problemsOf(json: TerraformJson): string[] {
   const each = (type: string, ...checks: Check[]) => Object.values(resourcesOf(json, type)).flatMap((r) => checks.flatMap((c) => c(r)));
   return [
-    ...each('aws_elasticache_replication_group', replicationGroupId, engine, failover, transitMode, logDelivery, snapshotsAndAuth),
+    ...each('aws_elasticache_replication_group', replicationGroupId, engine, failover, transitMode, logDelivery, snapshotsAndAuth, finalSnapshot),
     ...each('aws_elasticache_user', user),
     ...each('aws_elasticache_user_group', userGroup(json)),
     ...each('aws_elasticache_subnet_group', lowerCaseName),
@@ -162,6 +173,7 @@ describe('ElastiCache provider constraints (hashicorp/terraform-provider-aws 6.2
       ['a command log', 'aws_elasticache_replication_group', { log_delivery_configuration: [{ destination_type: 'cloudwatch-logs', log_format: 'json', log_type: 'command-log' }] }, /log_type command-log/],
       ['36 days of snapshots', 'aws_elasticache_replication_group', { snapshot_retention_limit: 36 }, /snapshot_retention_limit/],
       ['a zone list shorter than the nodes', 'aws_elasticache_replication_group', { preferred_cache_cluster_azs: ['ap-northeast-1a'] }, /preferred_cache_cluster_azs not one per cache cluster/],
+      ['a fixed final snapshot name (the second delete fails)', 'aws_elasticache_replication_group', { final_snapshot_identifier: 'hotel-session-final' }, /is the same for every delete/],
       ['an AUTH token beside a user group', 'aws_elasticache_replication_group', { auth_token: 'x' }, /auth_token with user_group_ids/],
       ['an IAM user named unlike its id', 'aws_elasticache_user', { user_name: 'someone' }, /IAM user hotel-session-hotel-customer named someone/],
       ['a password on an IAM user', 'aws_elasticache_user', { authentication_mode: { type: 'iam', passwords: ['x'] } }, /passwords without type password/],

@@ -51,7 +51,20 @@ function logGroupProblems(r: TerraformJson, json: TerraformJson): string[] {
   return out;
 }
 
-const checks = { aws_elastic_beanstalk_environment: (r: TerraformJson, json: TerraformJson) => [...environmentProblems(r), ...platformProblems(r), ...logGroupProblems(r, json)] };
+/**
+ * RetentionInDays of aws:elasticbeanstalk:cloudwatch:logs and :logs:health takes 1, 3, 5, 7,
+ * 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1827 or 3653: fewer periods than
+ * CloudWatch Logs (no 1096, 2192, 2557, 2922, 3288), and the environment update fails on
+ * another (https://docs.aws.amazon.com/elasticbeanstalk/latest/dg/command-options-general.html).
+ */
+const BEANSTALK_RETENTION_DAYS = ['1', '3', '5', '7', '14', '30', '60', '90', '120', '150', '180', '365', '400', '545', '731', '1827', '3653'];
+function retentionProblems(r: TerraformJson): string[] {
+  return ((r.setting ?? []) as Array<Record<string, unknown>>)
+    .filter((s) => String(s.namespace).startsWith('aws:elasticbeanstalk:cloudwatch:logs') && s.name === 'RetentionInDays' && !BEANSTALK_RETENTION_DAYS.includes(String(s.value)))
+    .map((s) => `${s.namespace} RetentionInDays ${s.value} is not a period Beanstalk takes`);
+}
+
+const checks = { aws_elastic_beanstalk_environment: (r: TerraformJson, json: TerraformJson) => [...environmentProblems(r), ...platformProblems(r), ...logGroupProblems(r, json), ...retentionProblems(r)] };
 
 describe(`Elastic Beanstalk: what ${AWS_PROVIDER_SOURCE} (internal/service/elasticbeanstalk/environment.go) and the service require`, () => {
   const stacks = accountStacks();
@@ -72,6 +85,7 @@ describe(`Elastic Beanstalk: what ${AWS_PROVIDER_SOURCE} (internal/service/elast
     ['a platform ARN beside the solution stack', (e) => (e.platform_arn = 'arn:aws:elasticbeanstalk:ap-northeast-1::platform/x'), /exactly one of solution_stack_name/],
     ['a setting value that is a number', (e) => (e.setting[0].value = 2), /is not three strings/],
     ['an environment created before its log groups', (e) => (e.depends_on = []), /health log group is not created before/],
+    ['a log retention CloudWatch takes and Beanstalk does not (1096 days)', (e) => (e.setting.find((s: { name: string }) => s.name === 'RetentionInDays').value = '1096'), /RetentionInDays 1096 is not a period Beanstalk takes/],
   ];
   it.each(broken)('catches %s', (_what, breakIt, expected) => {
     const json = copyOf(withApps[0][1]);

@@ -1,8 +1,12 @@
-import { readdirSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { production } from '../../accounts/production';
 import { errorOf, synthAccount, testAccount } from '../helpers';
 import { DATADOG_FASTLY_API_KEY_VARIABLE, DIRECTORY_ADMIN_PASSWORD_VARIABLE } from '../../stacks/account-stack';
+import { loadVclFolder } from '../../stacks/vcl-files';
+import { AccountOverrides, DATADOG_SITES } from '../../accounts/schema';
+import { accountSources } from '../../accounts';
 
 describe('AccountStack', () => {
   const account = testAccount({ name: 'staging' });
@@ -205,11 +209,18 @@ describe('AccountStack: Fastly', () => {
     );
   });
 
-  it('loads every VCL file of the service\'s folder under accounts/production/vcl/', () => {
-    const folder = join(__dirname, '../../accounts/production/vcl', production.cdn![0].vclFolder!);
+  it('loads every VCL file of the service\'s one source folder, vcl/<service>/', () => {
+    const folder = join(__dirname, '../../vcl', production.cdn![0].vclFolder!);
     const files = readdirSync(folder).filter((f) => f.endsWith('.vcl')).map((f) => f.slice(0, -'.vcl'.length)).sort();
     expect(files).toContain('main');
     expect(service.vcl.map((v: { name: string }) => v.name)).toEqual(files);
+  });
+
+  it('sends Fastly\'s logs to the Datadog region of the account\'s site', () => {
+    for (const site of DATADOG_SITES) {
+      const logs = Object.values(synthAccount(testAccount({ name: 'production', accountId: '111111111111', environment: 'production', datadog: { site }, ...productionWorkloads() })).resource.fastly_service_vcl)[0] as { logging_datadog: { region: string }[] };
+      expect([site, logs.logging_datadog[0].region]).toEqual([site, { 'datadoghq.com': 'US', 'us3.datadoghq.com': 'US3', 'us5.datadoghq.com': 'US5', 'datadoghq.eu': 'EU1', 'ap1.datadoghq.com': 'AP1' }[site]]);
+    }
   });
 
   it('takes the Datadog log key from a sensitive variable', () => {
@@ -222,7 +233,72 @@ describe('AccountStack: VCL folder', () => {
   it('refuses a folder with no main.vcl, naming the account and field', () => {
     const cdn = [{ ...production.cdn![0], vclFolder: 'missing' }];
     expect(errorOf(() => synthAccount(testAccount({ name: 'production', accountId: '111111111111', environment: 'production', ...productionWorkloads(), cdn })))).toContain(
-      'accounts/production: cdn[0].vclFolder: got "missing", expected a folder accounts/production/vcl/missing/ holding main.vcl (found no VCL files)',
+      'accounts/production: cdn[0].vclFolder: got "missing", expected a folder vcl/missing/ holding main.vcl (found no VCL files)',
     );
+  });
+
+  it('takes an account\'s override of a file (tried there before it replaces the shared one), and keeps the others', () => {
+    const root = mkdtempSync(join(tmpdir(), 'vcl-'));
+    mkdirSync(join(root, 'vcl', 'hotel'), { recursive: true });
+    mkdirSync(join(root, 'accounts', 'staging', 'vcl', 'hotel'), { recursive: true });
+    writeFileSync(join(root, 'vcl', 'hotel', 'main.vcl'), 'shared main');
+    writeFileSync(join(root, 'vcl', 'hotel', 'errors.vcl'), 'shared errors');
+    writeFileSync(join(root, 'accounts', 'staging', 'vcl', 'hotel', 'errors.vcl'), 'staging errors');
+    expect(loadVclFolder('staging', 0, 'hotel', root)).toEqual([
+      { name: 'errors', path: join('accounts', 'staging', 'vcl', 'hotel', 'errors.vcl'), content: 'staging errors' },
+      { name: 'main', path: join('vcl', 'hotel', 'main.vcl'), content: 'shared main' },
+    ]);
+    expect(loadVclFolder('production', 0, 'hotel', root).map((f) => f.content)).toEqual(['shared errors', 'shared main']);
+  });
+});
+
+describe('Accounts: one VCL source per service', () => {
+  // Derived from the folders: no account keeps a whole copy of a service's VCL.
+  const accountsDir = join(__dirname, '../../accounts');
+  const overrides = readdirSync(accountsDir, { withFileTypes: true })
+    .filter((d) => d.isDirectory())
+    .flatMap((d) => {
+      const vcl = join(accountsDir, d.name, 'vcl');
+      try {
+        return readdirSync(vcl).map((service) => [d.name, service, readdirSync(join(vcl, service))] as const);
+      } catch {
+        return [];
+      }
+    });
+  it('an account folder holds overrides only, never its own main.vcl copy of a service', () => {
+    expect(overrides.filter(([, , files]) => files.includes('main.vcl')).map(([a, s]) => `${a}/${s}`)).toEqual([]);
+  });
+
+  const vclRoot = join(__dirname, '../../vcl');
+  const serviceVcl = readdirSync(vclRoot).map((service) => [service, readdirSync(join(vclRoot, service)).filter((f) => f.endsWith('.vcl')).map((f) => readFileSync(join(vclRoot, service, f), 'utf8')).join('\n')] as const);
+
+  it.each(serviceVcl)('%s: every request header the VCL sets for the origin is in the cache key', (_service, vcl) => {
+    const hashed = [...vcl.matchAll(/^\s*set req\.hash \+= (req\.http\.[\w-]+);/gm)].map((m) => m[1]);
+    // A header set to a keyed header's value carries nothing the key does not.
+    const set = [...vcl.matchAll(/^\s*set (req\.http\.[\w-]+)\s*=\s*([^;]*);/gm)].filter((m) => !hashed.includes(m[2].trim())).map((m) => m[1]);
+    expect(set.filter((h) => !hashed.includes(h))).toEqual([]);
+  });
+
+  // The origin renders from the header it reads (Accept-Language), not from the one the
+  // cache keys on (X-Lang): the header a keyed value is derived from must reach the origin
+  // as that keyed value, or a "fr" visitor fills the "en" object with a French page.
+  it.each(serviceVcl)('%s: a header the cache key is derived from reaches the origin as the keyed value', (_service, vcl) => {
+    const hashed = [...vcl.matchAll(/^\s*set req\.hash \+= (req\.http\.[\w-]+);/gm)].map((m) => m[1]);
+    const derived = [...vcl.matchAll(/if \((req\.http\.[\w-]+) ~[^)]*\) \{\s*set (req\.http\.[\w-]+) =/g)].filter((m) => hashed.includes(m[2]) && m[1] !== m[2]);
+    for (const [, source, keyed] of derived) expect(vcl).toContain(`set ${source} = ${keyed};`);
+  });
+
+  it.each(serviceVcl)('%s: stale-if-error and stale-while-revalidate come from the props, not the VCL', (_service, vcl) => {
+    expect(vcl).not.toMatch(/beresp\.stale_(if_error|while_revalidate)\s*=/);
+  });
+
+  it('the partner domain goes to the partner backend wherever an account serves it', () => {
+    for (const { overrides } of accountSources) {
+      for (const cdn of (overrides as AccountOverrides).cdn ?? []) {
+        for (const domain of cdn.domains.filter((d) => d.startsWith('partner.'))) {
+          expect(cdn.hostRoutes).toContainEqual({ host: domain, backend: 'partner' });
+        }
+      }
+    }
   });
 });

@@ -3,6 +3,9 @@ import { production } from '../../accounts/production';
 import { staging } from '../../accounts/staging';
 import { AccountConfigError, formatProblem, layer, resolveAccounts } from '../../accounts/schema';
 import { Testing } from 'cdktf';
+import { evaluate } from '../../policies/engine';
+import { rulesIn } from '../../policies/packs';
+import { stackOf } from '../../policies/rule';
 import { AccountStack } from '../../stacks/account-stack';
 import { TerraformJson, resourcesOf, testAccount } from '../helpers';
 
@@ -70,6 +73,20 @@ describe('caches in the account stack', () => {
     const s = settingsOf(j, 'hotel-customer-stg');
     expect(s[`${APP_SECRETS}/CACHE_AUTH_HOTEL_SESSION`]).toBe(arn);
     expect(s[`${APP_ENV}/CACHE_USER_HOTEL_SESSION`]).toBe('hotel-session-app');
+  });
+
+  it.each([
+    ['password', { mode: 'password', passwordSecretArn: 'arn:aws:secretsmanager:ap-northeast-1:222222222222:secret:hotel/cache-password-AbCdEf' }],
+    ['auth-token', { mode: 'auth-token', tokenSecretArn: 'arn:aws:secretsmanager:ap-northeast-1:222222222222:secret:hotel/cache-token-GhIjKl' }],
+  ] as const)('the policy packs refuse auth mode %s: its secret is read at plan time, which the CI plan role may not (bootstrap NoSecrets)', (_mode, auth) => {
+    const j = new AccountStack(Testing.app(), { account: testAccount({ caches: [{ name: 'hotel-session', auth }] }) }).toTerraform() as TerraformJson;
+    const violations = evaluate(stackOf('staging', j), rulesIn(['baseline']), []).violations.filter((v) => v.rule.id === 'CACHE-AUTH-PLANNABLE');
+    expect(violations.map((v) => v.resource.path)).toEqual([expect.stringMatching(/hotel-session\/(app-user|replication-group)$/)]);
+  });
+
+  it('the policy packs pass the default IAM auth (nothing read at plan time)', () => {
+    const j = new AccountStack(Testing.app(), { account: testAccount({}) }).toTerraform() as TerraformJson;
+    expect(evaluate(stackOf('staging', j), rulesIn(['baseline']), []).violations.filter((v) => v.rule.id === 'CACHE-AUTH-PLANNABLE')).toEqual([]);
   });
 });
 

@@ -253,6 +253,7 @@ describe('formatInventory', () => {
     );
     expect(text.split('\n')).toEqual([
       'Synthesized 1 stacks, 3 resources, into cdktf.out/stacks',
+      'Diagrams (Mermaid): cdktf.out/stacks/<account>/diagram.md',
       '',
       'x  (account 111111111111, ap-northeast-1, staging): 3 resources',
       '  aws_sqs_queue    2',

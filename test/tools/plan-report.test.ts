@@ -115,6 +115,10 @@ describe('plan report: stateful types', () => {
     ]) expect(STATEFUL_TYPES).toHaveProperty(type);
   });
 
+  it('lists the managed directory: replacing it makes a new domain, and what joined the old one (FSx witness, SQL Server nodes, RDS) is cut off', () => {
+    expect(STATEFUL_TYPES.aws_directory_service_directory).toMatch(/new domain/);
+  });
+
   // The names must be real: each AWS type has its module in @cdktf/provider-aws 21.22.1 (generated from provider 6.25.0's schema).
   it('names only resource types that exist in the pinned AWS provider, with a reason, and none also listed as out', () => {
     const lib = join(require.resolve('@cdktf/provider-aws/package.json'), '../lib');
@@ -291,7 +295,8 @@ describe('plan report: escaping', () => {
 
   it('keeps every fenced block closed: plan text never starts a line or closes the fence', () => {
     const fence = text.split('\n').filter((l) => /^\s{0,3}```/.test(l));
-    expect(fence).toEqual(['```diff', '```']);
+    // The diagram of the change (its labels escaped) and the diff: no other fence.
+    expect(fence).toEqual(['```mermaid', '```', '```diff', '```']);
     expect(text).toContain('- aws_sqs_queue.q["`</code><img src=x onerror=alert(1)> @octocat #1 **bold**\\n```\\n[x](http://e)\\u202egnp.exe"] (delete)');
   });
 
@@ -304,7 +309,7 @@ describe('plan report: escaping', () => {
         { address: 'aws_s3_bucket.c', action_reason: '```\n<img src=x> @octocat', mode: 'managed', type: 'aws_s3_bucket', name: 'c', change: { actions: ['delete'], before: {}, after: null, after_unknown: {}, before_sensitive: {}, after_sensitive: false } },
       ],
     });
-    expect(fence.split('\n').filter((l) => /^\s{0,3}```/.test(l))).toEqual(['```diff', '```']);
+    expect(fence.split('\n').filter((l) => /^\s{0,3}```/.test(l))).toEqual(['```mermaid', '```', '```diff', '```']);
     expect(fence).toContain('(delete, because &#96;&#96;&#96;&#92;n&lt;img src=x&gt; &#64;octocat): <code>');
   });
 

@@ -6,7 +6,7 @@ import { loadAccounts } from '../../accounts';
 import { ACCOUNT_TIERS } from '../../accounts/registry';
 import { preview as settings } from '../../accounts/sandbox/preview';
 import { AccountConfig } from '../../accounts/schema';
-import { PREVIEW_PROFILE, PREVIEW_TAGS, previewAccount, previewStack } from '../../stacks/preview-stack';
+import { PREVIEW_PROFILE, PREVIEW_TAGS, previewAccount, previewBoundaryArn, previewStack } from '../../stacks/preview-stack';
 import { PullRequestEvent, commentBody, decide, expiryOf, main, partsOf, prOfStack, requestOf, sweep, synthPreview } from '../../tools/preview';
 import { TerraformJson, errorOf, onlyResource, resourcesOf, synthAccount } from '../helpers';
 
@@ -109,6 +109,11 @@ describe('the sweep', () => {
   it('never returns a stack that is not preview-<number>, whatever it is given', () => {
     expect(sweep([{ stack: 'sandbox' }, { stack: 'production' }, { stack: 'preview-x' }], now)).toEqual([]);
   });
+
+  it('leaves a state with no resource alone (Terraform keeps the state object after a destroy)', () => {
+    const closed = { state: 'closed' as const, labels: [] };
+    expect(sweep([{ stack: 'preview-8', pr: closed, resources: 0 }, { stack: 'preview-9', pr: closed, resources: 3 }, { stack: 'preview-10', pr: closed }], now).map((s) => s.stack)).toEqual(['preview-9', 'preview-10']);
+  });
 });
 
 describe('the PR comment', () => {
@@ -129,13 +134,8 @@ describe('preview stacks synthesized from config', () => {
     expect(account.name).toBe('preview-12');
     expect(json.terraform.backend.s3).toMatchObject({ bucket: target.state.bucket, key: 'preview-12/terraform.tfstate' });
     expect(json.provider.aws[0].allowed_account_ids).toEqual([target.accountId]);
+    // The provider assumes the preview role only when a role is named (the workflow passes -var ci_role=current).
     expect(json.provider.aws[0].dynamic.assume_role.content.role_arn).toContain(`arn:aws:iam::${target.accountId}:role/${settings.role}`);
-  });
-
-  it('leaves the source app\'s caches out, like mail: the preview account has none, and the config would refuse a cache it lacks', () => {
-    expect(app.caches?.length ?? 0).toBeGreaterThan(0); // the case this guards: staging's app names a cache
-    expect(account.apps.every((a) => a.caches === undefined)).toBe(true);
-    expect(resourcesOf(json, 'aws_elasticache_replication_group')).toEqual({});
   });
 
   it('runs only in an account registered as a sandbox, never in production or staging', () => {
@@ -163,14 +163,37 @@ describe('preview stacks synthesized from config', () => {
     expect(JSON.stringify(env)).not.toContain(`:${source.accountId}:`); // no ARN of the source account
   });
 
-  it('builds the databases without deletion protection, single-AZ, at minimum size', () => {
+  // An app refers to its caches by name and an account refuses an app whose cache it does
+  // not have: a preview of an app that declares a cache carries that cache, at the preview size.
+  it('carries the caches its app declares, renamed into the PR, on one small node without snapshots', () => {
+    expect(app.caches?.length).toBeGreaterThan(0);
+    expect(account.apps[0].caches).toEqual(app.caches!.map((c) => `p12-${c}`));
+    const groups = Object.values(resourcesOf(json, 'aws_elasticache_replication_group'));
+    expect(groups.map((g) => g.replication_group_id).sort()).toEqual(app.caches!.map((c) => `p12-${c}`).sort());
+    for (const g of groups) {
+      expect(g).toMatchObject({ node_type: PREVIEW_PROFILE.cache.nodeType, num_cache_clusters: 1, multi_az_enabled: false, snapshot_retention_limit: PREVIEW_PROFILE.cache.snapshotRetentionDays });
+      expect(g.final_snapshot_identifier).toBeUndefined();
+    }
+  });
+
+  it('builds the databases without deletion protection or final snapshot, single-AZ, at minimum size', () => {
     const dbs = [...Object.values(resourcesOf(json, 'aws_db_instance')), ...Object.values(resourcesOf(json, 'aws_rds_cluster'))];
     expect(dbs.length).toBeGreaterThan(0);
     for (const db of dbs) {
       expect(db.deletion_protection).toBe(false);
       expect(db.backup_retention_period).toBe(PREVIEW_PROFILE.backupRetentionDays);
+      // A destroy with a final snapshot leaves it behind (storage billed, nothing sweeps it),
+      // encrypted with the preview's key, which the same destroy schedules for deletion.
+      expect([db.skip_final_snapshot, db.final_snapshot_identifier]).toEqual([true, undefined]);
     }
+    expect(resourcesOf(json, 'terraform_data')).toEqual({});
     for (const db of Object.values(resourcesOf(json, 'aws_db_instance'))) expect([db.instance_class, db.multi_az]).toEqual([PREVIEW_PROFILE.sqlServer.instanceClass, false]);
+  });
+
+  it('gives every IAM role the preview boundary, the only way the preview role may make one (bootstrap)', () => {
+    const roles = Object.values(resourcesOf(json, 'aws_iam_role'));
+    expect(roles.length).toBeGreaterThan(1);
+    for (const r of roles) expect([r.name ?? r.name_prefix, r.permissions_boundary]).toEqual([r.name ?? r.name_prefix, previewBoundaryArn(target.accountId, settings.role)]);
   });
 
   it('puts Aurora on Serverless v2 at its minimum when a PR changes the Aurora construct', () => {
@@ -191,12 +214,12 @@ describe('preview stacks synthesized from config', () => {
     expect(budget.notification[0].subscriber_email_addresses).toEqual(target.cost.emails);
   });
 
-  it('passes the policy packs, with the two reasoned preview exceptions only', () => {
+  it('passes the policy packs, with the three reasoned preview exceptions only', () => {
     const account13 = previewAccount(target, source, settings, 13, partsOf(source, ['preview'], ['constructs/beanstalk/x.ts', 'constructs/aurora/x.ts', 'constructs/sqlserver/x.ts']));
     const stack = previewStack(Testing.app(), account13, 13, expiryOf(now, settings.ttlDays));
     const report = stack.policy.run();
     expect(report.violations.map((v) => `${v.rule.id} ${v.resource.path}`)).toEqual([]);
-    expect([...new Set(report.suppressed.map((f) => f.rule.id))].sort()).toEqual(['EBS-DEFAULT-ENCRYPTION', 'LOGS-RETENTION']);
+    expect([...new Set(report.suppressed.map((f) => f.rule.id))].sort()).toEqual(['EBS-DEFAULT-ENCRYPTION', 'LOGS-RETENTION', 'RDS-FINAL-SNAPSHOT']);
   });
 
   it('declares no Terraform variable without a default (the preview jobs pass no secret)', () => {

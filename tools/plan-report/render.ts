@@ -6,6 +6,8 @@
 import { Action, Change, Diagnostic, Plan } from './plan';
 import { code, cut, fenced, plain, shorten, visible, window } from './text';
 import { AttributeChange, Shown } from './values';
+import { INLINE_NODES, MAX_NODES, planDiagram } from '../diagram/plan';
+import { StackJson } from '../diagram/account';
 
 /**
  * GitHub refuses comment bodies longer than this many characters ("Body is too long
@@ -50,6 +52,12 @@ export interface ReportOptions {
    * @default GITHUB_COMMENT_LIMIT
    */
   readonly limit?: number;
+  /**
+   * The synthesized stack (`cdk.tf.json`) the plan was made from: the diagram of the change
+   * then groups and links resources as the account diagram does.
+   * @default - the diagram groups every resource by the construct that made it, without edges
+   */
+  readonly stackJson?: StackJson;
 }
 
 export interface Counts {
@@ -215,6 +223,24 @@ function typeSection(type: string, cs: Change[]): Block {
   return foldedDiff(`${code(type)} (${summary})`, flat(cs, changeLines));
 }
 
+/**
+ * The diagram of what the change touches (tools/diagram/plan.ts): open up to INLINE_NODES
+ * resources, folded up to MAX_NODES, else a line saying why it is left out. The diagram is
+ * one line of a block, so paginate() never splits it (half a diagram would not parse); it
+ * is left out too when it would take more than a quarter of a comment, so it always fits
+ * in the comment it starts (whose room is at least half the limit).
+ */
+function diagramBlock(changes: readonly Change[], limit: number, stack: StackJson | undefined): Block | string | undefined {
+  if (changes.length === 0) return undefined;
+  const diagram = planDiagram(changes, stack);
+  if (!diagram) return `_No diagram: ${changes.length} resources change (drawn up to ${MAX_NODES})._`;
+  const fold = diagram.nodes > INLINE_NODES;
+  const open = fold ? `<details><summary>Diagram of the change (${diagram.nodes} resources)</summary>\n\n\`\`\`mermaid` : '```mermaid';
+  const close = fold ? '```\n\n</details>' : '```';
+  if (open.length + diagram.text.length + close.length > limit / 4) return `_No diagram: it would take more than a quarter of a comment (${diagram.nodes} resources)._`;
+  return { open, reopen: open, lines: [diagram.text], close };
+}
+
 function diagnosticLine(d: Diagnostic): string {
   const where = d.where ? ` (${code(d.where)})` : '';
   const detail = d.detail ? `: ${code(shorten(d.detail, 1000))}` : '';
@@ -338,6 +364,8 @@ export function renderReport(plan: Plan, options: ReportOptions): Report {
     head.push('', `> [!WARNING]\n> **This plan is incomplete**: ${why}. After it is applied, another plan is needed to finish.`);
   }
   if (planUrl) head.push('', `Full plan: [workflow run](${planUrl})`);
+  const diagram = diagramBlock(changes, limit, options.stackJson);
+  if (typeof diagram === 'string') head.push('', diagram);
   const header = head.join('\n');
 
   const blocks: Block[] = [];
@@ -359,6 +387,7 @@ export function renderReport(plan: Plan, options: ReportOptions): Report {
   if (plan.diagnostics.length) {
     blocks.push({ open: `> [!WARNING]\n> **${plural(plan.diagnostics.length, 'warning')} from Terraform:**`, reopen: '> [!WARNING]\n> **Warnings (continued):**', lines: plan.diagnostics.map(diagnosticLine), close: '>' });
   }
+  if (diagram && typeof diagram !== 'string') blocks.push(diagram);
   if (plan.deferred.length) {
     blocks.push(foldedDiff(`Deferred to a later plan (${plan.deferred.length})`, flat(plan.deferred, (d) => [...changeLines(d.change), `      # deferred: ${fenced(d.reason)}`])));
   }

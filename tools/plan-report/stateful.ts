@@ -60,7 +60,10 @@ export const STATEFUL_TYPES: Readonly<Record<string, string>> = {
   aws_globalaccelerator_accelerator: 'its static anycast IP addresses are released for good',
   aws_elastic_beanstalk_environment: 'the environment\'s CNAME, load balancer and instances are rebuilt: the site is down meanwhile',
   fastly_service_vcl: 'the service ID changes, domains and TLS must be re-attached, and the cache starts cold',
+  fastly_tls_subscription: 'the certificate is deleted with it: HTTPS (force_ssl, HSTS, HTTP/3) fails on its domains until a new one is validated and issued',
   // Identities that take days to restore.
+  aws_directory_service_directory:
+    'the domain itself (users, computer accounts, DNS zone): a new directory is a new domain, and the FSx witness, RDS Windows authentication and the SQL Server nodes joined to the old one must all be re-joined',
   aws_ses_domain_identity: 'sending stops until the domain is verified again (DKIM, reputation)',
   aws_sesv2_email_identity: 'sending stops until the identity is verified again (DKIM, reputation)',
   aws_ses_email_identity: 'sending stops until the address is verified again',
@@ -79,6 +82,7 @@ export const NOT_STATEFUL: Readonly<Record<string, string>> = {
   aws_elasticache_parameter_group: 'settings are all in the code',
   datadog_monitor: 'defined in the code; only its alert history is lost',
   datadog_service_level_objective: 'defined in the code; Datadog recomputes its history from the metrics',
+  fastly_tls_subscription_validation: 'holds nothing: a new one only waits again for the subscription\'s certificate',
 };
 
 const TYPE_NAME = /^[a-z][a-z0-9]*_[a-z0-9_]+$/;

@@ -123,6 +123,14 @@ describe('MailPath: SendGrid', () => {
     expect(permissions.filter((p) => p.action === 'lambda:InvokeFunction' && p.invoked_via_function_url !== true)).toEqual([]);
   });
 
+  // aws_lambda_function_url adds its own statements on create (CHANGELOG 6.28.0, #44858);
+  // parallel AddPermission calls on one function can be lost (internal/service/lambda/permission.go,
+  // the mutex comment), so the permissions are added after the URL, not beside it.
+  it('adds the URL permissions after the URL exists', () => {
+    const [urlId] = Object.keys(resourcesOf(json, 'aws_lambda_function_url'));
+    expect(Object.values(resourcesOf(json, 'aws_lambda_permission')).map((p) => p.depends_on)).toEqual([[`aws_lambda_function_url.${urlId}`], [`aws_lambda_function_url.${urlId}`]]);
+  });
+
   it('creates the domain authentication records when given', () => {
     expect(onlyResource(json, 'aws_route53_record')).toMatchObject({ zone_id: 'Z04512341ABCDEFGHIJK', name: 'em1.example.jp', type: 'CNAME', records: ['u1.wl.sendgrid.net'] });
   });
@@ -156,9 +164,18 @@ describe('MailPath: SES', () => {
     expect(byName(json, 'aws_lambda_function', 'internal-mail-ses-events').handler).toBe('events.sesEventsHandler');
   });
 
-  it('lets the worker send only as the domain, through the configuration set', () => {
+  // Templated sends (templateId) are authorized on the SES template as well
+  // (github.com/aws/serverless-application-model/issues/2844: refused without the template ARN).
+  it('lets the worker send only as the domain, through the configuration set, with the account\'s templates', () => {
     const send = statements(json, 'internal-mail-worker').find((s) => s.Sid === 'SendThroughTheConfigurationSet');
-    expect(send).toMatchObject({ Action: ['ses:SendEmail'], Resource: ['arn:aws:ses:ap-northeast-1:111111111111:identity/ops.example-hotel.jp', 'arn:aws:ses:ap-northeast-1:111111111111:configuration-set/internal-mail'] });
+    expect(send).toMatchObject({
+      Action: ['ses:SendEmail'],
+      Resource: [
+        'arn:aws:ses:ap-northeast-1:111111111111:identity/ops.example-hotel.jp',
+        'arn:aws:ses:ap-northeast-1:111111111111:configuration-set/internal-mail',
+        'arn:aws:ses:ap-northeast-1:111111111111:template/*',
+      ],
+    });
   });
 
   it('publishes DKIM, MAIL FROM MX and SPF records in the zone', () => {

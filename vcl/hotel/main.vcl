@@ -1,8 +1,11 @@
 # Main VCL of the hotel site.
 #
 # Fastly inserts its generated code at each "#FASTLY <name>" macro: backends and their
-# routing conditions, request settings, and the snippets the construct adds (request id,
-# feature routes, HSTS). Keep every macro; the synth check refuses a subroutine without it.
+# routing conditions, request settings, and the snippets the construct adds from each
+# account's config (request id, feature and host routes, stale serving with the account's
+# stale-if-error and stale-while-revalidate times, HSTS). This file is the same for every
+# account: per-account values live in accounts/<name>/index.ts. Keep every macro; the synth
+# check refuses a subroutine without it.
 
 include "normalize";
 include "errors";
@@ -23,6 +26,8 @@ sub vcl_recv {
 sub vcl_hash {
   set req.hash += req.url;
   set req.hash += req.http.host;
+  # The origin renders per language: each language is its own cache object.
+  set req.hash += req.http.X-Lang;
 #FASTLY hash
   return(hash);
 }
@@ -44,17 +49,10 @@ sub vcl_pass {
 
 sub vcl_fetch {
 #FASTLY fetch
-  # Origin trouble during a TV-driven spike: keep serving what we have.
-  if (beresp.status >= 500 && beresp.status < 600 && stale.exists) {
-    return(deliver_stale);
-  }
   if (beresp.http.Set-Cookie) {
     set beresp.ttl = 0s;
     return(pass);
   }
-  # Let objects outlive their TTL so stale-if-error has something to serve.
-  set beresp.stale_if_error = 86400s;
-  set beresp.stale_while_revalidate = 60s;
   return(deliver);
 }
 

@@ -1,0 +1,86 @@
+import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { App, Lazy, TerraformOutput, TerraformStack, Tokenization } from 'cdktf';
+import { accountSources, loadAccounts } from '../../accounts';
+import { UserError } from '../../constructs/core/validation';
+import { AccountStack } from '../../stacks/account-stack';
+import { selectSources, synthesizeAccounts } from '../../stacks/synthesize';
+import { TOKEN_TRACES_ENV, disableTokenStackTraces } from '../../stacks/token-traces';
+
+const folders = accountSources.map((s) => s.folder);
+
+function tree(dir: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  const walk = (d: string, prefix: string) => {
+    for (const entry of readdirSync(d).sort()) {
+      const full = join(d, entry);
+      if (statSync(full).isDirectory()) walk(full, `${prefix}${entry}/`);
+      else out[`${prefix}${entry}`] = readFileSync(full, 'utf8');
+    }
+  };
+  walk(dir, '');
+  return out;
+}
+
+describe('token stack traces (cdktf/lib/tokens/private/stack-trace.js, captured by every Lazy and intrinsic)', () => {
+  let root: string;
+  beforeAll(() => (root = mkdtempSync(join(tmpdir(), 'traces-'))));
+  afterAll(() => {
+    disableTokenStackTraces();
+    rmSync(root, { recursive: true, force: true });
+  });
+
+  // What a Lazy token keeps of where it was made (cdktf/lib/tokens/lazy.js, creationStack).
+  const creationStack = () => (Tokenization.reverseString(Lazy.stringValue({ produce: () => 'x' })).tokens[0] as unknown as { creationStack: string[] }).creationStack;
+
+  it('are off by default and back on with INFRA_TOKEN_STACK_TRACES=1', () => {
+    expect(disableTokenStackTraces({})).toBe(true);
+    expect(creationStack()).toEqual([]);
+    expect(disableTokenStackTraces({ [TOKEN_TRACES_ENV]: '1' })).toBe(false);
+    expect(creationStack().length).toBeGreaterThan(0);
+  });
+
+  it('do not change the synthesized JSON of any account; each stack is resolved once (the policy packs and the written file share it)', () => {
+    disableTokenStackTraces({ [TOKEN_TRACES_ENV]: '1' });
+    synthesizeAccounts({ outdir: join(root, 'with') });
+    disableTokenStackTraces({});
+    const resolve = jest.spyOn(TerraformStack.prototype, 'toTerraform');
+    const result = synthesizeAccounts({ outdir: join(root, 'without') });
+    expect(resolve).toHaveBeenCalledTimes(result.stacks.length);
+    resolve.mockRestore();
+    const withTraces = tree(join(root, 'with', 'stacks'));
+    for (const f of folders) expect(Object.keys(withTraces)).toContain(`${f}/cdk.tf.json`);
+    expect(tree(join(root, 'without', 'stacks'))).toEqual(withTraces);
+  });
+});
+
+describe('one resolution per stack and synth (AccountStack.toTerraform)', () => {
+  let root: string;
+  beforeEach(() => (root = mkdtempSync(join(tmpdir(), 'resolve-'))));
+  afterEach(() => rmSync(root, { recursive: true, force: true }));
+
+  it('resolves again in the next synth, so a change made between two synths is written', () => {
+    const account = loadAccounts().at(-1)!;
+    const app = new App({ outdir: join(root, 'out') });
+    const stack = new AccountStack(app, { account });
+    const written = () => JSON.parse(readFileSync(join(root, 'out', 'stacks', account.name, 'cdk.tf.json'), 'utf8')) as { output?: object };
+    app.synth();
+    expect(written().output).toBeUndefined();
+    new TerraformOutput(stack, 'added-after-first-synth', { value: 'x' });
+    app.synth();
+    expect(Object.keys(written().output ?? {})).toEqual(['added-after-first-synth']);
+  });
+});
+
+describe('selectSources (npm start -- <account>)', () => {
+  it('keeps every account without names, and the named ones in accounts/index.ts order', () => {
+    expect(selectSources(accountSources)).toBe(accountSources);
+    expect(selectSources(accountSources, [...folders].reverse().slice(0, 2)).map((s) => s.folder)).toEqual(folders.slice(-2));
+  });
+
+  it('refuses an unknown name, naming it and listing the known accounts', () => {
+    expect(() => selectSources(accountSources, [folders[0], 'nope'])).toThrow(UserError);
+    expect(() => selectSources(accountSources, [folders[0], 'nope'])).toThrow(`no account named "nope". The accounts (folders under accounts/, listed in accounts/index.ts) are: ${folders.join(', ')}.`);
+  });
+});
