@@ -7,7 +7,7 @@
  */
 import { BREAK_GLASS_MAX_MINUTES, grantsAdministrator, sessionMinutes } from '../constructs/identity/identity-center';
 import type { AccessGrant, IamStatement, PermissionSetSpec } from '../constructs/identity/identity-center';
-import { AccountConfigError, AccountProblem, AWS_REGIONS, DATADOG_SITES, DatadogSite, AccountConfig, AccountTags, AwsRegion, CiRoles, Environment, StateConfig } from './schema';
+import { AccountConfigError, AccountProblem, AWS_REGIONS, DATADOG_SITES, DatadogSite, AccountConfig, AccountTags, AwsRegion, CiRoles, CostConfig, Environment, StateConfig, costSchema } from './schema';
 import { ACCOUNT_TIERS } from './registry';
 import { ObjectRule, Problem, Schema, arrayOf, boolean, number, object, oneOf, optional, recordOf, show, string } from './schema-kit';
 
@@ -53,6 +53,21 @@ export interface ManagementConfig {
   readonly organization: OrganizationConfig;
   readonly trail: TrailConfig;
   readonly alerting: AlertingConfig;
+  /**
+   * The organization's budget and anomaly alerts (constructs/cost), and the cost allocation
+   * tags: the payer account sees every account's cost, and only it can activate cost
+   * allocation tags (docs.aws.amazon.com/awsaccountbilling/latest/aboutv2/custom-tags.html).
+   * Same fields as an account's `cost`; `monthlyBudgetUsd` is required (the management
+   * account is production).
+   */
+  readonly cost: CostConfig;
+  /**
+   * The permission set whose Identity Center role may assume every account's plan role, to
+   * plan by hand with exactly CI's permissions (bootstrap/bootstrap-app.ts). It must be
+   * assigned in every account (Identity Center creates its role only there) and not be the
+   * break-glass set.
+   */
+  readonly plannerPermissionSet: string;
 }
 
 /** Where the break-glass alert goes: Datadog (its SNS intake) and, through it, Slack. */
@@ -126,6 +141,27 @@ const targetsAreUnits: ObjectRule<ManagementConfig> = (c) => {
   return c.organization.guardrailTargets.flatMap((t, i) => (units.includes(t) ? [] : [{ path: `organization.guardrailTargets[${i}]`, got: t, expected: `one of organization.organizationalUnits: ${units.join(', ')}` }]));
 };
 
+/**
+ * The payer's budget is required (a production account), and the estimated-charges monitor
+ * is refused: this stack has no Datadog AWS integration to collect `aws.billing.*`.
+ */
+const payerCost: ObjectRule<ManagementConfig> = (c) => [
+  ...(c.cost.monthlyBudgetUsd === undefined ? [{ path: 'cost.monthlyBudgetUsd', got: undefined, expected: "a monthly budget in USD for the whole organization (the payer's budget counts every account's cost)" }] : []),
+  ...(c.cost.estimatedChargesAlertUsd !== undefined
+    ? [{ path: 'cost.estimatedChargesAlertUsd', got: c.cost.estimatedChargesAlertUsd, expected: 'no value: the management stack has no Datadog AWS integration to collect aws.billing.estimated_charges' }]
+    : []),
+];
+
+/** The planner set exists, is not break-glass, and no other set's role name starts like its own. */
+const plannerIsAPermissionSet: ObjectRule<ManagementConfig> = (c) => {
+  const set = c.permissionSets.find((p) => p.name === c.plannerPermissionSet);
+  const names = c.permissionSets.filter((p) => !p.breakGlass).map((p) => p.name);
+  if (!set || set.breakGlass) return [{ path: 'plannerPermissionSet', got: c.plannerPermissionSet, expected: `a permission set that is not break-glass: ${names.join(', ')}` }];
+  // AWSReservedSSO_<name>_* would also match the role of a set named <name>_<more>.
+  const shadowed = c.permissionSets.filter((p) => p.name.startsWith(`${set.name}_`)).map((p) => p.name);
+  return shadowed.length ? [{ path: 'plannerPermissionSet', got: c.plannerPermissionSet, expected: `a set whose roles' pattern AWSReservedSSO_${set.name}_* matches no other set's role (${shadowed.join(', ')} would match)` }] : [];
+};
+
 const ROLE_NAME = { pattern: /^[\w+=,.@-]{1,64}$/, description: 'an IAM role name' };
 
 export const managementSchema: Schema<ManagementConfig> = object<ManagementConfig>({
@@ -155,7 +191,9 @@ export const managementSchema: Schema<ManagementConfig> = object<ManagementConfi
       channel: string({ pattern: /^[a-z0-9][a-z0-9_-]*$/, description: 'a Slack channel name (lower-case, no #)' }),
     }),
   }),
-}, [grantsNamePermissionSets, breakGlassIsShortAndAlone, adminOnlyInBreakGlass, targetsAreUnits]);
+  cost: costSchema,
+  plannerPermissionSet: string(),
+}, [grantsNamePermissionSets, breakGlassIsShortAndAlone, adminOnlyInBreakGlass, targetsAreUnits, payerCost, plannerIsAPermissionSet]);
 
 /** The file the management config lives in, as problems name it. */
 const WHERE = 'management';
@@ -181,6 +219,10 @@ export function resolveManagement(input: unknown, accounts: readonly Pick<Accoun
         if (!names.includes(name)) problems.push({ path: `access[${i}].accounts[${j}]`, got: JSON.stringify(name), expected: `an account of accounts/index.ts or "management": ${names.join(', ')}` });
       }),
     );
+    // Every bootstrap's plan role trusts the planner set's role, which exists only where the set is assigned.
+    const planned = new Set(config.access.filter((g) => g.permissionSet === config.plannerPermissionSet).flatMap((g) => g.accounts));
+    const unplanned = names.filter((n) => !planned.has(n));
+    if (unplanned.length > 0) problems.push({ path: 'plannerPermissionSet', got: JSON.stringify(config.plannerPermissionSet), expected: `a permission set assigned in every account (not in: ${unplanned.join(', ')})` });
   }
   if (problems.length > 0 || !config) throw new AccountConfigError(problems.map((p): AccountProblem => ({ ...p, account: WHERE })));
   return config;

@@ -78,4 +78,9 @@ export const management: ManagementConfig = {
   // Break-glass use posts to the production immediate channel, like a P1 alert.
   alerting: { datadogSite: 'ap1.datadoghq.com', slack: { workspace: 'example-co', channel: 'infra-production-immediate' } },
   trail: { name: 'organization-trail', bucket: 'example-co-org-trail-777777777777', retentionDays: 365 },
+  // The payer's budget counts every account's cost: above the member accounts' budgets
+  // together (production, staging, sandbox), plus this account's own spend.
+  // The SREs plan by hand as CI does: their role may assume every account's plan role.
+  plannerPermissionSet: 'SREAdmin',
+  cost: { monthlyBudgetUsd: 80000, emails: ['cloud-cost@example-co.jp'], activateCostAllocationTags: true },
 };

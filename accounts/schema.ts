@@ -8,6 +8,7 @@ import { DEPLOYMENT_POLICIES } from '../constructs/beanstalk/beanstalk-app';
 import type { BeanstalkAppProps, BeanstalkEnvironmentSettings } from '../constructs/beanstalk/beanstalk-app';
 import type { SlackChannels, SloSpec } from '../constructs/monitoring/monitoring';
 import type { BurnRateAlert } from '../constructs/monitoring/slo';
+import { MAIL_DEAD_LETTER_RETENTION_SECONDS } from '../constructs/monitoring/spec';
 import type { ThresholdOverrides } from '../constructs/monitoring/spec';
 import { TLS_CERTIFICATE_AUTHORITIES } from '../constructs/fastly/bindings';
 import type { FastlyBackend, FastlyHealthCheck, FastlyTls, FeatureRoute, HostRoute, PathRoute } from '../constructs/fastly/fastly-vcl-service';
@@ -86,7 +87,7 @@ export interface Suppressible {
 export type NetworkConfig = Omit<NetworkProps, 'logsKmsKeyArn' | 'flowLogName'> & Suppressible;
 
 /** An Elastic Beanstalk application: BeanstalkApp's props less what the stack wires in. */
-export type AppConfig = Omit<BeanstalkAppProps, 'vpcId' | 'privateSubnets' | 'publicSubnets' | 'production' | 'logsKmsKeyArn'> &
+export type AppConfig = Omit<BeanstalkAppProps, 'vpcId' | 'privateSubnets' | 'publicSubnets' | 'production' | 'logsKmsKeyArn' | 'accessLogs'> &
   Suppressible & {
     /** Caches (names in `caches`) the app uses: it is admitted and gets their endpoint and credentials. @default [] */
     readonly caches?: readonly string[];
@@ -102,7 +103,7 @@ interface DatabaseClients {
 }
 
 export type AuroraConfig = Omit<AuroraClusterProps, 'vpcId' | 'subnets' | 'allowedSecurityGroupIds' | 'production' | 'logsKmsKeyArn'> & DatabaseClients & Suppressible;
-export type SqlServerConfig = Omit<SqlServerClusterProps, 'vpcId' | 'subnets' | 'allowedSecurityGroupIds' | 'production' | 'directoryId' | 'logsKmsKeyArn'> & DatabaseClients & Suppressible;
+export type SqlServerConfig = Omit<SqlServerClusterProps, 'vpcId' | 'subnets' | 'allowedSecurityGroupIds' | 'production' | 'directoryId' | 'directoryName' | 'logsKmsKeyArn'> & DatabaseClients & Suppressible;
 
 export interface DatabasesConfig {
   readonly aurora: readonly AuroraConfig[];
@@ -524,7 +525,18 @@ const monitoringSchema = object<MonitoringConfig>({
       aurora: optional(object({ cpuPercent: percent(), freeableMemoryMb: positive(), replicaLagMs: positive(), connections: n(), deadlocks: n() })),
       sqlServer: optional(object({ cpuPercent: percent(), freeStoragePercent: percent(), secondaryLagSeconds: positive() })),
       fastly: optional(object({ http5xxPercent: percent(), minimumRequests: n(), hitRatioPercent: percent(), originLatencySeconds: positive() })),
-      mail: optional(object({ oldestMessageSeconds: positive(), bounceRate: fraction(), complaintRate: fraction() })),
+      mail: optional(
+        object({
+          oldestMessageSeconds: positive(),
+          bounceRate: fraction(),
+          complaintRate: fraction(),
+          // An age the dead letters never reach (SQS deletes them first) would never alert.
+          deadLetterAgeSeconds: optional(number({ above: 0, below: MAIL_DEAD_LETTER_RETENTION_SECONDS, integer: false })),
+          functionErrors: n(),
+          historyThrottledRequests: n(),
+          historySystemErrors: n(),
+        }),
+      ),
       cache: optional(object({ cpuPercent: percent(), engineCpuPercent: percent(), memoryPercent: percent(), evictions: n(), replicationLagSeconds: positive(), connections: n() })),
     }),
   ),
@@ -616,7 +628,7 @@ const budgetRequired: ObjectRule<AccountConfig> = (account) =>
     ? [{ path: 'cost.monthlyBudgetUsd', got: undefined, expected: `a monthly budget in USD: required for a ${account.environment} account` }]
     : [];
 
-const costSchema = object<CostConfig>({
+export const costSchema = object<CostConfig>({
   monthlyBudgetUsd: optional(number({ above: 0, integer: false })),
   actualThresholdsPercent: optional(arrayOf(number({ above: 0, max: 1000, integer: false }), { minLength: 1, uniqueBy: (t: number) => String(t) })),
   forecastThresholdPercent: optional(number({ above: 0, max: 1000, integer: false })),

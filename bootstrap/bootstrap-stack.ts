@@ -70,22 +70,6 @@ export const PLAN_DENIED_DATA_ACTIONS: readonly string[] = [
 /** The objects of AWS's Elastic Beanstalk platform bucket of a region (owned by AWS, not by the account). */
 export const beanstalkPlatformObjects = (region: string): string => `arn:aws:s3:::elasticbeanstalk-env-resources-${region}/*`;
 
-/**
- * The Identity Center permission set whose users may assume the plan role to plan by hand
- * with CI's permissions: the SREs' (accounts/management.ts grants it in every account).
- */
-export const PLANNER_PERMISSION_SET = 'SREAdmin';
-
-/**
- * The ARN pattern of the role Identity Center makes for a permission set in an account:
- * `AWSReservedSSO_<permission set>_<suffix>` under the path `aws-reserved/sso.amazonaws.com/`,
- * which may go on with the Identity Center region (`.../sso.amazonaws.com/<region>/`): the
- * pattern accepts both (docs.aws.amazon.com/singlesignon/latest/userguide/referencingpermissionsets.html).
- */
-export function ssoRoleArnPattern(accountId: string, permissionSet: string): string {
-  return `arn:aws:iam::${accountId}:role/aws-reserved/sso.amazonaws.com/*AWSReservedSSO_${permissionSet}_*`;
-}
-
 /** The OIDC `sub` claims GitHub issues for this repository's CI jobs (docs.github.com, "OpenID Connect reference", example subject claims). */
 export function githubSubjects(repo: string, environment = '*'): { plan: string[]; apply: string[] } {
   return {

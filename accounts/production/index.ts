@@ -12,12 +12,6 @@ const hotelCustomer = {
   secrets: { ConnectionStrings__Core: secret('hotel/core-db-AbCdEf') },
 };
 
-/**
- * BeanstalkApp cannot turn on load balancer access logs yet (it needs a log bucket the ALB
- * may write to); until it can, the gap is listed in every `npm start` inventory.
- */
-const noAccessLogsYet = [{ rule: 'LB-ACCESS-LOGS', reason: 'BeanstalkApp has no access-log bucket option yet; Fastly request logs cover the public sites meanwhile' }];
-
 /** Production: the hotel and restaurant booking sites customers use. */
 export const production: AccountOverrides = {
   name: 'production',
@@ -30,7 +24,6 @@ export const production: AccountOverrides = {
     {
       name: 'hotel-customer',
       caches: ['hotel-session'],
-      suppressions: noAccessLogsYet,
       description: 'Hotel booking site for customers (Windows / IIS / .NET)',
       solutionStackName: platforms.windowsIis,
       imageId: images.windowsMonthly,
@@ -43,7 +36,6 @@ export const production: AccountOverrides = {
     {
       name: 'hotel-partner',
       caches: ['hotel-session'],
-      suppressions: noAccessLogsYet,
       description: 'Facility partner portal (Windows / IIS / .NET)',
       solutionStackName: platforms.windowsIis,
       imageId: images.windowsMonthly,
@@ -60,7 +52,6 @@ export const production: AccountOverrides = {
     {
       name: 'hotel-operator',
       caches: ['hotel-session'],
-      suppressions: noAccessLogsYet,
       description: 'Internal operator console (Windows / IIS / .NET), reachable from the office only',
       solutionStackName: platforms.windowsIis,
       imageId: images.windowsMonthly,
@@ -76,7 +67,6 @@ export const production: AccountOverrides = {
     },
     {
       name: 'restaurant',
-      suppressions: noAccessLogsYet,
       description: 'Restaurant booking site (Python)',
       solutionStackName: platforms.python,
       environments: [

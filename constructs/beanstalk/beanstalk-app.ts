@@ -7,6 +7,7 @@ import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
 import { VpcSecurityGroupEgressRule } from '@cdktf/provider-aws/lib/vpc-security-group-egress-rule';
 import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
+import { ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
 import { attachManagedPolicies, policyDocument, serviceTrust } from '../core/iam';
 import { Rule, checkProps, distinctZones } from '../core/validation';
@@ -110,6 +111,21 @@ export interface BeanstalkAppProps {
   readonly maxVersions?: number;
   /** KMS key for the environments' log groups. @default - CloudWatch Logs' own encryption */
   readonly logsKmsKeyArn?: string;
+  /**
+   * Where the load balancers write access logs (a LoadBalancerLogBucket), each environment
+   * under its own prefix (its name).
+   * @default - no access logs (the policy rule LB-ACCESS-LOGS refuses that in production)
+   * @see https://docs.aws.amazon.com/elasticbeanstalk/latest/dg/command-options-general.html#command-options-general-elbv2
+   */
+  readonly accessLogs?: BeanstalkAccessLogs;
+}
+
+/** The bucket the environments' load balancers write access logs to. */
+export interface BeanstalkAccessLogs {
+  /** The bucket's name. */
+  readonly bucketName: string;
+  /** What must exist before a load balancer is told to log (the bucket policy, which ELB checks then). @default [] */
+  readonly dependsOn?: readonly ITerraformDependable[];
 }
 
 /**
@@ -209,7 +225,11 @@ export class BeanstalkApp extends Construct implements Monitored {
         Condition: { StringEquals: { 'sts:ExternalId': 'elasticbeanstalk' } },
       }),
     });
-    attachManagedPolicies(this, 'service-role', serviceRole.name, ['service-role/AWSElasticBeanstalkEnhancedHealth', 'AWSElasticBeanstalkManagedUpdatesCustomerRolePolicy']);
+    // Enhanced health (and worker-queue monitoring) only. AWSElasticBeanstalkManagedUpdatesCustomerRolePolicy
+    // is what managed platform updates need (elasticbeanstalk:*, iam:PassRole to its services):
+    // they are off here (ManagedActionsEnabled false, the repository pins the platform), so it is
+    // not attached. docs.aws.amazon.com/elasticbeanstalk/latest/dg/concepts-roles-service.html
+    attachManagedPolicies(this, 'service-role', serviceRole.name, ['service-role/AWSElasticBeanstalkEnhancedHealth']);
     this.serviceRoleArn = serviceRole.arn;
 
     // Instances get AWS's scoped web-tier policy (app bundles, log streaming, health),
@@ -381,6 +401,13 @@ export class BeanstalkApp extends Construct implements Monitored {
       s('aws:elasticbeanstalk:cloudwatch:logs:health', 'DeleteOnTerminate', false),
       s('aws:elasticbeanstalk:cloudwatch:logs:health', 'RetentionInDays', logRetentionDays),
       ...(props.imageId ? [s('aws:autoscaling:launchconfiguration', 'ImageId', props.imageId)] : []),
+      ...(props.accessLogs
+        ? [
+            s('aws:elbv2:loadbalancer', 'AccessLogsS3Enabled', true),
+            s('aws:elbv2:loadbalancer', 'AccessLogsS3Bucket', props.accessLogs.bucketName),
+            s('aws:elbv2:loadbalancer', 'AccessLogsS3Prefix', e.name),
+          ]
+        : []),
       ...Object.entries(environmentVariables).map(([k, v]) => s('aws:elasticbeanstalk:application:environment', k, v)),
       ...Object.entries(secrets).map(([k, arn]) => s('aws:elasticbeanstalk:application:environmentsecrets', k, arn)),
     ];
@@ -403,7 +430,7 @@ export class BeanstalkApp extends Construct implements Monitored {
       solutionStackName: props.solutionStackName,
       tier: 'WebServer',
       setting: settings,
-      dependsOn: logGroups,
+      dependsOn: [...logGroups, ...(props.accessLogs?.dependsOn ?? [])],
     });
     return {
       environmentName: environment.name,

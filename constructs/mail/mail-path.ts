@@ -14,7 +14,7 @@ import { Statement, denyInsecureTransport, policyDocument } from '../core/iam';
 import { suppress } from '../core/suppressions';
 import { Rule, checkProps } from '../core/validation';
 import { mailMonitors } from '../monitoring/catalogue';
-import { MonitorSpec, MonitorThresholds, Monitored } from '../monitoring/spec';
+import { MAIL_DEAD_LETTER_RETENTION_SECONDS, MonitorSpec, MonitorThresholds, Monitored } from '../monitoring/spec';
 import { LOG_RETENTION_DAYS } from '../network/network';
 import { MailFunction } from './lambda';
 import { SesDomain } from './ses-domain';
@@ -130,8 +130,7 @@ export class MailPath extends Construct implements Monitored {
     });
     new KmsAlias(this, 'key-alias', { name: `alias/${base}`, targetKeyId: key.keyId });
 
-    this.deadLetterQueue = new SqsQueue(this, 'dlq', { name: `${base}-dlq`, sqsManagedSseEnabled: true, messageRetentionSeconds: 14 * 86400 });
-    suppress(this.deadLetterQueue, 'MONITOR-SIGNALS', 'only the depth is watched; an age monitor (dead letters expire after 14 days) belongs in the mail monitor catalogue (issue 13)');
+    this.deadLetterQueue = new SqsQueue(this, 'dlq', { name: `${base}-dlq`, sqsManagedSseEnabled: true, messageRetentionSeconds: MAIL_DEAD_LETTER_RETENTION_SECONDS });
     this.queue = new SqsQueue(this, 'queue', {
       name: base,
       sqsManagedSseEnabled: true,
@@ -161,7 +160,6 @@ export class MailPath extends Construct implements Monitored {
       serverSideEncryption: { enabled: true, kmsKeyArn: key.arn },
       deletionProtectionEnabled: production,
     });
-    suppress(this.historyTable, 'MONITOR-SIGNALS', 'no DynamoDB monitor (throttles, system errors) yet: it belongs in the mail monitor catalogue (issue 13)');
 
     const tableAccess: Statement = { Sid: 'History', Effect: 'Allow', Action: ['dynamodb:UpdateItem', 'dynamodb:GetItem'], Resource: this.historyTable.arn };
     const keyAccess: Statement = { Sid: 'Key', Effect: 'Allow', Action: ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey'], Resource: key.arn };
@@ -221,7 +219,6 @@ export class MailPath extends Construct implements Monitored {
         action: 'lambda:InvokeFunction',
         principal: '*',
       }).addOverride('invoked_via_function_url', true);
-      suppress(webhook, 'MONITOR-SIGNALS', 'no errors monitor for the webhook function yet: it belongs in the mail monitor catalogue (issue 13)');
       props.sendgrid!.dnsRecords?.forEach(
         (r, i) => new Route53Record(this, `sendgrid-dns-${i}`, { zoneId: props.hostedZoneId!, name: r.name, type: 'CNAME', ttl: 3600, records: [r.value] }),
       );
@@ -255,7 +252,6 @@ export class MailPath extends Construct implements Monitored {
         timeoutSeconds: 30,
         reservedConcurrency: SES_EVENTS_CONCURRENCY,
       });
-      suppress(events, 'MONITOR-SIGNALS', 'no errors monitor for the SES events function yet: it belongs in the mail monitor catalogue (issue 13)');
       new LambdaEventSourceMapping(this, 'ses-events-source', {
         eventSourceArn: this.sesDomain.eventsQueue.arn,
         functionName: events.function.arn,
@@ -306,7 +302,7 @@ export class MailPath extends Construct implements Monitored {
     }).arn;
   }
 
-  /** Oldest message, dead letters, worker errors and throttles; SES reputation on SES paths. */
+  /** Oldest message, dead letters (count and age), the functions' errors, worker throttles, the history table's throttles and errors; SES reputation on SES paths. */
   public monitors(thresholds: MonitorThresholds): MonitorSpec[] {
     return mailMonitors(
       {
@@ -314,6 +310,9 @@ export class MailPath extends Construct implements Monitored {
         queueName: `${this.pathName}-mail`,
         deadLetterQueueName: `${this.pathName}-mail-dlq`,
         workerFunctionName: `${this.pathName}-mail-worker`,
+        historyTableName: `${this.pathName}-mail-history`,
+        webhookFunctionName: this.sesDomain ? undefined : `${this.pathName}-mail-sendgrid-events`,
+        sesEventsFunctionName: this.sesDomain ? `${this.pathName}-mail-ses-events` : undefined,
         sesConfigurationSet: this.sesDomain ? `${this.pathName}-mail` : undefined,
         sesEventsQueueName: this.sesDomain ? `${this.pathName}-mail-ses-events` : undefined,
         sesEventsDeadLetterQueueName: this.sesDomain ? `${this.pathName}-mail-ses-events-dlq` : undefined,

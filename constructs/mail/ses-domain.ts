@@ -10,7 +10,7 @@ import { SqsQueuePolicy } from '@cdktf/provider-aws/lib/sqs-queue-policy';
 import { Fn } from 'cdktf';
 import { Construct } from 'constructs';
 import { denyInsecureTransport, policyDocument } from '../core/iam';
-import { suppress } from '../core/suppressions';
+import { MAIL_DEAD_LETTER_RETENTION_SECONDS } from '../monitoring/spec';
 
 export interface SesDomainProps {
   /** Name of the configuration set, topic and events queue. */
@@ -68,8 +68,7 @@ export class SesDomain extends Construct {
         Condition: { StringEquals: { 'aws:SourceAccount': props.accountId } },
       }),
     });
-    const dlq = new SqsQueue(this, 'events-dlq', { name: `${props.name}-ses-events-dlq`, sqsManagedSseEnabled: true, messageRetentionSeconds: 14 * 86400 });
-    suppress(dlq, 'MONITOR-SIGNALS', 'only the depth is watched; an age monitor (dead letters expire after 14 days) belongs in the mail monitor catalogue (issue 13)');
+    const dlq = new SqsQueue(this, 'events-dlq', { name: `${props.name}-ses-events-dlq`, sqsManagedSseEnabled: true, messageRetentionSeconds: MAIL_DEAD_LETTER_RETENTION_SECONDS });
     this.eventsQueue = new SqsQueue(this, 'events-queue', {
       name: `${props.name}-ses-events`,
       sqsManagedSseEnabled: true,

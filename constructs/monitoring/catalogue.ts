@@ -2,7 +2,7 @@
  * The monitor catalogue: what to watch on each kind of thing the constructs create.
  * Each function is pure: names and thresholds in, monitor specs out.
  */
-import { AWS_METRIC_DELAY_SECONDS, FASTLY_METRIC_INTERVAL_SECONDS, MonitorSpec, MonitorThresholds } from './spec';
+import { AWS_METRIC_DELAY_SECONDS, FASTLY_METRIC_INTERVAL_SECONDS, MAIL_DEAD_LETTER_RETENTION_SECONDS, MonitorSpec, MonitorThresholds } from './spec';
 
 /**
  * The tag key Datadog's Fastly integration puts the service on: Datadog's own Fastly
@@ -393,6 +393,12 @@ export interface MailTarget {
   readonly queueName: string;
   readonly deadLetterQueueName: string;
   readonly workerFunctionName: string;
+  /** The DynamoDB table every message is recorded in. */
+  readonly historyTableName: string;
+  /** The SendGrid Event Webhook function (SendGrid paths). */
+  readonly webhookFunctionName?: string;
+  /** The function that records SES events (SES paths). */
+  readonly sesEventsFunctionName?: string;
   /** SES configuration set, when the path sends through SES. */
   readonly sesConfigurationSet?: string;
   /** The queue SES events arrive on, and its dead-letter queue (SES paths). */
@@ -400,10 +406,47 @@ export interface MailTarget {
   readonly sesEventsDeadLetterQueueName?: string;
 }
 
-/** Mail: oldest queued message, dead letters, worker errors and throttles, SES reputation. */
+/**
+ * Mail: oldest queued message, dead letters (count and age), the functions' errors, worker
+ * throttles, the history table's throttles and system errors, SES reputation. Metric names
+ * and tags as Datadog documents them for its AWS integrations (docs.datadoghq.com/integrations/
+ * amazon_sqs, amazon_lambda, amazon_dynamodb): aws.sqs.approximate_age_of_oldest_message
+ * (gauge, seconds) by `queuename`, aws.lambda.errors (count) by `functionname`,
+ * aws.dynamodb.throttled_requests and aws.dynamodb.system_errors (counts) by `tablename`.
+ */
 export function mailMonitors(m: MailTarget, t: MonitorThresholds['mail']): MonitorSpec[] {
   const common = { service: m.name, evaluationDelaySeconds: AWS_METRIC_DELAY_SECONDS, notifyNoData: false };
   const queue = { kind: 'queue' as const, name: m.queueName };
+  const days = (seconds: number) => `${Math.round((seconds / 86400) * 10) / 10} days`;
+  /** Dead letters about to be deleted by SQS: someone must read them first. */
+  const deadLettersAge = (queueName: string, key: string, what: string): MonitorSpec => ({
+    ...common,
+    target: { kind: 'queue', name: queueName },
+    key,
+    title: `${what} older than ${days(t.deadLetterAgeSeconds)}`,
+    type: 'query alert',
+    query: `max(last_1h):max:aws.sqs.approximate_age_of_oldest_message{queuename:${queueName.toLowerCase()}} > ${t.deadLetterAgeSeconds}`,
+    critical: t.deadLetterAgeSeconds,
+    unit: 'seconds',
+    priority: 2,
+    what: `The oldest dead letter is ${days(t.deadLetterAgeSeconds)} old; SQS deletes it at ${days(MAIL_DEAD_LETTER_RETENTION_SECONDS)}, and what it records is lost.`,
+    action: 'Read the dead letters now, fix the cause, and redrive or save them before they expire.',
+  });
+  /** A mail function that fails: each kind of function says what its failures cost. */
+  const functionErrors = (functionName: string, key: string, title: string, what: string): MonitorSpec => ({
+    ...common,
+    target: { kind: 'function', name: functionName },
+    key,
+    title,
+    type: 'query alert',
+    query: `sum(last_15m):sum:aws.lambda.errors{functionname:${functionName.toLowerCase()}}.as_count() > ${t.functionErrors}`,
+    critical: t.functionErrors,
+    unit: 'errors in 15 minutes',
+    priority: 3,
+    what,
+    action: 'Read the function logs (the message id is in every line).',
+  });
+  const table = { kind: 'table' as const, name: m.historyTableName };
   const specs: MonitorSpec[] = [
     {
       ...common,
@@ -432,19 +475,8 @@ export function mailMonitors(m: MailTarget, t: MonitorThresholds['mail']): Monit
       what: 'Messages failed for good (invalid, or refused by the provider) and were set aside.',
       action: 'Read the reason on each message; fix the sender, then redrive the queue from the SQS console.',
     },
-    {
-      ...common,
-      target: { kind: 'function', name: m.workerFunctionName },
-      key: `${m.name}-worker-errors`,
-      title: `${m.name}: mail worker errors`,
-      type: 'query alert',
-      query: `sum(last_15m):sum:aws.lambda.errors{functionname:${m.workerFunctionName.toLowerCase()}}.as_count() > 5`,
-      critical: 5,
-      unit: 'errors in 15 minutes',
-      priority: 3,
-      what: 'The mail worker fails: messages are retried and may pile up.',
-      action: 'Read the worker logs (the message id is in every line).',
-    },
+    deadLettersAge(m.deadLetterQueueName, `${m.name}-dead-letters-age`, `${m.name}: dead letters`),
+    functionErrors(m.workerFunctionName, `${m.name}-worker-errors`, `${m.name}: mail worker errors`, 'The mail worker fails: messages are retried and may pile up.'),
     {
       ...common,
       target: { kind: 'function', name: m.workerFunctionName },
@@ -459,8 +491,43 @@ export function mailMonitors(m: MailTarget, t: MonitorThresholds['mail']): Monit
       action: 'Check reserved concurrency and the account limit.',
     },
   ];
+  specs.push(
+    {
+      ...common,
+      target: table,
+      key: `${m.name}-history-throttles`,
+      title: `${m.name}: mail history table throttled`,
+      type: 'query alert',
+      query: `sum(last_15m):sum:aws.dynamodb.throttled_requests{tablename:${m.historyTableName.toLowerCase()}}.as_count() > ${t.historyThrottledRequests}`,
+      critical: t.historyThrottledRequests,
+      unit: 'requests in 15 minutes',
+      priority: 3,
+      what: 'DynamoDB refuses writes to the mail history: sends are retried, and events may not be recorded, so support sees gaps.',
+      action: 'Check the table\'s consumed capacity and the on-demand throughput limits; look for a hot recipient key.',
+    },
+    {
+      ...common,
+      target: table,
+      key: `${m.name}-history-errors`,
+      title: `${m.name}: mail history table system errors`,
+      type: 'query alert',
+      query: `sum(last_15m):sum:aws.dynamodb.system_errors{tablename:${m.historyTableName.toLowerCase()}}.as_count() > ${t.historySystemErrors}`,
+      critical: t.historySystemErrors,
+      unit: 'requests in 15 minutes',
+      priority: 3,
+      what: 'DynamoDB answers the mail history with server errors (HTTP 500).',
+      action: 'Check the AWS Health Dashboard for DynamoDB in the region; the functions retry, watch the dead letters.',
+    },
+  );
+  if (m.webhookFunctionName) {
+    specs.push(functionErrors(m.webhookFunctionName, `${m.name}-webhook-errors`, `${m.name}: SendGrid webhook errors`, 'SendGrid\'s delivery events are refused: bounces and opens are not recorded, and SendGrid retries for a while, then drops them.'));
+  }
+  if (m.sesEventsFunctionName) {
+    specs.push(functionErrors(m.sesEventsFunctionName, `${m.name}-ses-events-errors`, `${m.name}: SES events function errors`, 'SES bounces and complaints are not recorded: they are retried, then set aside in the dead-letter queue.'));
+  }
   if (m.sesEventsQueueName && m.sesEventsDeadLetterQueueName) {
     specs.push(
+      deadLettersAge(m.sesEventsDeadLetterQueueName, `${m.name}-ses-events-dead-letters-age`, `${m.name}: SES event dead letters`),
       {
         ...common,
         target: { kind: 'queue', name: m.sesEventsQueueName },

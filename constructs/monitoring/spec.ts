@@ -7,7 +7,7 @@
 export type Priority = 1 | 2 | 3 | 4 | 5;
 
 /** The kinds of thing the coverage check expects monitors on. */
-export type TargetKind = 'beanstalk-environment' | 'database' | 'queue' | 'fastly-service' | 'function' | 'mail-identity' | 'cache' | 'image-pipeline';
+export type TargetKind = 'beanstalk-environment' | 'database' | 'queue' | 'fastly-service' | 'function' | 'mail-identity' | 'cache' | 'table' | 'image-pipeline';
 
 export interface MonitorSpec {
   /** Stable key, unique in the account: the construct id of the monitor. */
@@ -40,6 +40,9 @@ export interface MonitorSpec {
   /** What the monitor watches, for the coverage check (`target:` tag). */
   readonly target: { readonly kind: TargetKind; readonly name: string };
 }
+
+/** How long the mail dead-letter queues keep a message (SQS MessageRetentionPeriod; the SQS maximum is 14 days). */
+export const MAIL_DEAD_LETTER_RETENTION_SECONDS = 14 * 86400;
 
 /** CloudWatch metrics reach Datadog 10-15 minutes late: evaluate AWS metrics with this delay. */
 export const AWS_METRIC_DELAY_SECONDS = 900;
@@ -102,6 +105,17 @@ export interface MonitorThresholds {
     readonly bounceRate: number;
     /** SES complaint rate (fraction, 0-1); AWS reviews an account at 0.001. */
     readonly complaintRate: number;
+    /**
+     * Age of the oldest dead letter (seconds): SQS deletes a message when the queue's
+     * retention ends ({@link MAIL_DEAD_LETTER_RETENTION_SECONDS}), so this must be below it.
+     */
+    readonly deadLetterAgeSeconds: number;
+    /** Errors of one mail Lambda function (worker, webhook, SES events) in 15 minutes (errors; aws.lambda.errors is a count). */
+    readonly functionErrors: number;
+    /** Throttled requests on the history table in 15 minutes (requests; aws.dynamodb.throttled_requests is a count). */
+    readonly historyThrottledRequests: number;
+    /** Requests to the history table answered with a 500 in 15 minutes (requests; aws.dynamodb.system_errors is a count). */
+    readonly historySystemErrors: number;
   };
   readonly cache: {
     /** Host CPU of a node (percent, 0-100; CloudWatch CPUUtilization). */
@@ -127,7 +141,9 @@ export const DEFAULT_THRESHOLDS: MonitorThresholds = {
   // 600 requests in 5 minutes = 2 per second: below that, 2% is a dozen errors.
   fastly: { http5xxPercent: 2, minimumRequests: 600, hitRatioPercent: 70, originLatencySeconds: 3 },
   // Well before AWS's review thresholds (5% bounces, 0.1% complaints).
-  mail: { oldestMessageSeconds: 900, bounceRate: 0.02, complaintRate: 0.0005 },
+  // Dead letters: a week's notice before SQS deletes them; any throttle or 500 of the history
+  // table loses a support record, so those alert at the first one.
+  mail: { oldestMessageSeconds: 900, bounceRate: 0.02, complaintRate: 0.0005, deadLetterAgeSeconds: 7 * 86400, functionErrors: 5, historyThrottledRequests: 0, historySystemErrors: 0 },
   // AWS's guidance: engine CPU above 90% and memory above 80-90% need action; Valkey and
   // Redis OSS accept at most 65,000 connections per node.
   cache: { cpuPercent: 90, engineCpuPercent: 80, memoryPercent: 80, evictions: 1000, replicationLagSeconds: 10, connections: 5000 },

@@ -12,6 +12,7 @@ import { Instance } from '@cdktf/provider-aws/lib/instance';
 import { NetworkInterface } from '@cdktf/provider-aws/lib/network-interface';
 import { SecretsmanagerSecret } from '@cdktf/provider-aws/lib/secretsmanager-secret';
 import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
+import { SsmAssociation } from '@cdktf/provider-aws/lib/ssm-association';
 import { VolumeAttachment } from '@cdktf/provider-aws/lib/volume-attachment';
 import { VpcSecurityGroupEgressRule } from '@cdktf/provider-aws/lib/vpc-security-group-egress-rule';
 import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
@@ -160,6 +161,14 @@ export interface SqlServerClusterProps {
    * @default - none: neither is possible
    */
   readonly directoryId?: string;
+  /**
+   * The directory's fully qualified domain name (e.g. `corp.example-hotel.jp`). With
+   * `directoryId`, the Always On nodes join the domain (seamless domain join through
+   * Systems Manager); required then in ec2-always-on mode.
+   * @default - none: the nodes are not joined
+   * @see https://docs.aws.amazon.com/directoryservice/latest/admin-guide/launching_instance.html
+   */
+  readonly directoryName?: string;
   /** KMS key for the RDS log groups (`/aws/rds/instance/<name>/...`). @default - CloudWatch Logs' own encryption */
   readonly logsKmsKeyArn?: string;
   /** Days to keep the RDS log groups. @default 365 in production, else 30 */
@@ -215,6 +224,8 @@ export class SqlServerCluster extends Construct implements Monitored {
       [props.directoryId !== undefined && !/^d-[0-9a-f]{10}$/.test(props.directoryId), 'directoryId', props.directoryId, 'a directory id (d- and 10 hex digits)'],
       [!!props.alwaysOn && 'fsx' in props.alwaysOn.witness && props.directoryId === undefined, 'directoryId', props.directoryId, 'the directory the FSx witness joins'],
       [!!props.rds?.joinDirectory && props.directoryId === undefined, 'directoryId', props.directoryId, 'the directory rds.joinDirectory joins'],
+      [props.mode === 'ec2-always-on' && props.directoryId !== undefined && props.directoryName === undefined, 'directoryName', props.directoryName, 'the domain name of directoryId, which the nodes join'],
+      [props.directoryName !== undefined && props.directoryId === undefined, 'directoryId', props.directoryId, 'the id of the directory directoryName names'],
     ]);
 
     const kmsKeyArn = encryptionKey(this, `${props.name}-sqlserver`, props.kmsKeyArn);
@@ -434,7 +445,11 @@ export class SqlServerCluster extends Construct implements Monitored {
       name: `${p.name}-sql-node`,
       assumeRolePolicy: serviceTrust('ec2.amazonaws.com'),
     });
-    attachManagedPolicies(this, 'node-role', role.name, ['AmazonSSMManagedInstanceCore', 'CloudWatchAgentServerPolicy']);
+    // Seamless domain join: Systems Manager runs the join on the instance, which then needs
+    // AmazonSSMDirectoryServiceAccess (ds:CreateComputer, ds:DescribeDirectories) besides
+    // AmazonSSMManagedInstanceCore (docs.aws.amazon.com/directoryservice/latest/admin-guide/launching_instance.html).
+    const joinsDirectory = p.directoryId !== undefined;
+    const attachments = attachManagedPolicies(this, 'node-role', role.name, ['AmazonSSMManagedInstanceCore', 'CloudWatchAgentServerPolicy', ...(joinsDirectory ? ['AmazonSSMDirectoryServiceAccess'] : [])]);
     const profile = new IamInstanceProfile(this, 'node-profile', { name: `${p.name}-sql-node`, role: role.name });
 
     // The administrator login's value is set outside Terraform (runbook), never in state.
@@ -492,6 +507,22 @@ export class SqlServerCluster extends Construct implements Monitored {
       }
       return node;
     });
+
+    if (joinsDirectory) {
+      // AWS-JoinDirectoryServiceDomain takes directoryId and directoryName; dnsIpAddresses is
+      // needed only where DHCP does not hand out the directory's DNS servers, and the account's
+      // directory sets the VPC's DHCP options to them (constructs/directory). It is a
+      // StringList, which aws_ssm_association's `parameters` (a map of strings, sent as a
+      // one-element list: internal/service/ssm/association.go) cannot express anyway.
+      new SsmAssociation(this, 'domain-join', {
+        name: 'AWS-JoinDirectoryServiceDomain',
+        associationName: `${p.name}-domain-join`,
+        targets: [{ key: 'InstanceIds', values: nodes.map((n) => n.id) }],
+        parameters: { directoryId: p.directoryId!, directoryName: p.directoryName! },
+        // The join runs on the instance with its role: the policies must be there first.
+        dependsOn: attachments,
+      });
+    }
 
     if ('fsx' in a.witness) {
       const fsx = a.witness.fsx;

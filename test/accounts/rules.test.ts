@@ -181,6 +181,9 @@ describe('thresholds that would disable alerting', () => {
     ['beanstalk', 'p95LatencySeconds', 0, 'a number above 0'],
     ['fastly', 'originLatencySeconds', -2, 'a number above 0'],
     ['mail', 'bounceRate', 1, 'a number above 0 and below 1'],
+    // SQS deletes a dead letter after MAIL_DEAD_LETTER_RETENTION_SECONDS (14 days): an older age never comes.
+    ['mail', 'deadLetterAgeSeconds', 14 * 86400, `a number above 0 and below ${14 * 86400}`],
+    ['mail', 'functionErrors', -1, 'a number of at least 0'],
   ])('refuses %s.%s = %p', (group, field, value, expected) => {
     const problems = problemsOf(edited('staging', { monitoring: { thresholds: { [group]: { [field]: value } } } }));
     expect(problems).toEqual([`accounts/staging: monitoring.thresholds.${group}.${field}: got ${value}, expected ${expected}`]);

@@ -2,7 +2,8 @@ import { Testing } from 'cdktf';
 import { loadAccounts } from '../../accounts';
 import { preview } from '../../accounts/sandbox/preview';
 import { management } from '../../accounts/management';
-import { BootstrapStack, PLANNER_PERMISSION_SET, PREVIEW_ENVIRONMENT, ssoRoleArnPattern } from '../../bootstrap/bootstrap-stack';
+import { plannerPrincipalArns } from '../../bootstrap/bootstrap-app';
+import { BootstrapStack, PREVIEW_ENVIRONMENT } from '../../bootstrap/bootstrap-stack';
 import { accountTags } from '../../stacks/account-stack';
 import { previewBoundaryArn } from '../../stacks/preview-stack';
 import { suppressionsUnder } from '../../constructs/core/suppressions';
@@ -12,7 +13,7 @@ import { stackOf } from '../../policies/rule';
 import { TerraformJson, onlyResource, resourcesOf } from '../helpers';
 
 const [production] = loadAccounts();
-const stack = new BootstrapStack(Testing.app(), { account: production, plannerPrincipalArns: [ssoRoleArnPattern(production.accountId, PLANNER_PERMISSION_SET)] });
+const stack = new BootstrapStack(Testing.app(), { account: production, plannerPrincipalArns: plannerPrincipalArns(production, management) });
 const json = stack.toTerraform() as TerraformJson;
 const roles = resourcesOf(json, 'aws_iam_role');
 const trustOf = (name: string) => JSON.parse(Object.values(roles).find((r) => r.name === name)!.assume_role_policy).Statement;
@@ -45,20 +46,6 @@ describe('bootstrap', () => {
     ]);
     expect(github.Condition.StringEquals['token.actions.githubusercontent.com:aud']).toBe('sts.amazonaws.com');
     expect(named.Condition.ArnLike['aws:PrincipalArn']).toEqual(['arn:aws:iam::111111111111:role/aws-reserved/sso.amazonaws.com/*AWSReservedSSO_SREAdmin_*']);
-  });
-
-  // The planners are the users of a permission set that exists and is granted in every
-  // account; Identity Center names its role AWSReservedSSO_<set>_<suffix> under
-  // aws-reserved/sso.amazonaws.com/, with or without the region
-  // (docs.aws.amazon.com/singlesignon/latest/userguide/referencingpermissionsets.html).
-  it.each([...loadAccounts(), management].map((a) => [a.name, a] as const))('the planners of %s are a permission set Identity Center grants there', (name, account) => {
-    expect(management.permissionSets.map((p) => p.name)).toContain(PLANNER_PERMISSION_SET);
-    expect(management.access.filter((g) => g.permissionSet === PLANNER_PERMISSION_SET && g.accounts.includes(name))).not.toEqual([]);
-    const pattern = new RegExp(`^${ssoRoleArnPattern(account.accountId, PLANNER_PERMISSION_SET).replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*')}$`);
-    const role = `AWSReservedSSO_${PLANNER_PERMISSION_SET}_0a1b2c3d4e5f6a7b`;
-    expect(pattern.test(`arn:aws:iam::${account.accountId}:role/aws-reserved/sso.amazonaws.com/${management.region}/${role}`)).toBe(true);
-    expect(pattern.test(`arn:aws:iam::${account.accountId}:role/aws-reserved/sso.amazonaws.com/${role}`)).toBe(true);
-    expect(pattern.test(`arn:aws:iam::${account.accountId}:role/aws-reserved/sso.amazonaws.com/${management.region}/AWSReservedSSO_ReadOnly_0a1b2c3d4e5f6a7b`)).toBe(false);
   });
 
   it('trusts no AWS principal at all when no planner is named', () => {

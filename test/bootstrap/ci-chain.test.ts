@@ -1,18 +1,23 @@
-import { readFileSync, readdirSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Testing } from 'cdktf';
 import { load } from 'js-yaml';
 import { loadAccounts } from '../../accounts';
-import { AccountConfig } from '../../accounts/schema';
-import { APPLY_SESSION_SECONDS, BootstrapStack, PLANNER_PERMISSION_SET, PLAN_DENIED_DATA_ACTIONS, PLAN_SESSION_SECONDS, ssoRoleArnPattern } from '../../bootstrap/bootstrap-stack';
-import { globalBucketName } from '../../constructs/core/bucket';
+import { APPLY_SESSION_SECONDS, BootstrapStack, PLAN_DENIED_DATA_ACTIONS, PLAN_SESSION_SECONDS } from '../../bootstrap/bootstrap-stack';
 import { actionMatches } from '../../policies/policy-document';
+import { management } from '../../accounts/management';
 import { preview } from '../../accounts/sandbox/preview';
+import { plannerPrincipalArns } from '../../bootstrap/bootstrap-app';
+import { FoundationAccount } from '../../stacks/account-foundation';
+import { synthesizeAccounts } from '../../stacks/synthesize';
 import { builderAccount } from '../../tools/image-bump';
-import { TerraformJson, resourcesOf, synthAccount } from '../helpers';
+import { TerraformJson, resourcesOf } from '../helpers';
 
 /**
- * The whole CI chain, link by link, for every account and every job that reaches AWS:
+ * The whole CI chain, link by link, for every stack `npm start` writes (the account stacks
+ * and the management stack: CI plans and applies each the same way) and every job that
+ * reaches AWS:
  * 1. GitHub OIDC: the role's trust accepts the exact `sub` and `aud` the job's token carries
  *    (docs.github.com/actions/reference/security/oidc, "Example subject claims": pull_request,
  *    ref:refs/heads/<branch> for push/schedule/workflow_dispatch/merge_group, environment:<name>
@@ -27,9 +32,20 @@ import { TerraformJson, resourcesOf, synthAccount } from '../helpers';
  *    will need kms:Encrypt, kms:Decrypt and kms:GenerateDataKey permissions on this KMS key").
  */
 const root = join(__dirname, '../..');
+/** Every stack CI plans, as `npm start` writes it, with the config it was built from. */
+const stacks = (() => {
+  const out = mkdtempSync(join(tmpdir(), 'ci-chain-'));
+  try {
+    const result = synthesizeAccounts({ outdir: join(out, 'cdktf.out') });
+    return result.stacks.map((s) => {
+      const account = s.account as FoundationAccount;
+      return [account.name, account, JSON.parse(readFileSync(join(result.outdir, 'stacks', account.name, 'cdk.tf.json'), 'utf8')) as TerraformJson] as const;
+    });
+  } finally {
+    rmSync(out, { recursive: true, force: true });
+  }
+})();
 const accounts = loadAccounts();
-/** As bootstrap/main.ts: the planner permission set's Identity Center role in the account. */
-const planners = (account: AccountConfig) => [ssoRoleArnPattern(account.accountId, PLANNER_PERMISSION_SET)];
 
 type Step = { uses?: string; run?: string; with?: Record<string, string> };
 type Job = { environment?: string; steps?: Step[] };
@@ -45,6 +61,7 @@ const allSignIns = readdirSync(join(root, '.github/workflows')).flatMap((file) =
       .map((step) => ({ name: `${file} job ${id}`, workflow: w, job, step })),
   );
 });
+const roleInput = (step: Step) => step.with?.['role-arn'] ?? step.with?.['role-to-assume'];
 
 /** The `sub` claims the job's OIDC token can carry, for one repository and stack. */
 function subjectsOf(w: Workflow, job: Job, repo: string, stack: string): string[] {
@@ -71,14 +88,15 @@ function decide(statements: Stmt[], action: string, resource: string): 'allowed'
   return statements.some((s) => s.Effect === 'Allow' && applies(s)) ? 'allowed' : 'implicit deny';
 }
 
-function bootstrap(account: AccountConfig) {
-  // As bootstrap/main.ts: the preview role exists only in the account previews run in.
+function bootstrap(account: FoundationAccount) {
+  // As bootstrap/bootstrap-app.ts: the preview role exists only in the account previews run in.
   const previewRole = account.name === preview.account ? preview.role : undefined;
-  const json = new BootstrapStack(Testing.app(), { account, plannerPrincipalArns: planners(account), previewRole }).toTerraform() as TerraformJson;
+  const json = new BootstrapStack(Testing.app(), { account, plannerPrincipalArns: plannerPrincipalArns(account, management), previewRole }).toTerraform() as TerraformJson;
   // The bucket's and the key's ARNs are known after apply: put in what they will be.
   const keyArn = `arn:aws:kms:${account.region}:${account.accountId}:key/00000000-0000-4000-8000-000000000000`;
+  const bucketName = Object.values(resourcesOf(json, 'aws_s3_bucket'))[0].bucket as string;
   const resolve = (text: string) =>
-    text.replace(/\$\{aws_s3_bucket\.[\w-]+\.arn\}/g, `arn:aws:s3:::${globalBucketName(account.state.bucket, account.accountId)}`).replace(/\$\{aws_kms_key\.[\w-]+\.arn\}/g, keyArn);
+    text.replace(/\$\{aws_s3_bucket\.[\w-]+\.arn\}/g, `arn:aws:s3:::${bucketName}`).replace(/\$\{aws_kms_key\.[\w-]+\.arn\}/g, keyArn);
   const roles = Object.entries(resourcesOf(json, 'aws_iam_role'));
   const roleOf = (name: string) => {
     const [id, role] = roles.find(([, r]) => r.name === name)!;
@@ -91,7 +109,7 @@ function bootstrap(account: AccountConfig) {
   };
   const alias = Object.values(resourcesOf(json, 'aws_kms_alias'))[0];
   const key = Object.entries(resourcesOf(json, 'aws_kms_key'))[0];
-  return { json, roleOf, keyArn, alias, key };
+  return { json, roleOf, keyArn, alias, key, bucketName };
 }
 
 /**
@@ -131,19 +149,29 @@ function refreshCalls(region: string, accountId: string): Record<string, Array<r
 }
 
 it('the refresh-call table covers Beanstalk environments: at least one account stack has one', () => {
-  expect(accounts.some((a) => Object.keys(resourcesOf(synthAccount(a), 'aws_elastic_beanstalk_environment')).length > 0)).toBe(true);
+  expect(stacks.some(([, , stack]) => Object.keys(resourcesOf(stack, 'aws_elastic_beanstalk_environment')).length > 0)).toBe(true);
 });
 
-describe.each(accounts.map((a) => [a.name, a] as const))('the CI chain of %s', (_name, account) => {
-  const { roleOf, keyArn, alias, key } = bootstrap(account);
-  const stack = synthAccount(account);
+it('finds the preview jobs, which sign in as the preview role (tools/preview.ts settings: roleArn)', () => {
+  const previewSignIns = allSignIns.filter((s) => s.name.startsWith('preview.yml '));
+  expect(previewSignIns.map((s) => s.name)).toEqual(expect.arrayContaining(['preview.yml job apply', 'preview.yml job destroy']));
+  for (const s of previewSignIns) expect([s.name, roleInput(s.step)]).toEqual([s.name, expect.stringMatching(/^\$\{\{ steps\.\w+\.outputs\.roleArn \}\}$/)]);
+});
+
+it('covers the management stack and every account stack', () => {
+  expect(stacks.map(([name]) => name)).toContain('management');
+  expect(stacks.length).toBeGreaterThan(1);
+});
+
+describe.each(stacks)('the CI chain of %s', (_name, account, stack) => {
+  const { roleOf, keyArn, alias, key, bucketName } = bootstrap(account);
   const backend = stack.terraform.backend.s3;
   // Preview jobs sign in only to the account previews run in, as its preview role.
   const signIns = allSignIns.filter((s) => !s.name.startsWith('preview.yml ') || account.name === preview.account)
     // The image bump signs in only to the account that builds images (tools/image-bump.ts builder).
     .filter((s) => !s.name.startsWith('image-bump.yml ') || account.name === builderAccount(accounts).name);
   const roleName = (step: Step) => {
-    const arn = step.with?.['role-arn'] ?? step.with?.['role-to-assume'];
+    const arn = roleInput(step);
     if (/^\$\{\{ steps\.\w+\.outputs\.roleArn \}\}$/.test(arn ?? '')) return preview.role;
     if (arn === '${{ matrix.planRole }}') return account.ci.planRole;
     if (arn === '${{ steps.builder.outputs.role-arn }}') return account.ci.planRole; // tools/image-bump.ts builder: its plan role
@@ -200,7 +228,7 @@ describe.each(accounts.map((a) => [a.name, a] as const))('the CI chain of %s', (
     expect(forEach?.[1]).toBe('current');
     // A person leaving the default assumes the plan role: the trust names them (NamedPrincipals).
     expect(stack.variable.ci_role.default).toBe('plan');
-    expect(roleOf(account.ci.planRole).trust.find((s) => s.Action === 'sts:AssumeRole')?.Condition?.ArnLike['aws:PrincipalArn']).toEqual(planners(account));
+    expect(roleOf(account.ci.planRole).trust.find((s) => s.Action === 'sts:AssumeRole')?.Condition?.ArnLike['aws:PrincipalArn']).toEqual(plannerPrincipalArns(account, management));
   });
 
   it('2. provider: neither role trusts itself any more (nothing assumes a role from its own session)', () => {
@@ -208,6 +236,11 @@ describe.each(accounts.map((a) => [a.name, a] as const))('the CI chain of %s', (
       const principals = roleOf(name).trust.flatMap((s) => list(s.Condition?.ArnLike?.['aws:PrincipalArn']));
       expect(principals.some((p) => glob(p, `arn:aws:iam::${account.accountId}:role/${name}`))).toBe(false);
     }
+  });
+
+  it('3. state: the backend names the bucket the bootstrap made (the same derived name)', () => {
+    expect(backend.bucket).toBe(bucketName);
+    expect(backend).toMatchObject({ key: `${account.name}/terraform.tfstate`, region: account.region, encrypt: true, use_lockfile: true, allowed_account_ids: [account.accountId] });
   });
 
   it('3. state: the backend names the bootstrap\'s state key (its alias), for the state and the lock file', () => {

@@ -1,3 +1,4 @@
+import { TerraformLocal } from 'cdktf';
 import { BeanstalkApp, BeanstalkAppProps, BeanstalkEnvironmentSettings } from '../../constructs/beanstalk/beanstalk-app';
 import { TerraformJson, errorOf, managedPoliciesOf, onlyResource, resourcesOf, synthConstructs, testSubnets } from '../helpers';
 
@@ -119,12 +120,12 @@ describe('BeanstalkApp: production defaults', () => {
     expect(toInstances.cidr_ipv4).toBeUndefined();
   });
 
-  it('gives the service role enhanced health and managed updates, trusted with the Beanstalk external id', () => {
+  it('gives the service role enhanced health only (managed updates are off: no AWSElasticBeanstalkManagedUpdatesCustomerRolePolicy), trusted with the Beanstalk external id', () => {
     const role = Object.values(resourcesOf(json, 'aws_iam_role')).find((r) => r.name === 'hotel-customer-eb-service')!;
-    expect(managedPoliciesOf(json, 'hotel-customer-eb-service')).toEqual([
-      'arn:aws:iam::aws:policy/service-role/AWSElasticBeanstalkEnhancedHealth',
-      'arn:aws:iam::aws:policy/AWSElasticBeanstalkManagedUpdatesCustomerRolePolicy',
-    ]);
+    // docs.aws.amazon.com/elasticbeanstalk/latest/dg/concepts-roles-service.html: the managed-updates
+    // policy is for managed platform updates, which every environment turns off.
+    expect(settingsOf(json)['aws:elasticbeanstalk:managedactions ManagedActionsEnabled']).toBe('false');
+    expect(managedPoliciesOf(json, 'hotel-customer-eb-service')).toEqual(['arn:aws:iam::aws:policy/service-role/AWSElasticBeanstalkEnhancedHealth']);
     expect(JSON.parse(role.assume_role_policy).Statement[0].Condition).toEqual({ StringEquals: { 'sts:ExternalId': 'elasticbeanstalk' } });
   });
 });
@@ -231,5 +232,26 @@ describe('BeanstalkApp: validation', () => {
     const message = refused({ secrets: { DB: 'plaintext' } });
     expect(message).toContain('secrets.DB: got <redacted>, expected a Secrets Manager secret or SSM parameter ARN');
     expect(message).not.toContain('plaintext');
+  });
+});
+
+describe('BeanstalkApp: load balancer access logs', () => {
+  const elbv2 = (json: TerraformJson) => Object.fromEntries(Object.entries(settingsOf(json)).filter(([k]) => k.startsWith('aws:elbv2:loadbalancer AccessLogs')));
+
+  it('writes them to the given bucket under the environment name, after what the bucket needs', () => {
+    const json = synthConstructs((stack) => {
+      const policy = new TerraformLocal(stack, 'bucket-policy-stand-in', 'x');
+      new BeanstalkApp(stack, 'app', props({}, { accessLogs: { bucketName: 'production-alb-logs-111111111111', dependsOn: [policy] } }));
+    });
+    expect(elbv2(json)).toEqual({
+      'aws:elbv2:loadbalancer AccessLogsS3Enabled': 'true',
+      'aws:elbv2:loadbalancer AccessLogsS3Bucket': 'production-alb-logs-111111111111',
+      'aws:elbv2:loadbalancer AccessLogsS3Prefix': 'hotel-customer-prod',
+    });
+    expect(onlyResource(json, 'aws_elastic_beanstalk_environment').depends_on).toContain('local.bucket-policy-stand-in');
+  });
+
+  it('writes none without a bucket', () => {
+    expect(elbv2(synth(props()))).toEqual({});
   });
 });

@@ -11,6 +11,7 @@ const alwaysOn: AlwaysOnSettings = {
   witness: { fsx: {} },
 };
 const directoryId = 'd-95671a2b3c';
+const directoryName = 'corp.example-hotel.jp';
 function props(changes: Partial<SqlServerClusterProps> = {}): SqlServerClusterProps {
   return { name: 'hotel-core', mode: 'rds', vpcId: 'vpc-1', subnets: testSubnets('iso'), allowedSecurityGroupIds: ['sg-0app'], rds, ...changes };
 }
@@ -94,7 +95,7 @@ describe('SqlServerCluster: rds mode', () => {
 
 describe('SqlServerCluster: ec2-always-on mode', () => {
   let cluster!: SqlServerCluster;
-  const json = synthConstructs((stack) => (cluster = new SqlServerCluster(stack, 'sql', props({ mode: 'ec2-always-on', rds: undefined, alwaysOn, production: true, directoryId }))));
+  const json = synthConstructs((stack) => (cluster = new SqlServerCluster(stack, 'sql', props({ mode: 'ec2-always-on', rds: undefined, alwaysOn, production: true, directoryId, directoryName }))));
   const instances = Object.values(resourcesOf(json, 'aws_instance'));
 
   it('runs one node per zone, IMDSv2-only, termination-protected, managed through SSM', () => {
@@ -105,6 +106,22 @@ describe('SqlServerCluster: ec2-always-on mode', () => {
       expect(i.root_block_device).toMatchObject({ encrypted: true, volume_type: 'gp3' });
     }
     expect(managedPoliciesOf(json, 'hotel-core-sql-node')).toContain('arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore');
+  });
+
+  it('joins the nodes to the directory through Systems Manager (seamless domain join: docs.aws.amazon.com/directoryservice/latest/admin-guide/launching_instance.html)', () => {
+    expect(managedPoliciesOf(json, 'hotel-core-sql-node')).toEqual(expect.arrayContaining(['arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore', 'arn:aws:iam::aws:policy/AmazonSSMDirectoryServiceAccess']));
+    const join = onlyResource(json, 'aws_ssm_association');
+    expect(join).toMatchObject({ name: 'AWS-JoinDirectoryServiceDomain', association_name: 'hotel-core-domain-join', parameters: { directoryId, directoryName } });
+    expect(join.targets).toEqual([{ key: 'InstanceIds', values: Object.keys(resourcesOf(json, 'aws_instance')).map((k) => `\${aws_instance.${k}.id}`) }]);
+    // The join runs with the instance's role: after its policies are attached.
+    const attachments = Object.keys(resourcesOf(json, 'aws_iam_role_policy_attachment')).filter((k) => k.includes('node-role')).map((k) => `aws_iam_role_policy_attachment.${k}`);
+    expect(join.depends_on).toEqual(expect.arrayContaining(attachments));
+  });
+
+  it('does not join, nor get the directory policy, without a directory', () => {
+    const alone = synth(props({ mode: 'ec2-always-on', rds: undefined, alwaysOn: { ...alwaysOn, witness: { sharePath: '\\\\files01\\witness' } } }));
+    expect(resourcesOf(alone, 'aws_ssm_association')).toEqual({});
+    expect(managedPoliciesOf(alone, 'hotel-core-sql-node')).not.toContain('arn:aws:iam::aws:policy/AmazonSSMDirectoryServiceAccess');
   });
 
   it('gives each node its own, cluster and listener addresses', () => {
@@ -181,12 +198,12 @@ describe('SqlServerCluster: validation', () => {
   });
 
   it('refuses an Always On cluster with one node', () => {
-    expect(refused({ mode: 'ec2-always-on', directoryId, alwaysOn: { ...alwaysOn, nodes: alwaysOn.nodes.slice(0, 1) } })).toContain('alwaysOn.nodes: got 1, expected 2 or 3 nodes');
+    expect(refused({ mode: 'ec2-always-on', directoryId, directoryName, alwaysOn: { ...alwaysOn, nodes: alwaysOn.nodes.slice(0, 1) } })).toContain('alwaysOn.nodes: got 1, expected 2 or 3 nodes');
   });
 
   it('refuses two nodes in one zone and reused addresses', () => {
     const nodes = [alwaysOn.nodes[0], { ...alwaysOn.nodes[0], primaryIp: '10.0.64.20' }];
-    const message = refused({ mode: 'ec2-always-on', directoryId, alwaysOn: { ...alwaysOn, nodes } });
+    const message = refused({ mode: 'ec2-always-on', directoryId, directoryName, alwaysOn: { ...alwaysOn, nodes } });
     expect(message).toContain('alwaysOn.nodes[].availabilityZone: got ["ap-northeast-1a", "ap-northeast-1a"], expected a different zone for each node');
     expect(message).toContain('expected every primary, cluster and listener address distinct');
   });
@@ -203,14 +220,14 @@ describe('SqlServerCluster: validation', () => {
 
   // CreateVolume's gp3 ratios (https://docs.aws.amazon.com/ebs/latest/userguide/general-purpose.html#gp3-ebs-volume-type).
   it('refuses gp3 volumes above 0.25 MiB/s per IOPS or 500 IOPS per GiB', () => {
-    const message = refused({ mode: 'ec2-always-on', rds: undefined, directoryId, alwaysOn: { ...alwaysOn, volumes: { log: { sizeGb: 200, throughput: 1000 }, tempdb: { sizeGb: 10, iops: 6000 } } } });
+    const message = refused({ mode: 'ec2-always-on', rds: undefined, directoryId, directoryName, alwaysOn: { ...alwaysOn, volumes: { log: { sizeGb: 200, throughput: 1000 }, tempdb: { sizeGb: 10, iops: 6000 } } } });
     expect(message).toContain('alwaysOn.volumes.log.throughput: got 1000, expected at most 0.25 MiB/s per IOPS of gp3 (750 with 3000 IOPS)');
     expect(message).toContain('alwaysOn.volumes.tempdb.iops: got 6000, expected at most 500 IOPS per GiB of gp3 (5000 for 10 GiB)');
   });
 
   it('refuses an FSx witness when no zone is free of nodes', () => {
     const twoZones = testSubnets('iso').slice(0, 2);
-    expect(refused({ mode: 'ec2-always-on', rds: undefined, alwaysOn, directoryId, subnets: twoZones })).toContain(
+    expect(refused({ mode: 'ec2-always-on', rds: undefined, alwaysOn, directoryId, directoryName, subnets: twoZones })).toContain(
       'alwaysOn.witness.fsx: got "nodes in ap-northeast-1a, ap-northeast-1c, subnets in ap-northeast-1a, ap-northeast-1c", expected a subnet in a zone with no node for the witness (a third zone)',
     );
   });
@@ -218,6 +235,8 @@ describe('SqlServerCluster: validation', () => {
   it('refuses an FSx witness or a directory join without a directory', () => {
     expect(refused({ mode: 'ec2-always-on', rds: undefined, alwaysOn })).toContain('directoryId: got nothing, expected the directory the FSx witness joins');
     expect(refused({ rds: { ...rds, joinDirectory: true } })).toContain('directoryId: got nothing, expected the directory rds.joinDirectory joins');
+    expect(refused({ mode: 'ec2-always-on', rds: undefined, alwaysOn, directoryId })).toContain('directoryName: got nothing, expected the domain name of directoryId, which the nodes join');
+    expect(refused({ directoryName })).toContain('directoryId: got nothing, expected the id of the directory directoryName names');
     expect(refused({ directoryId: 'corp.example.jp' })).toContain('directoryId: got "corp.example.jp", expected a directory id');
   });
 

@@ -211,7 +211,7 @@ describe(`Datadog resources the accounts synthesize meet ${SOURCE}'s validators`
 
 /** The CloudWatch namespace behind each Datadog AWS metric prefix (Datadog's AWS integration docs). */
 const NAMESPACE_OF: Record<string, string> = {
-  applicationelb: 'AWS/ApplicationELB', elasticbeanstalk: 'AWS/ElasticBeanstalk', ec2: 'AWS/EC2', rds: 'AWS/RDS', sqs: 'AWS/SQS', lambda: 'AWS/Lambda', ses: 'AWS/SES', autoscaling: 'AWS/AutoScaling', elasticache: 'AWS/ElastiCache', billing: 'AWS/Billing', sns: 'AWS/SNS',
+  applicationelb: 'AWS/ApplicationELB', elasticbeanstalk: 'AWS/ElasticBeanstalk', ec2: 'AWS/EC2', rds: 'AWS/RDS', sqs: 'AWS/SQS', lambda: 'AWS/Lambda', ses: 'AWS/SES', dynamodb: 'AWS/DynamoDB', autoscaling: 'AWS/AutoScaling', elasticache: 'AWS/ElastiCache', billing: 'AWS/Billing', sns: 'AWS/SNS',
 };
 
 describe('only metrics that will exist', () => {

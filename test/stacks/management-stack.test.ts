@@ -49,12 +49,19 @@ describe('management stack', () => {
     expect(boot.provider.aws[0].allowed_account_ids).toEqual([management.accountId]);
   });
 
-  it('keeps its state in its own bucket and pins the provider to its account, with the CI roles of every stack', () => {
+  it('keeps its state in its own bucket and pins the provider to its account, with the CI roles of every stack (test/bootstrap/ci-chain.test.ts checks the whole chain)', () => {
     expect(json.terraform.backend.s3).toMatchObject({ bucket: management.state.bucket, key: 'management/terraform.tfstate', encrypt: true, use_lockfile: true, allowed_account_ids: [management.accountId] });
     const aws = json.provider.aws[0];
     expect(aws.allowed_account_ids).toEqual([management.accountId]);
     expect(aws.region).toBe(management.region);
-    expect(aws.assume_role[0].role_arn).toContain(`arn:aws:iam::${management.accountId}:role/${management.ci.applyRole}`);
+    expect(aws.dynamic.assume_role.content.role_arn).toContain(`arn:aws:iam::${management.accountId}:role/${management.ci.applyRole}`);
+  });
+
+  it('names the state bucket as the bootstrap does: the account id is appended where the config leaves it out', () => {
+    const config = { ...management, state: { bucket: 'example-co-tfstate' } };
+    const boot = new BootstrapStack(Testing.app(), { account: config }).toTerraform() as TerraformJson;
+    expect(synth(config).terraform.backend.s3.bucket).toBe(Object.values(resourcesOf(boot, 'aws_s3_bucket'))[0].bucket);
+    expect(synth(config).terraform.backend.s3.bucket).toBe(`example-co-tfstate-${management.accountId}`);
   });
 
   it('creates every permission set with its session duration, tier tag and policies', () => {
@@ -172,6 +179,37 @@ function writeGrants(stack: TerraformJson, permissionSetRefValue: string): strin
   return [...managed, ...customer, ...inline];
 }
 
+describe('the organization budget of the management (payer) account', () => {
+  it('has the monthly budget of its config, a forecast breach is immediate (production), and e-mail is the fallback', () => {
+    const budget = byName('aws_budgets_budget')[0];
+    expect(budget).toMatchObject({ name: 'management-monthly', budget_type: 'COST', time_unit: 'MONTHLY', limit_amount: management.cost.monthlyBudgetUsd!.toFixed(2), limit_unit: 'USD' });
+    // No cost filter: in the payer account the budget counts every account's cost.
+    expect(budget.cost_filter).toBeUndefined();
+    const forecast = budget.notification.find((n: TerraformJson) => n.notification_type === 'FORECASTED');
+    expect(forecast.subscriber_sns_topic_arns).toEqual([expect.stringMatching(/aws_sns_topic\.cost_immediate_.*\.arn/)]);
+    expect(forecast.subscriber_email_addresses).toEqual(management.cost.emails);
+    expect(byName('aws_ce_anomaly_subscription').map((s) => s.name)).toContain('management-anomalies');
+  });
+
+  it('activates Team and CostCenter as cost allocation tags here, and in no member account (only the payer can)', () => {
+    expect(byName('aws_ce_cost_allocation_tag').map((t) => [t.tag_key, t.status])).toEqual([['Team', 'Active'], ['CostCenter', 'Active']]);
+    for (const tag of ['Team', 'CostCenter']) expect(json.provider.aws[0].default_tags[0].tags).toHaveProperty(tag);
+    expect(accounts.filter((a) => a.cost.activateCostAllocationTags).map((a) => a.name)).toEqual([]);
+  });
+
+  it('passes COST-BUDGET with no suppression left', () => {
+    const stack = new ManagementStack(Testing.app(), { config: management, accountIds: ids });
+    const report = stack.policy.run();
+    expect(report.suppressed.map((f) => f.rule.id)).not.toContain('COST-BUDGET');
+    expect(report.violations.map((v) => v.rule.id)).toEqual([]);
+  });
+
+  it('refuses a stack built from a config without a budget, naming the field', () => {
+    const config = { ...management, cost: { emails: ['cloud-cost@example-co.jp'] } };
+    expect(() => synth(config)).toThrow(/config\.cost\.monthlyBudgetUsd.*a monthly budget in USD for the whole organization/s);
+  });
+});
+
 describe('production never grants developers write permissions', () => {
   const production = accounts.filter((a) => a.environment === 'production').map((a) => a.accountId);
   const developerGroups = [...new Set(management.access.map((g) => g.group))].filter((g) => /developer/i.test(g));
@@ -219,6 +257,13 @@ describe('management config validation', () => {
     ['a guardrail target that is no unit', (c: TerraformJson) => c.organization.guardrailTargets.push('prod'), 'accounts/management: organization.guardrailTargets[2]: got "prod", expected one of organization.organizationalUnits'],
     ['a permission set name over 32 characters', (c: TerraformJson) => (c.permissionSets[0].name = 'x'.repeat(33)), 'accounts/management: permissionSets[0].name: got "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx", expected a permission set name: 1 to 32'],
     ['a Slack channel with a #', (c: TerraformJson) => (c.alerting.slack.channel = '#infra'), 'accounts/management: alerting.slack.channel: got "#infra", expected a Slack channel name (lower-case, no #)'],
+    ['no budget', (c: TerraformJson) => delete c.cost.monthlyBudgetUsd, 'accounts/management: cost.monthlyBudgetUsd: got nothing, expected a monthly budget in USD for the whole organization'],
+    ['a budget of 0', (c: TerraformJson) => (c.cost.monthlyBudgetUsd = 0), 'accounts/management: cost.monthlyBudgetUsd: got 0, expected'],
+    ['an estimated-charges monitor it has no integration for', (c: TerraformJson) => (c.cost.estimatedChargesAlertUsd = 90000), 'accounts/management: cost.estimatedChargesAlertUsd: got 90000, expected no value: the management stack has no Datadog AWS integration'],
+    ['a planner set that does not exist', (c: TerraformJson) => (c.plannerPermissionSet = 'SRE'), 'accounts/management: plannerPermissionSet: got "SRE", expected a permission set that is not break-glass: ReadOnly, Developer, SREAdmin, Billing'],
+    ['the break-glass set as planner', (c: TerraformJson) => (c.plannerPermissionSet = 'BreakGlass'), 'accounts/management: plannerPermissionSet: got "BreakGlass", expected a permission set that is not break-glass'],
+    ['a planner set not assigned everywhere', (c: TerraformJson) => (c.plannerPermissionSet = 'Billing'), 'accounts/management: plannerPermissionSet: got "Billing", expected a permission set assigned in every account (not in: production, staging, sandbox)'],
+    ['a planner set whose role pattern matches another set', (c: TerraformJson) => c.permissionSets.push({ name: 'SREAdmin_Lite', description: 'x', sessionDuration: 'PT1H', managedPolicies: ['ReadOnlyAccess'] }), 'accounts/management: plannerPermissionSet: got "SREAdmin", expected a set whose roles\' pattern AWSReservedSSO_SREAdmin_* matches no other set\'s role (SREAdmin_Lite would match)'],
     ['a typo in a key', (c: TerraformJson) => (c.permisionSets = []), 'accounts/management: permisionSets: got an array of 0, expected no such key (did you mean "permissionSets"?)'],
   ])('refuses %s, naming the field, the value and what is allowed', (_what, change, message) => {
     expect(problems(variant(change as never))).toContain(message);

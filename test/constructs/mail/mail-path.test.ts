@@ -184,9 +184,10 @@ describe('MailPath: SES', () => {
     expect(records).toEqual(expect.arrayContaining(['MX mail.ops.example-hotel.jp', 'TXT mail.ops.example-hotel.jp']));
   });
 
-  it('is watched: queue age, dead letters, worker errors and throttles, events, SES reputation', () => {
+  it('is watched: queue age, dead letters and their age, the functions\' errors, worker throttles, the history table, events, SES reputation', () => {
     expect(path.monitors(DEFAULT_THRESHOLDS).map((m) => m.key)).toEqual([
-      'internal-mail-oldest-message', 'internal-mail-dead-letters', 'internal-mail-worker-errors', 'internal-mail-worker-throttles',
+      'internal-mail-oldest-message', 'internal-mail-dead-letters', 'internal-mail-dead-letters-age', 'internal-mail-worker-errors', 'internal-mail-worker-throttles',
+      'internal-mail-history-throttles', 'internal-mail-history-errors', 'internal-mail-ses-events-errors', 'internal-mail-ses-events-dead-letters-age',
       'internal-mail-ses-events-waiting', 'internal-mail-ses-events-dead-letters', 'internal-mail-bounce-rate', 'internal-mail-complaint-rate',
     ]);
   });

@@ -1,5 +1,5 @@
 import { auroraMonitors, beanstalkMonitors, fastlyMonitors, mailMonitors, sqlServerMonitors } from '../../../constructs/monitoring/catalogue';
-import { AWS_METRIC_DELAY_SECONDS, DEFAULT_THRESHOLDS, FASTLY_METRIC_INTERVAL_SECONDS, MonitorSpec, resolveThresholds } from '../../../constructs/monitoring/spec';
+import { AWS_METRIC_DELAY_SECONDS, DEFAULT_THRESHOLDS, FASTLY_METRIC_INTERVAL_SECONDS, MAIL_DEAD_LETTER_RETENTION_SECONDS, MonitorSpec, resolveThresholds } from '../../../constructs/monitoring/spec';
 
 const byKey = (specs: MonitorSpec[]) => Object.fromEntries(specs.map((s) => [s.key, s]));
 
@@ -10,7 +10,8 @@ const everyMonitor = (t = DEFAULT_THRESHOLDS): MonitorSpec[] => [
   ...sqlServerMonitors({ name: 'core', mode: 'rds', allocatedStorageGb: 100 }, t.sqlServer),
   ...sqlServerMonitors({ name: 'ag', mode: 'ec2-always-on' }, t.sqlServer),
   ...fastlyMonitors({ serviceName: 'web' }, t.fastly),
-  ...mailMonitors({ name: 'm', queueName: 'q', deadLetterQueueName: 'd', workerFunctionName: 'w', sesConfigurationSet: 's', sesEventsQueueName: 'e', sesEventsDeadLetterQueueName: 'ed' }, t.mail),
+  ...mailMonitors({ name: 'm', queueName: 'q', deadLetterQueueName: 'd', workerFunctionName: 'w', historyTableName: 'h', sesEventsFunctionName: 'f', sesConfigurationSet: 's', sesEventsQueueName: 'e', sesEventsDeadLetterQueueName: 'ed' }, t.mail),
+  ...mailMonitors({ name: 'g', queueName: 'gq', deadLetterQueueName: 'gd', workerFunctionName: 'gw', historyTableName: 'gh', webhookFunctionName: 'gf' }, t.mail),
 ];
 
 describe('monitor catalogue', () => {
@@ -68,7 +69,7 @@ describe('monitor catalogue', () => {
   });
 
   it('watches mail: oldest message, dead letters, worker errors and throttles, SES reputation well below AWS review', () => {
-    const m = byKey(mailMonitors({ name: 'customer-mail', queueName: 'Customer-Mail', deadLetterQueueName: 'customer-mail-dlq', workerFunctionName: 'customer-mail-worker', sesConfigurationSet: 'customer' }, DEFAULT_THRESHOLDS.mail));
+    const m = byKey(mailMonitors({ name: 'customer-mail', queueName: 'Customer-Mail', deadLetterQueueName: 'customer-mail-dlq', workerFunctionName: 'customer-mail-worker', historyTableName: 'customer-mail-history', sesConfigurationSet: 'customer' }, DEFAULT_THRESHOLDS.mail));
     expect(m['customer-mail-oldest-message'].query).toBe('max(last_10m):max:aws.sqs.approximate_age_of_oldest_message{queuename:customer-mail} > 900');
     expect(m['customer-mail-dead-letters'].query).toBe('max(last_5m):max:aws.sqs.approximate_number_of_messages_visible{queuename:customer-mail-dlq} > 0');
     expect(m['customer-mail-worker-errors'].query).toContain('aws.lambda.errors{functionname:customer-mail-worker}');
@@ -80,7 +81,29 @@ describe('monitor catalogue', () => {
   });
 
   it('leaves out SES reputation monitors for a path that does not send through SES', () => {
-    expect(mailMonitors({ name: 'm', queueName: 'q', deadLetterQueueName: 'd', workerFunctionName: 'w' }, DEFAULT_THRESHOLDS.mail).map((s) => s.key)).not.toContain('m-bounce-rate');
+    expect(mailMonitors({ name: 'm', queueName: 'q', deadLetterQueueName: 'd', workerFunctionName: 'w', historyTableName: 'h' }, DEFAULT_THRESHOLDS.mail).map((s) => s.key)).not.toContain('m-bounce-rate');
+  });
+
+  it('watches what fails quietly in mail: dead letters near expiry, the history table, every function (Datadog metric names and tags)', () => {
+    const ses = byKey(mailMonitors({ name: 'c', queueName: 'c-mail', deadLetterQueueName: 'c-mail-dlq', workerFunctionName: 'c-mail-worker', historyTableName: 'c-mail-history', sesEventsFunctionName: 'c-mail-ses-events', sesConfigurationSet: 'c', sesEventsQueueName: 'c-mail-ses-events', sesEventsDeadLetterQueueName: 'c-mail-ses-events-dlq' }, DEFAULT_THRESHOLDS.mail));
+    // SQS deletes dead letters after MAIL_DEAD_LETTER_RETENTION_SECONDS: the age alert must come first.
+    expect(ses['c-dead-letters-age']).toMatchObject({ priority: 2, query: `max(last_1h):max:aws.sqs.approximate_age_of_oldest_message{queuename:c-mail-dlq} > ${7 * 86400}` });
+    expect(ses['c-ses-events-dead-letters-age'].query).toBe(`max(last_1h):max:aws.sqs.approximate_age_of_oldest_message{queuename:c-mail-ses-events-dlq} > ${7 * 86400}`);
+    expect(DEFAULT_THRESHOLDS.mail.deadLetterAgeSeconds).toBeLessThan(MAIL_DEAD_LETTER_RETENTION_SECONDS);
+    expect(ses['c-history-throttles'].query).toBe('sum(last_15m):sum:aws.dynamodb.throttled_requests{tablename:c-mail-history}.as_count() > 0');
+    expect(ses['c-history-errors'].query).toBe('sum(last_15m):sum:aws.dynamodb.system_errors{tablename:c-mail-history}.as_count() > 0');
+    expect(ses['c-ses-events-errors'].query).toBe('sum(last_15m):sum:aws.lambda.errors{functionname:c-mail-ses-events}.as_count() > 5');
+    expect(ses['c-webhook-errors']).toBeUndefined();
+    const sendgrid = byKey(mailMonitors({ name: 'g', queueName: 'g-mail', deadLetterQueueName: 'g-mail-dlq', workerFunctionName: 'g-mail-worker', historyTableName: 'g-mail-history', webhookFunctionName: 'g-mail-sendgrid-events' }, DEFAULT_THRESHOLDS.mail));
+    expect(sendgrid['g-webhook-errors'].query).toBe('sum(last_15m):sum:aws.lambda.errors{functionname:g-mail-sendgrid-events}.as_count() > 5');
+    expect(sendgrid['g-ses-events-errors']).toBeUndefined();
+  });
+
+  it('takes the new mail thresholds from config', () => {
+    const t = resolveThresholds({ mail: { deadLetterAgeSeconds: 3 * 86400, functionErrors: 1, historyThrottledRequests: 10, historySystemErrors: 2 } });
+    const m = byKey(mailMonitors({ name: 'g', queueName: 'q', deadLetterQueueName: 'd', workerFunctionName: 'w', historyTableName: 'h', webhookFunctionName: 'f' }, t.mail));
+    expect([m['g-dead-letters-age'].critical, m['g-worker-errors'].critical, m['g-webhook-errors'].critical, m['g-history-throttles'].critical, m['g-history-errors'].critical]).toEqual([3 * 86400, 1, 1, 10, 2]);
+    expect(m['g-history-throttles'].query).toMatch(/ > 10$/);
   });
 
   it('takes thresholds from config over the defaults, per kind', () => {
@@ -121,6 +144,9 @@ const UNITS: Record<string, { documented: string; threshold: string }> = {
   'aws.sqs.approximate_number_of_messages_visible': { documented: 'messages', threshold: 'messages' },
   'aws.lambda.errors': { documented: 'count', threshold: 'errors in 15 minutes' },
   'aws.lambda.throttles': { documented: 'count', threshold: 'throttles in 15 minutes' },
+  // docs.datadoghq.com/integrations/amazon_dynamodb: both counts of requests.
+  'aws.dynamodb.throttled_requests': { documented: 'count of requests', threshold: 'requests in 15 minutes' },
+  'aws.dynamodb.system_errors': { documented: 'count of requests', threshold: 'requests in 15 minutes' },
   'aws.ses.reputation_bounce_rate': { documented: 'fraction', threshold: 'fraction' },
   'aws.ses.reputation_complaint_rate': { documented: 'fraction', threshold: 'fraction' },
 };

@@ -52,3 +52,27 @@ describe('monitor coverage over the production stack', () => {
     expect(violations(copy)).toEqual(['DATADOG-MONITOR-ROUTED datadog_monitor']);
   });
 });
+
+describe('MONITOR-SIGNALS over the mail paths, with no suppression left', () => {
+  const signals = ALL_RULES.filter((r) => r.id === 'MONITOR-SIGNALS');
+  const report = (j: Json) => evaluate(stackOf('production', j), signals, suppressions);
+
+  it('judges every dead-letter queue, Lambda function and DynamoDB table of the stack, and all pass', () => {
+    const r = report(json);
+    expect(r.suppressed.map((f) => `${f.resource.type} ${f.resource.path}`)).toEqual([]);
+    expect(r.violations.map((v) => `${v.resource.type} ${v.resource.path}`)).toEqual([]);
+    const judged = Object.keys(json.resource.aws_lambda_function ?? {}).length + Object.keys(json.resource.aws_dynamodb_table ?? {}).length;
+    expect(judged).toBeGreaterThan(0);
+    expect(r.checks).toBeGreaterThanOrEqual(judged);
+  });
+
+  it.each([
+    ['the customer mail DLQ age', 'customer-mail-dlq', 'aws_sqs_queue'],
+    ['the SES events DLQ age', 'internal-mail-ses-events-dlq', 'aws_sqs_queue'],
+    ['the history table', 'customer-mail-history', 'aws_dynamodb_table'],
+    ['the SendGrid webhook function', 'customer-mail-sendgrid-events', 'aws_lambda_function'],
+    ['the SES events function', 'internal-mail-ses-events', 'aws_lambda_function'],
+  ])('fails when %s loses its monitors', (_what, target, type) => {
+    expect(report(withoutMonitorsOf(target)).violations.map((v) => `${v.rule.id} ${v.resource.type}`)).toContain(`MONITOR-SIGNALS ${type}`);
+  });
+});
