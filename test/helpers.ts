@@ -1,3 +1,5 @@
+import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { TerraformStack, Testing } from 'cdktf';
 import { sharedDefaults } from '../accounts/defaults';
 import { loadAccounts } from '../accounts';
@@ -66,3 +68,17 @@ export function errorOf(fn: () => unknown): string {
 /** Three subnets in three zones, for constructs that take a network. */
 export const testSubnets = (tier: string): SubnetRef[] =>
   ['ap-northeast-1a', 'ap-northeast-1c', 'ap-northeast-1d'].map((zone, i) => ({ id: `subnet-${tier}${i}`, availabilityZone: zone }));
+
+/** Every file under `dir` (following links) with its content: equal trees are byte-identical. */
+export function tree(dir: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  const walk = (d: string, prefix: string) => {
+    for (const entry of readdirSync(d).sort()) {
+      const full = join(d, entry);
+      if (statSync(full).isDirectory()) walk(full, `${prefix}${entry}/`);
+      else out[`${prefix}${entry}`] = readFileSync(full, 'utf8');
+    }
+  };
+  walk(dir, '');
+  return out;
+}

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App, Lazy, TerraformOutput, TerraformStack, Tokenization } from 'cdktf';
@@ -7,21 +7,9 @@ import { UserError } from '../../constructs/core/validation';
 import { AccountStack } from '../../stacks/account-stack';
 import { selectSources, synthesizeAccounts } from '../../stacks/synthesize';
 import { TOKEN_TRACES_ENV, disableTokenStackTraces } from '../../stacks/token-traces';
+import { tree } from '../helpers';
 
 const folders = accountSources.map((s) => s.folder);
-
-function tree(dir: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  const walk = (d: string, prefix: string) => {
-    for (const entry of readdirSync(d).sort()) {
-      const full = join(d, entry);
-      if (statSync(full).isDirectory()) walk(full, `${prefix}${entry}/`);
-      else out[`${prefix}${entry}`] = readFileSync(full, 'utf8');
-    }
-  };
-  walk(dir, '');
-  return out;
-}
 
 describe('token stack traces (cdktf/lib/tokens/private/stack-trace.js, captured by every Lazy and intrinsic)', () => {
   let root: string;

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { accountSources } from '../../accounts';
@@ -9,6 +9,7 @@ import { ACCOUNT_TIERS } from '../../accounts/registry';
 import { UserError } from '../../constructs/core/validation';
 import { generatedAccounts } from '../../tools/bench-accounts';
 import { formatInventory, runMain, synthesizeAccounts } from '../../stacks/synthesize';
+import { tree } from '../helpers';
 
 /** An output directory that already holds a previous synth (the plain-directory layout of earlier versions), marked by a sentinel file. */
 function previousOutput(): { outdir: string; sentinel: string } {
@@ -18,20 +19,6 @@ function previousOutput(): { outdir: string; sentinel: string } {
   const sentinel = join(outdir, 'stacks', 'old', 'cdk.tf.json');
   writeFileSync(sentinel, '{"previous": true}');
   return { outdir, sentinel };
-}
-
-/** Every file under `dir` (following links) with its content: equal trees are byte-identical. */
-function tree(dir: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  const walk = (d: string, prefix: string) => {
-    for (const entry of readdirSync(d).sort()) {
-      const full = join(d, entry);
-      if (statSync(full).isDirectory()) walk(full, `${prefix}${entry}/`);
-      else out[`${prefix}${entry}`] = readFileSync(full, 'utf8');
-    }
-  };
-  walk(dir, '');
-  return out;
 }
 
 function capture() {
