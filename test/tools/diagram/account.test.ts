@@ -3,9 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SynthesizeResult, formatInventory, synthesizeAccounts } from '../../../stacks/synthesize';
 import { DIAGRAM_FILE, KINDS, StackJson, accountDiagram, accountFlowchart } from '../../../tools/diagram/account';
-import { labelLine } from '../../../tools/diagram/mermaid';
+import { MAX_LABEL_LINE, labelLine } from '../../../tools/diagram/mermaid';
+import { shorten, visible } from '../../../tools/plan-report/text';
 import { README_DIAGRAMS, embed, embedded } from '../../../tools/diagram/readme';
-import { mermaidBlocks, parseMermaid } from './mermaid-parser';
+import { mermaidBlocks, parseFlowchart, parseMermaid } from './mermaid-parser';
 
 let root: string;
 let result: SynthesizeResult;
@@ -123,7 +124,11 @@ describe('account diagrams written by npm start', () => {
 });
 
 describe('untrusted names', () => {
-  const hostile = ['a"b', 'x]y[z', 'c#d;', '<img src=x onerror=alert(1)>', '```\nend', 'pipe|s', 'back`tick', 'evil\u202eelif', '%% comment', 'e{f}g'];
+  const hostile = [
+    'a"b', 'x]y[z', 'c#d;', '<img src=x onerror=alert(1)>', '```\nend', 'pipe|s', 'back`tick', 'evil\u202eelif', '%% comment', 'e{f}g',
+    // Whole Mermaid statements, should a label end: a link, a click callback, a directive, a shape, an entity.
+    'a --> b', 'x"]\n  click n1 href "javascript:alert(1)"\n  n9["', '%%{init: {"securityLevel": "loose"}}%%', 'n1@{ shape: circle }', '#34;', '&lt;b&gt;', '~~~\n# title',
+  ];
   const stack: StackJson = {
     resource: {
       aws_sqs_queue: Object.fromEntries(hostile.map((name, i) => [`q${i}`, { name }])),
@@ -142,6 +147,23 @@ describe('untrusted names', () => {
     expect(text).not.toMatch(/`/);
     await expect(parseMermaid(text)).resolves.toBe('flowchart-v2');
     expect(accountFlowchart(stack).nodes.filter((n) => n.lines[1] === 'SQS queue')).toHaveLength(hostile.length);
+  });
+
+  it("Mermaid's parser (securityLevel strict) reads each hostile name back as the text of its own node: no extra node, edge, subgraph, link or click", async () => {
+    const chart = accountFlowchart(stack);
+    const parsed = await parseFlowchart(accountDiagram(stack));
+    const shown = (lines: readonly string[]) => lines.map((l) => shorten(visible(l), MAX_LABEL_LINE));
+    const byId = (a: { id: string }, b: { id: string }) => a.id.localeCompare(b.id);
+    expect(parsed.vertices.map((v) => ({ id: v.id, lines: v.lines })).sort(byId)).toEqual(chart.nodes.map((n) => ({ id: n.id, lines: shown(n.lines) })).sort(byId));
+    expect(parsed.vertices.filter((v) => v.link !== undefined || v.tooltip !== undefined)).toEqual([]);
+    expect([parsed.edges, parsed.subgraphs]).toEqual([chart.edges.length, chart.groups.length]);
+    for (const name of hostile) expect(parsed.vertices.map((v) => v.lines[0])).toContain(shorten(visible(name), MAX_LABEL_LINE));
+  });
+
+  it('the structural check can fail: a label left unescaped becomes a click callback and a node of its own', async () => {
+    const parsed = await parseFlowchart('flowchart LR\n  n1["x"]\n  click n1 href "javascript:alert(1)"\n  n9["y"]');
+    expect(parsed.vertices.map((v) => v.id)).toEqual(['n1', 'n9']);
+    expect(parsed.vertices[0].link).toBeDefined();
   });
 
   it('the parser used here does reject a broken label (the check can fail)', async () => {
