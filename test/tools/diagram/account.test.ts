@@ -6,7 +6,7 @@ import { DIAGRAM_FILE, KINDS, StackJson, accountDiagram, accountFlowchart } from
 import { MAX_LABEL_LINE, labelLine } from '../../../tools/diagram/mermaid';
 import { shorten, visible } from '../../../tools/plan-report/text';
 import { README_DIAGRAMS, embed, embedded } from '../../../tools/diagram/readme';
-import { mermaidBlocks, parseFlowchart, parseMermaid } from './mermaid-parser';
+import { mermaidBlocks, mermaidLimits, parseFlowchart, parseMermaid } from './mermaid-parser';
 
 let root: string;
 let result: SynthesizeResult;
@@ -29,6 +29,9 @@ describe('account diagrams written by npm start', () => {
       const blocks = mermaidBlocks(text);
       expect(blocks).toEqual([accountDiagram(stacks.get(s.account.name)!)]);
       await expect(parseMermaid(blocks[0])).resolves.toBe('flowchart-v2');
+      // Within Mermaid's limits, or GitHub shows an error box instead of the diagram.
+      const { maxTextSize, maxEdges } = mermaidLimits();
+      expect([s.account.name, blocks[0].length <= maxTextSize, accountFlowchart(stacks.get(s.account.name)!).edges.length <= maxEdges]).toEqual([s.account.name, true, true]);
     }
   });
 

@@ -15,7 +15,7 @@ interface FlowDb {
 interface Mermaid {
   initialize(config: Record<string, unknown>): void;
   parse(text: string): Promise<{ diagramType: string }>;
-  mermaidAPI: { getDiagramFromText(text: string): Promise<{ db: FlowDb }> };
+  mermaidAPI: { getDiagramFromText(text: string): Promise<{ db: FlowDb }>; getConfig(): { maxTextSize: number; maxEdges: number } };
 }
 
 let loaded: Mermaid | undefined;
@@ -52,6 +52,15 @@ export async function parseFlowchart(text: string) {
   const decode = (s = '') => s.replace(/ﬂ°°(\d+)¶ß/g, (_, n: string) => String.fromCodePoint(Number(n)));
   const vertices = [...db.getVertices().values()].map((v) => ({ id: v.id, lines: decode(v.text).split(/<br\s*\/?>/), link: v.link, tooltip: db.getTooltip(v.id), classes: v.classes }));
   return { vertices, edges: db.getEdges().length, subgraphs: db.getSubGraphs().length };
+}
+
+/**
+ * Mermaid's size limits (its config defaults, which GitHub keeps): a longer text renders as
+ * "Maximum text size in diagram exceeded" instead of the diagram, more edges as an error.
+ */
+export function mermaidLimits(): { maxTextSize: number; maxEdges: number } {
+  const { maxTextSize, maxEdges } = mermaid().mermaidAPI.getConfig();
+  return { maxTextSize, maxEdges };
 }
 
 /** The Mermaid blocks of a Markdown text. */
