@@ -103,6 +103,19 @@ describe('account diagrams written by npm start', () => {
       expect(chart.edges).toContainEqual({ from: slo.id, to: id('restaurant-prod'), text: undefined, dotted: true });
     });
 
+    it('a monitor counts on what its query reads: the SQS queue, not the topic and function of the same name; by its query scope when no node bears its target', () => {
+      const monitors = resources(stacks.get('production')!, 'datadog_monitor');
+      const onQueue = monitors.filter((m) => (m.tags as string[]).includes('target:internal-mail-ses-events') && String(m.query).includes('aws.sqs.'));
+      expect(onQueue.length).toBeGreaterThan(0);
+      const named = labelOf(chart, 'internal-mail-ses-events');
+      expect(named.map((n) => n.lines[1]).sort()).toEqual(['Lambda', 'SNS topic', 'SQS queue']);
+      for (const n of named) expect([n.lines[1], n.lines[2]]).toEqual([n.lines[1], n.lines[1] === 'SQS queue' ? `${onQueue.length} monitor${onQueue.length === 1 ? '' : 's'}` : undefined]);
+      // The image pipeline's monitor is tagged with the pipeline, and reads its failure topic.
+      expect(monitors.filter((m) => (m.tags as string[]).includes('target:windows-iis')).map((m) => m.query)).toEqual([expect.stringContaining('{topicname:windows-iis-image-failures}')]);
+      expect(labelOf(chart, 'windows-iis-image-failures')[0].lines).toContain('1 monitor');
+      expect(chart.nodes.flatMap((n) => n.lines).filter((l) => /^target (internal-mail-ses-events|windows-iis)$/.test(l))).toEqual([]);
+    });
+
     it('shows no Lambda environment value (keys, URLs): only the names of the variables that link resources', () => {
       const text = accountDiagram(stacks.get('production')!);
       const values = resources(stacks.get('production')!, 'aws_lambda_function').flatMap((f) => Object.values((f.environment as { variables: Record<string, string> }).variables));
