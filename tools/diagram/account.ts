@@ -71,6 +71,13 @@ export const KINDS: Readonly<Record<string, Kind>> = {
   aws_sns_topic: { shape: 'queue', name: (r) => str(r.config.name), what: () => 'SNS topic' },
 };
 
+/**
+ * The metric namespace of Datadog's AWS integration for each drawn type that may share its
+ * name with another (https://docs.datadoghq.com/integrations/amazon_sqs/#metrics, amazon_sns,
+ * amazon_lambda, amazon_dynamodb).
+ */
+const METRICS: Readonly<Record<string, string>> = { aws_sqs_queue: 'aws.sqs.', aws_sns_topic: 'aws.sns.', aws_lambda_function: 'aws.lambda.', aws_dynamodb_table: 'aws.dynamodb.' };
+
 /** Mail services the worker Lambdas call (their PROVIDER variable, constructs/mail). */
 const PROVIDERS: Readonly<Record<string, string>> = { sendgrid: 'SendGrid Web API', ses: 'Amazon SES' };
 
@@ -91,6 +98,7 @@ export function accountFlowchart(stack: StackJson): AccountChart {
   const edges: Edge[] = [];
   const nodeOf = new Map<string, string>(); // address -> node id
   const names = new Map<string, string[]>(); // node id -> names Datadog tags may use
+  const typeOf = new Map<string, string>(); // node id -> resource type
   const lines = new Map<string, string[]>();
   let next = 0;
 
@@ -128,6 +136,7 @@ export function accountFlowchart(stack: StackJson): AccountChart {
     const id = `n${++next}`;
     const name = kind.name(r) ?? constructOf(r.config, r.key);
     nodeOf.set(address, id);
+    typeOf.set(id, r.type);
     names.set(id, [name, ...[tags(r).SqlServerCluster].filter((x): x is string => typeof x === 'string')]);
     lines.set(id, [name, dlqs.has(address) ? 'SQS dead-letter queue' : kind.what(r)]);
     nodes.push({ id, lines: [], shape: kind.shape, group: placeOf(r) });
@@ -243,22 +252,37 @@ export function accountFlowchart(stack: StackJson): AccountChart {
   const datadog = () => group('Datadog');
   const matching = (name: string) => [...names.entries()].filter(([, ns]) => ns.includes(name)).map(([id]) => id);
   const tagValue = (r: Resource, key: string) => (Array.isArray(r.config.tags) ? r.config.tags : []).map(String).find((t) => t.startsWith(`${key}:`))?.slice(key.length + 1);
-  const monitors = new Map<string, number>();
+  // What a monitor watches: the nodes its target names; when several share that name (a mail
+  // path's topic, queue and function), those of the AWS integration namespace its query reads;
+  // when none does, the nodes its query scope names (`{topicname:...}`).
+  const watched = (m: Resource, target: string): string[] => {
+    const query = typeof m.config.query === 'string' ? m.config.query : '';
+    const found = matching(target);
+    const read = found.filter((id) => METRICS[typeOf.get(id)!] !== undefined && query.includes(METRICS[typeOf.get(id)!]));
+    if (found.length > 1 && read.length > 0) return read;
+    if (found.length > 0) return found;
+    const scope = [...query.matchAll(/\{([^}]*)\}/g)].flatMap((s) => s[1].split(',')).map((t) => t.split(':')[1]?.trim());
+    return [...new Set(scope.filter((v): v is string => !!v).flatMap(matching))];
+  };
+  const monitors = new Map<string, { readonly target: string; readonly ids: string[]; n: number }>();
   for (const m of byType('datadog_monitor')) {
     const target = tagValue(m, 'target') ?? tagValue(m, 'service') ?? 'untagged';
-    monitors.set(target, (monitors.get(target) ?? 0) + 1);
+    const ids = watched(m, target);
+    const key = `${target}\u0000${ids.join(',')}`;
+    const seenBefore = monitors.get(key);
+    if (seenBefore) seenBefore.n++;
+    else monitors.set(key, { target, ids, n: 1 });
   }
   const count = (n: number, one: string) => `${n} ${one}${n === 1 ? '' : 's'}`;
-  for (const [target, n] of [...monitors].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
-    const found = matching(target);
-    if (found.length === 1) {
-      lines.get(found[0])!.push(count(n, 'monitor'));
+  for (const [, { target, ids, n }] of [...monitors].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+    if (ids.length === 1) {
+      lines.get(ids[0])!.push(count(n, 'monitor'));
       continue;
     }
     const id = `n${++next}`;
     lines.set(id, [count(n, 'monitor'), `target ${target}`]);
     nodes.push({ id, lines: [], shape: 'note', group: datadog() });
-    for (const f of found) connect(id, f, undefined, true);
+    for (const f of ids) connect(id, f, undefined, true);
   }
   for (const s of byType('datadog_service_level_objective')) {
     const id = `n${++next}`;

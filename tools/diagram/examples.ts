@@ -15,6 +15,7 @@ type Changes = Partial<Record<keyof AccountOverrides, unknown>>;
 const appNamed = (name: string) => staging.apps!.find((a) => a.name === name)!;
 const restaurant = appNamed('restaurant');
 const hotelCustomer = { ...appNamed('hotel-customer'), caches: [] };
+const sqlServer = staging.databases!.sqlServer![0];
 /** Nothing but a network: each example adds what it shows. */
 const bare: Changes = { apps: [], cdn: [], mail: [], caches: [], databases: { sqlServer: [], aurora: [] }, monitoring: { slos: [] } };
 
@@ -23,6 +24,12 @@ export const EXAMPLES: Readonly<Record<string, Changes>> = {
   beanstalk: { ...bare, apps: [restaurant], databases: { sqlServer: [], aurora: staging.databases!.aurora }, mail: [{ ...staging.mail![0], senders: ['restaurant'] }] },
   aurora: { ...bare, apps: [restaurant], databases: { sqlServer: [], aurora: staging.databases!.aurora } },
   sqlserver: { ...bare, apps: [hotelCustomer], databases: { sqlServer: [{ ...staging.databases!.sqlServer![0], clients: ['hotel-customer'] }], aurora: [] } },
+  directory: {
+    ...bare,
+    apps: [hotelCustomer],
+    directory: { domainName: 'corp.example-hotel.jp', shortName: 'HOTELCORP' },
+    databases: { sqlServer: [{ ...sqlServer, clients: ['hotel-customer'], rds: { ...sqlServer.rds!, joinDirectory: true } }], aurora: [] },
+  },
   cache: { ...bare, apps: [{ ...hotelCustomer, caches: ['hotel-session'] }], caches: staging.caches },
   fastly: { ...bare, apps: [hotelCustomer, { ...appNamed('hotel-partner'), caches: [] }], cdn: staging.cdn },
   mail: { ...bare, apps: [restaurant], mail: [{ ...staging.mail![0], senders: ['restaurant'] }] },

@@ -3,9 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SynthesizeResult, formatInventory, synthesizeAccounts } from '../../../stacks/synthesize';
 import { DIAGRAM_FILE, KINDS, StackJson, accountDiagram, accountFlowchart } from '../../../tools/diagram/account';
-import { labelLine } from '../../../tools/diagram/mermaid';
+import { MAX_LABEL_LINE, labelLine } from '../../../tools/diagram/mermaid';
+import { shorten, visible } from '../../../tools/plan-report/text';
 import { README_DIAGRAMS, embed, embedded } from '../../../tools/diagram/readme';
-import { mermaidBlocks, parseMermaid } from './mermaid-parser';
+import { mermaidBlocks, mermaidLimits, parseFlowchart, parseMermaid } from './mermaid-parser';
 
 let root: string;
 let result: SynthesizeResult;
@@ -28,6 +29,9 @@ describe('account diagrams written by npm start', () => {
       const blocks = mermaidBlocks(text);
       expect(blocks).toEqual([accountDiagram(stacks.get(s.account.name)!)]);
       await expect(parseMermaid(blocks[0])).resolves.toBe('flowchart-v2');
+      // Within Mermaid's limits, or GitHub shows an error box instead of the diagram.
+      const { maxTextSize, maxEdges } = mermaidLimits();
+      expect([s.account.name, blocks[0].length <= maxTextSize, accountFlowchart(stacks.get(s.account.name)!).edges.length <= maxEdges]).toEqual([s.account.name, true, true]);
     }
   });
 
@@ -99,6 +103,21 @@ describe('account diagrams written by npm start', () => {
       expect(chart.edges).toContainEqual({ from: slo.id, to: id('restaurant-prod'), text: undefined, dotted: true });
     });
 
+    it('a monitor counts on what its query reads: the SQS queue or the function, not the topic of the same name; by its query scope when no node bears its target', () => {
+      const monitors = resources(stacks.get('production')!, 'datadog_monitor');
+      const reading = (namespace: string) => monitors.filter((m) => (m.tags as string[]).includes('target:internal-mail-ses-events') && String(m.query).includes(namespace)).length;
+      const expected: Record<string, number> = { 'SQS queue': reading('aws.sqs.'), Lambda: reading('aws.lambda.'), 'SNS topic': reading('aws.sns.') };
+      expect(expected['SQS queue']).toBeGreaterThan(0);
+      const count = (n: number) => (n === 0 ? undefined : `${n} monitor${n === 1 ? '' : 's'}`);
+      const named = labelOf(chart, 'internal-mail-ses-events');
+      expect(named.map((n) => n.lines[1]).sort()).toEqual(['Lambda', 'SNS topic', 'SQS queue']);
+      for (const n of named) expect([n.lines[1], n.lines[2]]).toEqual([n.lines[1], count(expected[n.lines[1]])]);
+      // The image pipeline's monitor is tagged with the pipeline, and reads its failure topic.
+      expect(monitors.filter((m) => (m.tags as string[]).includes('target:windows-iis')).map((m) => m.query)).toEqual([expect.stringContaining('{topicname:windows-iis-image-failures}')]);
+      expect(labelOf(chart, 'windows-iis-image-failures')[0].lines).toContain('1 monitor');
+      expect(chart.nodes.flatMap((n) => n.lines).filter((l) => /^target (internal-mail-ses-events|windows-iis)$/.test(l))).toEqual([]);
+    });
+
     it('shows no Lambda environment value (keys, URLs): only the names of the variables that link resources', () => {
       const text = accountDiagram(stacks.get('production')!);
       const values = resources(stacks.get('production')!, 'aws_lambda_function').flatMap((f) => Object.values((f.environment as { variables: Record<string, string> }).variables));
@@ -123,7 +142,11 @@ describe('account diagrams written by npm start', () => {
 });
 
 describe('untrusted names', () => {
-  const hostile = ['a"b', 'x]y[z', 'c#d;', '<img src=x onerror=alert(1)>', '```\nend', 'pipe|s', 'back`tick', 'evil\u202eelif', '%% comment', 'e{f}g'];
+  const hostile = [
+    'a"b', 'x]y[z', 'c#d;', '<img src=x onerror=alert(1)>', '```\nend', 'pipe|s', 'back`tick', 'evil\u202eelif', '%% comment', 'e{f}g',
+    // Whole Mermaid statements, should a label end: a link, a click callback, a directive, a shape, an entity.
+    'a --> b', 'x"]\n  click n1 href "javascript:alert(1)"\n  n9["', '%%{init: {"securityLevel": "loose"}}%%', 'n1@{ shape: circle }', '#34;', '&lt;b&gt;', '~~~\n# title',
+  ];
   const stack: StackJson = {
     resource: {
       aws_sqs_queue: Object.fromEntries(hostile.map((name, i) => [`q${i}`, { name }])),
@@ -142,6 +165,23 @@ describe('untrusted names', () => {
     expect(text).not.toMatch(/`/);
     await expect(parseMermaid(text)).resolves.toBe('flowchart-v2');
     expect(accountFlowchart(stack).nodes.filter((n) => n.lines[1] === 'SQS queue')).toHaveLength(hostile.length);
+  });
+
+  it("Mermaid's parser (securityLevel strict) reads each hostile name back as the text of its own node: no extra node, edge, subgraph, link or click", async () => {
+    const chart = accountFlowchart(stack);
+    const parsed = await parseFlowchart(accountDiagram(stack));
+    const shown = (lines: readonly string[]) => lines.map((l) => shorten(visible(l), MAX_LABEL_LINE));
+    const byId = (a: { id: string }, b: { id: string }) => a.id.localeCompare(b.id);
+    expect(parsed.vertices.map((v) => ({ id: v.id, lines: v.lines })).sort(byId)).toEqual(chart.nodes.map((n) => ({ id: n.id, lines: shown(n.lines) })).sort(byId));
+    expect(parsed.vertices.filter((v) => v.link !== undefined || v.tooltip !== undefined)).toEqual([]);
+    expect([parsed.edges, parsed.subgraphs]).toEqual([chart.edges.length, chart.groups.length]);
+    for (const name of hostile) expect(parsed.vertices.map((v) => v.lines[0])).toContain(shorten(visible(name), MAX_LABEL_LINE));
+  });
+
+  it('the structural check can fail: a label left unescaped becomes a click callback and a node of its own', async () => {
+    const parsed = await parseFlowchart('flowchart LR\n  n1["x"]\n  click n1 href "javascript:alert(1)"\n  n9["y"]');
+    expect(parsed.vertices.map((v) => v.id)).toEqual(['n1', 'n9']);
+    expect(parsed.vertices[0].link).toBeDefined();
   });
 
   it('the parser used here does reject a broken label (the check can fail)', async () => {

@@ -8,7 +8,7 @@ import { loadAccounts } from '../../../accounts';
 import { main } from '../../../tools/plan-report';
 import { StackJson } from '../../../tools/diagram/account';
 import { synthAccount } from '../../helpers';
-import { mermaidBlocks, parseMermaid } from './mermaid-parser';
+import { mermaidBlocks, mermaidLimits, parseFlowchart, parseMermaid } from './mermaid-parser';
 
 /** A plan of `n` changes cycling through the actions, addressed as cdktf addresses them (`<construct>_<id>_<hash>`). */
 function plan(n: number, name = (i: number) => `app-${i % 3}_queue-${i}_0A1B2C3D`) {
@@ -65,6 +65,8 @@ describe('plan comment diagram', () => {
         else expect(all).toMatch(/_No diagram: /);
       }
     }
+    // A quarter of GitHub's comment is within Mermaid's text limit, so a diagram shown is never replaced by its size error.
+    expect(GITHUB_COMMENT_LIMIT / 4).toBeLessThanOrEqual(mermaidLimits().maxTextSize);
     // At the smallest limit a 150-resource diagram cannot take a quarter of a comment: it is left out, saying why.
     expect(comments(plan(MAX_NODES), 4000)[0]).toContain('_No diagram: it would take more than a quarter of a comment (150 resources)._');
   });
@@ -80,6 +82,11 @@ describe('plan comment diagram', () => {
     const diagram = planDiagram(readPlan(p, STATEFUL_TYPES).changes)!.text;
     expect(diagram).not.toMatch(/`|<img|"\]"/);
     await expect(parseMermaid(diagram)).resolves.toBe('flowchart-v2');
+    // Mermaid's parser sees the four changes as four nodes, each with its marker, name and type, and nothing else.
+    const parsed = await parseFlowchart(diagram);
+    expect(parsed.vertices.map((v) => [v.id, v.lines.length, v.link, v.tooltip])).toEqual([1, 2, 3, 4].map((i) => [`n${i}`, 3, undefined, undefined]));
+    expect(parsed.vertices[0].lines[1]).toBe('end\\n```\\n%% 0 "]');
+    expect(parsed.edges).toBe(0);
     const [comment] = comments(p);
     expect(mermaidBlocks(comment)).toEqual([diagram]);
   });

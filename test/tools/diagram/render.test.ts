@@ -2,6 +2,8 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { JSDOM } from 'jsdom';
+import { accountDiagram } from '../../../tools/diagram/account';
 import { embedded } from '../../../tools/diagram/readme';
 import { MERMAID_BUNDLE } from './mermaid-parser';
 
@@ -50,6 +52,33 @@ describe('rendering in a real headless browser', () => {
       const bytes = readFileSync(png);
       expect(bytes.subarray(1, 4).toString()).toBe('PNG');
       expect(bytes.length).toBeGreaterThan(20_000); // a blank page is a few kB
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 180_000);
+
+  it('Chromium shows hostile names as text: no element, attribute or link comes from a label (securityLevel strict)', () => {
+    if (!existsSync(CHROMIUM)) {
+      console.log(`SKIPPED: no browser at ${CHROMIUM} (install Debian's chromium, or set CHROMIUM): hostile labels were not rendered`);
+      expect(existsSync(CHROMIUM)).toBe(false);
+      return;
+    }
+    const names = ['<img src=x onerror=alert(1)>', '<a href="javascript:alert(2)">x</a>', 'q"]\n  click n1 href "javascript:alert(3)"'];
+    const diagram = accountDiagram({ resource: { aws_sqs_queue: Object.fromEntries(names.map((name, i) => [`q${i}`, { name }])) } });
+    const dir = mkdtempSync(join(tmpdir(), 'render-'));
+    try {
+      const html = join(dir, 'diagram.html');
+      writeFileSync(html, page(diagram));
+      const dom = chromium(dir, ['--dump-dom', `file://${html}`]);
+      expect(dom.stdout.match(/data-rendered="([^"]*)"/)?.[1] ?? `no outcome; chromium said: ${dom.stderr.slice(0, 500)}`).toBe('ok');
+      const svg = new JSDOM(dom.stdout).window.document.querySelector('svg')!;
+      const elements = [...svg.querySelectorAll('*')];
+      expect(elements.filter((e) => ['img', 'a', 'script', 'iframe'].includes(e.localName)).map((e) => e.outerHTML)).toEqual([]);
+      expect(elements.flatMap((e) => e.getAttributeNames().filter((a) => /^on|href$/i.test(a)))).toEqual([]);
+      // Each name is the text of its node (a newline, made visible as \n, Mermaid draws as a line break).
+      const labels = [...svg.querySelectorAll('.node .nodeLabel')].map((e) => e.textContent);
+      expect(labels).toHaveLength(names.length);
+      for (const name of names.slice(0, 2)) expect(labels).toContain(`${name}SQS queue`);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
