@@ -49,6 +49,18 @@ describe('ImagePipeline', () => {
     for (const c of [...components(json), recipe]) expect(c.lifecycle).toEqual({ create_before_destroy: true });
   });
 
+  // hashicorp/terraform-provider-aws internal/service/imagebuilder/image_recipe.go:
+  // resourceImageRecipeUpdate changes tags only, so every other argument is ForceNew, and the
+  // create_before_destroy replacement keeps name and version unless the version moves with it.
+  it('gives the recipe a new version whenever any recipe argument changes, not only the documents', () => {
+    const elsewhere = synth(props({ region: 'eu-west-1' }));
+    const other = onlyResource(elsewhere, 'aws_imagebuilder_image_recipe');
+    expect(other.component).not.toEqual(recipe.component);
+    expect(components(elsewhere).map((c) => c.version)).toEqual(components(json).map((c) => c.version));
+    expect(other.version).not.toBe(recipe.version);
+    expect(onlyResource(elsewhere, 'aws_imagebuilder_lifecycle_policy').resource_selection[0].recipe[0].semantic_version).toBe(other.version);
+  });
+
   it('builds in the private subnet with IMDSv2, the documented instance profile policies, and outbound-only traffic', () => {
     const infra = onlyResource(json, 'aws_imagebuilder_infrastructure_configuration');
     expect(infra).toMatchObject({ subnet_id: 'subnet-private0', terminate_instance_on_failure: true, instance_metadata_options: { http_tokens: 'required', http_put_response_hop_limit: 1 } });
