@@ -153,6 +153,13 @@ export class ImagePipeline extends Construct implements Monitored {
     // https://docs.aws.amazon.com/ebs/latest/userguide/how-ebs-encryption-works.html
     // https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/sharingamis-explicit.html (shared encrypted AMIs)
     const consumerRoots = shareWith.map((a) => `arn:aws:iam::${a}:root`);
+    // This account's Auto Scaling service-linked role is named by condition, not as the
+    // principal: CreateKey refuses a policy whose principals do not exist ("The principals in
+    // the key policy must exist and be visible to KMS"), and the role only exists once the
+    // account's first Auto Scaling group is made, which the same first apply does.
+    // https://docs.aws.amazon.com/kms/latest/APIReference/API_CreateKey.html (Policy)
+    const autoScalingHere = { AWS: '*' };
+    const isAutoScalingHere = { 'aws:PrincipalArn': `arn:aws:iam::${accountId}:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling` };
     const key = new KmsKey(this, 'ami-key', {
       description: `Encrypts the AMIs of image pipeline ${name} and the snapshots behind them`,
       enableKeyRotation: true,
@@ -165,17 +172,18 @@ export class ImagePipeline extends Construct implements Monitored {
         {
           Sid: 'AutoScalingLaunchesHere',
           Effect: 'Allow',
-          Principal: { AWS: `arn:aws:iam::${accountId}:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling` },
+          Principal: autoScalingHere,
           Action: ['kms:Encrypt', 'kms:Decrypt', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:DescribeKey'],
           Resource: '*',
+          Condition: { ArnEquals: isAutoScalingHere },
         },
         {
           Sid: 'AutoScalingGrantsHere',
           Effect: 'Allow',
-          Principal: { AWS: `arn:aws:iam::${accountId}:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling` },
+          Principal: autoScalingHere,
           Action: 'kms:CreateGrant',
           Resource: '*',
-          Condition: { Bool: { 'kms:GrantIsForAWSResource': true } },
+          Condition: { ArnEquals: isAutoScalingHere, Bool: { 'kms:GrantIsForAWSResource': true } },
         },
         // EventBridge encrypts what it publishes to the failure topic.
         // https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html#compatibility-with-aws-services
