@@ -41,4 +41,15 @@ describe('image-bump workflow', () => {
     // Neither step keeps the AWS session.
     for (const i of [test, pr]) expect(job.steps[i].env).toMatchObject({ AWS_ACCESS_KEY_ID: '', AWS_SECRET_ACCESS_KEY: '', AWS_SESSION_TOKEN: '' });
   });
+
+  // https://docs.github.com/en/repositories/managing-your-repositorys-settings-and-features/enabling-features-for-your-repository/managing-github-actions-settings-for-a-repository#preventing-github-actions-from-creating-or-approving-pull-requests
+  // With the repository setting off, `gh pr create` with the workflow's GITHUB_TOKEN is refused
+  // ("GitHub Actions is not permitted to create or approve pull requests"): a human turns it on.
+  it('names, in the README\'s human steps, the repository setting that lets GITHUB_TOKEN open the PR', () => {
+    const pr = job.steps.find((s) => /gh pr create/.test(s.run ?? ''))!;
+    expect(pr.env?.GH_TOKEN).toBe('${{ github.token }}');
+    const readme = readFileSync(join(__dirname, '../README.md'), 'utf8');
+    const monthly = readme.slice(readme.indexOf('## Monthly patched images'), readme.indexOf('\n## ', readme.indexOf('## Monthly patched images') + 1));
+    expect(monthly.replace(/\s+/g, ' ')).toContain('Allow GitHub Actions to create and approve pull requests');
+  });
 });

@@ -22,8 +22,14 @@ interface ComponentDocument {
 
 const powershell = (name: string, ...commands: string[]): Step => ({ name, action: 'ExecutePowerShell', inputs: { commands } });
 
-/** The document as the string `aws_imagebuilder_component.data` takes. */
-export const componentData = (doc: ComponentDocument): string => JSON.stringify(doc);
+/**
+ * The document as the string `aws_imagebuilder_component.data` takes. JSON.stringify writes
+ * the number 1.0 as `1`, an integer to a YAML reader; AWSTOE's schema gives the version as
+ * `schemaVersion: 1.0`, so the documented literal is written back (1.0 is a JSON number and
+ * the same YAML scalar as in AWS's examples). Strings inside the document are escaped, so
+ * only the top-level key matches.
+ */
+export const componentData = (doc: ComponentDocument): string => JSON.stringify(doc).replace('"schemaVersion":1,', '"schemaVersion":1.0,');
 
 /**
  * IIS with ASP.NET 4.8 (Web-Asp-Net45) and the ASP.NET Core Hosting Bundle (the apps set

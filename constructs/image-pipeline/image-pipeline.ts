@@ -153,6 +153,13 @@ export class ImagePipeline extends Construct implements Monitored {
     // https://docs.aws.amazon.com/ebs/latest/userguide/how-ebs-encryption-works.html
     // https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/sharingamis-explicit.html (shared encrypted AMIs)
     const consumerRoots = shareWith.map((a) => `arn:aws:iam::${a}:root`);
+    // This account's Auto Scaling service-linked role is named by condition, not as the
+    // principal: CreateKey refuses a policy whose principals do not exist ("The principals in
+    // the key policy must exist and be visible to KMS"), and the role only exists once the
+    // account's first Auto Scaling group is made, which the same first apply does.
+    // https://docs.aws.amazon.com/kms/latest/APIReference/API_CreateKey.html (Policy)
+    const autoScalingHere = { AWS: '*' };
+    const isAutoScalingHere = { 'aws:PrincipalArn': `arn:aws:iam::${accountId}:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling` };
     const key = new KmsKey(this, 'ami-key', {
       description: `Encrypts the AMIs of image pipeline ${name} and the snapshots behind them`,
       enableKeyRotation: true,
@@ -165,17 +172,18 @@ export class ImagePipeline extends Construct implements Monitored {
         {
           Sid: 'AutoScalingLaunchesHere',
           Effect: 'Allow',
-          Principal: { AWS: `arn:aws:iam::${accountId}:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling` },
+          Principal: autoScalingHere,
           Action: ['kms:Encrypt', 'kms:Decrypt', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:DescribeKey'],
           Resource: '*',
+          Condition: { ArnEquals: isAutoScalingHere },
         },
         {
           Sid: 'AutoScalingGrantsHere',
           Effect: 'Allow',
-          Principal: { AWS: `arn:aws:iam::${accountId}:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling` },
+          Principal: autoScalingHere,
           Action: 'kms:CreateGrant',
           Resource: '*',
-          Condition: { Bool: { 'kms:GrantIsForAWSResource': true } },
+          Condition: { ArnEquals: isAutoScalingHere, Bool: { 'kms:GrantIsForAWSResource': true } },
         },
         // EventBridge encrypts what it publishes to the failure topic.
         // https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html#compatibility-with-aws-services
@@ -271,22 +279,28 @@ export class ImagePipeline extends Construct implements Monitored {
     const awsComponent = (component: string) => `arn:aws:imagebuilder:${region}:aws:component/${component}/x.x.x`;
     // Order matters: updates first, then what the apps need; test components run in the
     // test stage on a fresh instance (AWS's boot test, then ours).
-    const recipeComponents = [
-      awsComponent('update-windows'),
-      components[0].arn,
-      components[1].arn,
-      awsComponent('simple-boot-test-windows'),
-      components[2].arn,
-    ];
+    // (A number is the index of one of our components in `components`.)
+    const recipeOrder = [awsComponent('update-windows'), 0, 1, awsComponent('simple-boot-test-windows'), 2];
+    const recipeComponents = recipeOrder.map((c) => (typeof c === 'number' ? components[c].arn : c));
     const parentImage = `ssm:${parentImageParameter}`;
-    const recipeVersion = contentVersion(parentImage, ...documents.map((d) => componentData(d)));
+    const recipeDescription = `Patched Windows Server with IIS, .NET and the Datadog agent (${name})`;
+    const rootVolume = { deviceName: '/dev/sda1', encrypted: 'true', volumeType: 'gp3', volumeSize: 50, deleteOnTermination: 'true' };
+    const { deviceName: _device, ...rootEbs } = rootVolume;
+    // Every recipe argument but tags is ForceNew (image_recipe.go's update changes tags only),
+    // and a replacement reuses name and version under create_before_destroy: the version must
+    // change with every argument, or CreateImageRecipe refuses the new one as existing. Our
+    // components enter by content, AWS's by ARN, the key (one per pipeline) by its place.
+    const recipeVersion = contentVersion(
+      JSON.stringify({ parentImage, recipeDescription, rootVolume, recipeOrder }),
+      ...documents.map((d) => componentData(d)),
+    );
     const recipe = new ImagebuilderImageRecipe(this, 'recipe', {
       name,
       version: recipeVersion,
       parentImage,
-      description: `Patched Windows Server with IIS, .NET and the Datadog agent (${name})`,
+      description: recipeDescription,
       component: recipeComponents.map((componentArn) => ({ componentArn })),
-      blockDeviceMapping: [{ deviceName: '/dev/sda1', ebs: { encrypted: 'true', kmsKeyId: key.arn, volumeType: 'gp3', volumeSize: 50, deleteOnTermination: 'true' } }],
+      blockDeviceMapping: [{ deviceName: rootVolume.deviceName, ebs: { ...rootEbs, kmsKeyId: key.arn } }],
       lifecycle: { createBeforeDestroy: true },
     });
 

@@ -49,6 +49,18 @@ describe('ImagePipeline', () => {
     for (const c of [...components(json), recipe]) expect(c.lifecycle).toEqual({ create_before_destroy: true });
   });
 
+  // hashicorp/terraform-provider-aws internal/service/imagebuilder/image_recipe.go:
+  // resourceImageRecipeUpdate changes tags only, so every other argument is ForceNew, and the
+  // create_before_destroy replacement keeps name and version unless the version moves with it.
+  it('gives the recipe a new version whenever any recipe argument changes, not only the documents', () => {
+    const elsewhere = synth(props({ region: 'eu-west-1' }));
+    const other = onlyResource(elsewhere, 'aws_imagebuilder_image_recipe');
+    expect(other.component).not.toEqual(recipe.component);
+    expect(components(elsewhere).map((c) => c.version)).toEqual(components(json).map((c) => c.version));
+    expect(other.version).not.toBe(recipe.version);
+    expect(onlyResource(elsewhere, 'aws_imagebuilder_lifecycle_policy').resource_selection[0].recipe[0].semantic_version).toBe(other.version);
+  });
+
   it('builds in the private subnet with IMDSv2, the documented instance profile policies, and outbound-only traffic', () => {
     const infra = onlyResource(json, 'aws_imagebuilder_infrastructure_configuration');
     expect(infra).toMatchObject({ subnet_id: 'subnet-private0', terminate_instance_on_failure: true, instance_metadata_options: { http_tokens: 'required', http_put_response_hop_limit: 1 } });
@@ -70,6 +82,27 @@ describe('ImagePipeline', () => {
     expect(recipe.block_device_mapping[0].ebs).toMatchObject({ encrypted: 'true', kms_key_id: expect.stringMatching(/aws_kms_key/) });
   });
 
+  // https://docs.aws.amazon.com/kms/latest/APIReference/API_CreateKey.html (Policy): "The principals
+  // in the key policy must exist and be visible to KMS"; the Auto Scaling service-linked role does
+  // not exist before the account's first Auto Scaling group, so it may only appear in a condition.
+  // https://docs.aws.amazon.com/autoscaling/ec2/userguide/key-policy-requirements-EBS-encryption.html
+  it('lets this account\'s Auto Scaling role launch from the AMI without naming it as a principal that may not exist yet', () => {
+    const statements = policyOf(onlyResource(json, 'aws_kms_key')).Statement;
+    const principals = statements.flatMap((s) => Object.values((s.Principal ?? {}) as Record<string, string | string[]>).flat());
+    expect(principals.filter((p) => p.includes('aws-service-role'))).toEqual([]);
+    const slr = 'arn:aws:iam::111111111111:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling';
+    expect(statements.find((s) => s.Sid === 'AutoScalingLaunchesHere')).toMatchObject({
+      Principal: { AWS: '*' },
+      Action: ['kms:Encrypt', 'kms:Decrypt', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:DescribeKey'],
+      Condition: { ArnEquals: { 'aws:PrincipalArn': slr } },
+    });
+    expect(statements.find((s) => s.Sid === 'AutoScalingGrantsHere')).toMatchObject({
+      Principal: { AWS: '*' },
+      Action: 'kms:CreateGrant',
+      Condition: { ArnEquals: { 'aws:PrincipalArn': slr }, Bool: { 'kms:GrantIsForAWSResource': true } },
+    });
+  });
+
   it('lets the consuming accounts use the AMI key and grant it to their AWS resources only', () => {
     const statements = policyOf(onlyResource(json, 'aws_kms_key')).Statement;
     expect(statements.find((s) => s.Sid === 'ConsumersUse')).toMatchObject({ Principal: { AWS: ['arn:aws:iam::222222222222:root'] }, Action: expect.arrayContaining(['kms:Decrypt', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:DescribeKey']) });
@@ -78,7 +111,6 @@ describe('ImagePipeline', () => {
       Action: 'kms:CreateGrant',
       Condition: { StringEquals: { 'kms:GranteePrincipal': ['arn:aws:iam::222222222222:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling'] } },
     });
-    expect(statements.find((s) => s.Sid === 'AutoScalingLaunchesHere')).toMatchObject({ Principal: { AWS: 'arn:aws:iam::111111111111:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling' } });
     expect(statements.find((s) => s.Sid === 'EventBridgePublishes')).toMatchObject({ Principal: { Service: 'events.amazonaws.com' }, Action: ['kms:Decrypt', 'kms:GenerateDataKey*'] });
     const alone = policyOf(onlyResource(synth(props({ shareWithAccountIds: [] })), 'aws_kms_key')).Statement;
     expect(alone.map((s) => s.Sid)).not.toContain('ConsumersUse');

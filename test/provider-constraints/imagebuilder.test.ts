@@ -17,6 +17,33 @@ function component(r: TerraformJson): string[] {
   if (!len(r.data, 1, 16000)) out.push(`data is ${String(r.data ?? '').length} characters (1-16000)`);
   if (!['Windows', 'Linux', 'macOS'].includes(r.platform)) out.push(`platform ${JSON.stringify(r.platform)}`);
   if (!semver(r.version)) out.push(`version ${JSON.stringify(r.version)} is not a semantic version`);
+  out.push(...awstoeDocument(String(r.data ?? '')));
+  return out;
+}
+
+/**
+ * The AWSTOE document in `data`, as https://docs.aws.amazon.com/imagebuilder/latest/userguide/toe-use-documents.html
+ * ("Document schema and definitions") gives it: `schemaVersion: 1.0` (the literal, not `1`),
+ * at least one phase, unique phase names, unique step names within a phase, and actions from
+ * toe-action-modules.html (the ones these documents use).
+ */
+function awstoeDocument(data: string): string[] {
+  const out: string[] = [];
+  if (!/^\{.*"schemaVersion":1\.0[,}]/.test(data)) out.push('data does not declare "schemaVersion":1.0');
+  let doc: { phases?: Array<{ name: string; steps: Array<{ name: string; action: string }> }> };
+  try {
+    doc = JSON.parse(data);
+  } catch {
+    return [...out, 'data is not the JSON document the construct writes'];
+  }
+  const phases = doc.phases ?? [];
+  if (phases.length === 0) out.push('data has no phase');
+  if (new Set(phases.map((p) => p.name)).size !== phases.length) out.push('data repeats a phase name');
+  for (const p of phases) {
+    if (!['build', 'validate', 'test'].includes(p.name)) out.push(`phase ${p.name}`);
+    if (new Set(p.steps.map((st) => st.name)).size !== p.steps.length) out.push(`phase ${p.name} repeats a step name`);
+    for (const st of p.steps) if (!['ExecutePowerShell', 'ExecuteBash', 'Reboot', 'UpdateOS', 'WebDownload', 'ExecuteBinary'].includes(st.action)) out.push(`step ${st.name} action ${st.action}`);
+  }
   return out;
 }
 
@@ -150,6 +177,8 @@ describe(`Image Builder: what ${AWS_PROVIDER_SOURCE} (internal/service/imagebuil
     ['a COUNT filter of 0', 'aws_imagebuilder_lifecycle_policy', (r) => (r.policy_detail[0].filter[0].value = 0), /filter value 0/],
     ['IMDS tokens "enforced"', 'aws_imagebuilder_infrastructure_configuration', (r) => (r.instance_metadata_options.http_tokens = 'enforced'), /http_tokens enforced/],
     ['a component over 16000 characters', 'aws_imagebuilder_component', (r) => (r.data = 'x'.repeat(16001)), /data is 16001/],
+    ['a document whose schemaVersion JSON.stringify wrote as 1', 'aws_imagebuilder_component', (r) => (r.data = r.data.replace('"schemaVersion":1.0', '"schemaVersion":1')), /schemaVersion/],
+    ['a step with an action AWSTOE does not have', 'aws_imagebuilder_component', (r) => (r.data = r.data.replace('"ExecutePowerShell"', '"RunPowerShell"')), /action RunPowerShell/],
   ];
   it.each(broken)('catches %s', (_what, type, breakIt, expected) => {
     const json = copyOf(withPipeline[0][1]);
