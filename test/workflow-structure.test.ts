@@ -242,6 +242,21 @@ describe('pull request checks', () => {
   it('cancels superseded PR runs, never a merge queue run', () => {
     expect(pr.concurrency?.['cancel-in-progress']).toBe("${{ github.event_name == 'pull_request' }}");
   });
+
+  // GitHub cancels a step by signalling its bash, then kills the process tree 10 s later
+  // (docs.github.com/en/actions/reference/workflow-cancellation-reference): a plan cancelled by
+  // a push would leave its S3 lock on the stack's state, and the next apply would wait on it.
+  // A speculative plan needs no lock (developer.hashicorp.com/terraform/cli/commands/plan).
+  it('plans of cancellable runs (pull requests, merge queue) take no state lock; the apply path still does', () => {
+    const planStep = action('terraform-plan').runs.steps.find((s) => s.name === 'Plan')!;
+    expect(planStep.env?.LOCK).toBe('${{ inputs.lock }}');
+    expect(planStep.run).toMatch(/terraform plan [^\n]*-lock="\$LOCK" /);
+    const inputs = (load(read('.github/actions/terraform-plan/action.yml')) as { inputs: Record<string, { default?: string }> }).inputs;
+    expect(inputs.lock.default).toBe('true');
+    const lockOf = (job: Job) => (job.steps ?? []).filter((s) => s.uses === './.github/actions/terraform-plan').map((s) => s.with?.lock ?? inputs.lock.default);
+    expect(lockOf(pr.jobs.plan)).toEqual(['false']);
+    expect([...lockOf(apply.jobs.plan), ...lockOf(apply.jobs.apply), ...lockOf(drift.jobs.drift)]).toEqual(['true', 'true', 'true']);
+  });
 });
 
 describe('drift', () => {
