@@ -198,6 +198,11 @@ describe('apply what was reviewed, in order, recoverably', () => {
     const seal = applyJob.steps?.find((s) => /errored\.tfstate/.test(s.run ?? ''));
     expect(seal?.run).toContain('dist/tools/seal.js seal');
     expect(seal?.if).toContain('failure()');
+    // upload-artifact fails on a name the run already holds unless overwrite is set (its
+    // action.yml, input "overwrite"); a re-run of the failed apply job is the same run, and
+    // overwriting would drop the earlier attempt's unsaved state: one artifact per attempt.
+    const upload = applyJob.steps?.find((s) => String(s.with?.path ?? '').includes('.sealed'));
+    expect(upload?.with?.name).toBe('errored-tfstate-${{ matrix.stack }}-${{ github.run_attempt }}');
   });
 });
 
