@@ -9,6 +9,7 @@ import { FALCO_PIN_FILE, parseFalcoPin } from '../tools/falco';
 import { previewAccount, previewStack, previewStackName } from '../stacks/preview-stack';
 import { preview as previewSettings } from '../accounts/sandbox/preview';
 import { Testing } from 'cdktf';
+import { REQUIRED_JOB } from '../tools/github';
 
 /**
  * The structure of the CI workflows (issue 14): what actionlint cannot know about this
@@ -214,7 +215,8 @@ describe('pull request checks', () => {
   it('has one aggregate required job that always runs and needs every gating job', () => {
     const required = pr.jobs.required;
     expect(required.if).toBe('always()');
-    expect(required.name).toBe('Required checks');
+    // tools/github.ts reviewedPlanRun finds the reviewed plans by this job's name.
+    expect(required.name).toBe(REQUIRED_JOB);
     // falco is advisory while its checksum is not set (.github/falco.sha256); once it is, it gates.
     const falcoAdvisory = (() => {
       try {
