@@ -154,6 +154,27 @@ describe('apply what was reviewed, in order, recoverably', () => {
     expect(runs).not.toContain('--allow-destroy "'); // the flag comes from the approval only
   });
 
+  // actions/download-artifact (src/download-artifact.ts at the pinned v8.0.1) extracts a
+  // pattern's artifacts into path/<artifact name> only when more than one matches, or into
+  // path itself with merge-multiple; a lone match lands in path. Each approved-<stack>
+  // artifact therefore carries its own approved-<stack>/ folder (upload root approved/),
+  // and the approved job merges, so one affected stack is found like several.
+  it('finds every approved stack however many were planned (one included)', () => {
+    const planRuns = stepRuns(apply.jobs.plan);
+    expect(planRuns).toContain('--out "approved/approved-$STACK/summary.txt"');
+    expect(planRuns).toContain('> "approved/approved-$STACK/allow-destroy"');
+    const upload = (apply.jobs.plan.steps ?? []).find((s) => s.with?.name === 'approved-${{ matrix.stack }}');
+    expect(upload?.with?.path).toBe('approved/');
+    const download = (apply.jobs.approved.steps ?? []).find((s) => s.with?.pattern === 'approved-*');
+    expect(download?.with).toMatchObject({ path: 'approved', 'merge-multiple': true });
+    expect(stepRuns(apply.jobs.approved)).toContain('--approved approved)');
+    // The apply job downloads its one artifact by name into approved/: the folder is inside.
+    const own = (applyJob.steps ?? []).find((s) => s.with?.name === 'approved-${{ matrix.stack }}');
+    expect(own?.with?.path).toBe('approved');
+    expect(stepRuns(applyJob)).toContain('--reviewed "approved/approved-$STACK/summary.txt"');
+    expect(stepRuns(applyJob)).toContain('cat "approved/approved-$STACK/allow-destroy"');
+  });
+
   it('when a run applies exactly the merged PR, its approval plan must match the plan reviewed on the PR', () => {
     const steps = apply.jobs.plan.steps ?? [];
     const find = steps.findIndex((s) => text(s).includes('reviewedPlanRun'));
