@@ -9,6 +9,7 @@ import { FALCO_PIN_FILE, parseFalcoPin } from '../tools/falco';
 import { previewAccount, previewStack, previewStackName } from '../stacks/preview-stack';
 import { preview as previewSettings } from '../accounts/sandbox/preview';
 import { Testing } from 'cdktf';
+import { REQUIRED_JOB } from '../tools/github';
 
 /**
  * The structure of the CI workflows (issue 14): what actionlint cannot know about this
@@ -153,6 +154,27 @@ describe('apply what was reviewed, in order, recoverably', () => {
     expect(runs).not.toContain('--allow-destroy "'); // the flag comes from the approval only
   });
 
+  // actions/download-artifact (src/download-artifact.ts at the pinned v8.0.1) extracts a
+  // pattern's artifacts into path/<artifact name> only when more than one matches, or into
+  // path itself with merge-multiple; a lone match lands in path. Each approved-<stack>
+  // artifact therefore carries its own approved-<stack>/ folder (upload root approved/),
+  // and the approved job merges, so one affected stack is found like several.
+  it('finds every approved stack however many were planned (one included)', () => {
+    const planRuns = stepRuns(apply.jobs.plan);
+    expect(planRuns).toContain('--out "approved/approved-$STACK/summary.txt"');
+    expect(planRuns).toContain('> "approved/approved-$STACK/allow-destroy"');
+    const upload = (apply.jobs.plan.steps ?? []).find((s) => s.with?.name === 'approved-${{ matrix.stack }}');
+    expect(upload?.with?.path).toBe('approved/');
+    const download = (apply.jobs.approved.steps ?? []).find((s) => s.with?.pattern === 'approved-*');
+    expect(download?.with).toMatchObject({ path: 'approved', 'merge-multiple': true });
+    expect(stepRuns(apply.jobs.approved)).toContain('--approved approved)');
+    // The apply job downloads its one artifact by name into approved/: the folder is inside.
+    const own = (applyJob.steps ?? []).find((s) => s.with?.name === 'approved-${{ matrix.stack }}');
+    expect(own?.with?.path).toBe('approved');
+    expect(stepRuns(applyJob)).toContain('--reviewed "approved/approved-$STACK/summary.txt"');
+    expect(stepRuns(applyJob)).toContain('cat "approved/approved-$STACK/allow-destroy"');
+  });
+
   it('when a run applies exactly the merged PR, its approval plan must match the plan reviewed on the PR', () => {
     const steps = apply.jobs.plan.steps ?? [];
     const find = steps.findIndex((s) => text(s).includes('reviewedPlanRun'));
@@ -198,6 +220,11 @@ describe('apply what was reviewed, in order, recoverably', () => {
     const seal = applyJob.steps?.find((s) => /errored\.tfstate/.test(s.run ?? ''));
     expect(seal?.run).toContain('dist/tools/seal.js seal');
     expect(seal?.if).toContain('failure()');
+    // upload-artifact fails on a name the run already holds unless overwrite is set (its
+    // action.yml, input "overwrite"); a re-run of the failed apply job is the same run, and
+    // overwriting would drop the earlier attempt's unsaved state: one artifact per attempt.
+    const upload = applyJob.steps?.find((s) => String(s.with?.path ?? '').includes('.sealed'));
+    expect(upload?.with?.name).toBe('errored-tfstate-${{ matrix.stack }}-${{ github.run_attempt }}');
   });
 });
 
@@ -209,7 +236,8 @@ describe('pull request checks', () => {
   it('has one aggregate required job that always runs and needs every gating job', () => {
     const required = pr.jobs.required;
     expect(required.if).toBe('always()');
-    expect(required.name).toBe('Required checks');
+    // tools/github.ts reviewedPlanRun finds the reviewed plans by this job's name.
+    expect(required.name).toBe(REQUIRED_JOB);
     // falco is advisory while its checksum is not set (.github/falco.sha256); once it is, it gates.
     const falcoAdvisory = (() => {
       try {
@@ -241,6 +269,21 @@ describe('pull request checks', () => {
 
   it('cancels superseded PR runs, never a merge queue run', () => {
     expect(pr.concurrency?.['cancel-in-progress']).toBe("${{ github.event_name == 'pull_request' }}");
+  });
+
+  // GitHub cancels a step by signalling its bash, then kills the process tree 10 s later
+  // (docs.github.com/en/actions/reference/workflow-cancellation-reference): a plan cancelled by
+  // a push would leave its S3 lock on the stack's state, and the next apply would wait on it.
+  // A speculative plan needs no lock (developer.hashicorp.com/terraform/cli/commands/plan).
+  it('plans of cancellable runs (pull requests, merge queue) take no state lock; the apply path still does', () => {
+    const planStep = action('terraform-plan').runs.steps.find((s) => s.name === 'Plan')!;
+    expect(planStep.env?.LOCK).toBe('${{ inputs.lock }}');
+    expect(planStep.run).toMatch(/terraform plan [^\n]*-lock="\$LOCK" /);
+    const inputs = (load(read('.github/actions/terraform-plan/action.yml')) as { inputs: Record<string, { default?: string }> }).inputs;
+    expect(inputs.lock.default).toBe('true');
+    const lockOf = (job: Job) => (job.steps ?? []).filter((s) => s.uses === './.github/actions/terraform-plan').map((s) => s.with?.lock ?? inputs.lock.default);
+    expect(lockOf(pr.jobs.plan)).toEqual(['false']);
+    expect([...lockOf(apply.jobs.plan), ...lockOf(apply.jobs.apply), ...lockOf(drift.jobs.drift)]).toEqual(['true', 'true', 'true']);
   });
 });
 

@@ -37,7 +37,8 @@ export interface GitHubClient {
       get(p: { owner: string; repo: string; pull_number: number }): Promise<{ data: { user: { login: string } | null; labels: Array<{ name?: string }>; head: { sha: string } } }>;
     };
     actions: {
-      listWorkflowRuns(p: { owner: string; repo: string; workflow_id: string; head_sha: string; event: string; status: 'success'; per_page: number }): Promise<{ data: { workflow_runs: Array<{ id: number }> } }>;
+      listWorkflowRuns(p: { owner: string; repo: string; workflow_id: string; head_sha: string; event: string; status: 'completed'; per_page: number }): Promise<{ data: { workflow_runs: Array<{ id: number }> } }>;
+      listJobsForWorkflowRun(p: { owner: string; repo: string; run_id: number; filter: 'latest'; per_page: number }): Promise<{ data: { jobs: Array<{ name: string; conclusion: string | null }> } }>;
     };
     repos: {
       listPullRequestsAssociatedWithCommit(p: { owner: string; repo: string; commit_sha: string }): Promise<{ data: Array<{ number: number; merged_at: string | null }> }>;
@@ -167,19 +168,29 @@ export function pullRequestOfMergeGroup(headRef: string): number {
 
 /** The workflow whose plan comments the reviewers read. */
 export const PULL_REQUEST_WORKFLOW = 'pull-request.yml';
+/** The name of its aggregate job, the one check branch protection requires. */
+export const REQUIRED_JOB = 'Required checks';
+/** How many completed pull_request runs of the PR's head are searched. */
+const RUN_LOOKBACK = 20;
 
 /**
  * The run whose plans were reviewed on the pull request merged as `sha`: the newest
- * successful pull_request run of the PR's last head commit (the one whose comments were
- * on the PR at merge). Undefined when there is no such PR or run.
+ * completed pull_request run of the PR's last head commit (the one whose comments were on
+ * the PR at merge) whose required job passed. Not the newest successful run: jobs outside
+ * the required check (the advisory falco lint, labels and stale comments) fail a run's
+ * conclusion without blocking the merge, and such a run's plans were still the ones reviewed.
+ * Undefined when there is no such PR or run.
  */
 export async function reviewedPlanRun(github: GitHubClient, repo: Repo, sha: string): Promise<{ pr: number; runId: number } | undefined> {
   const pr = await mergedPullRequestOf(github, repo, sha);
   if (pr === undefined) return undefined;
   const { data } = await github.rest.pulls.get({ ...repo, pull_number: pr });
-  const { data: runs } = await github.rest.actions.listWorkflowRuns({ ...repo, workflow_id: PULL_REQUEST_WORKFLOW, head_sha: data.head.sha, event: 'pull_request', status: 'success', per_page: 1 });
-  const run = runs.workflow_runs[0];
-  return run ? { pr, runId: run.id } : undefined;
+  const { data: runs } = await github.rest.actions.listWorkflowRuns({ ...repo, workflow_id: PULL_REQUEST_WORKFLOW, head_sha: data.head.sha, event: 'pull_request', status: 'completed', per_page: RUN_LOOKBACK });
+  for (const run of runs.workflow_runs) {
+    const { data: jobs } = await github.rest.actions.listJobsForWorkflowRun({ ...repo, run_id: run.id, filter: 'latest', per_page: 100 });
+    if (jobs.jobs.some((j) => j.name === REQUIRED_JOB && j.conclusion === 'success')) return { pr, runId: run.id };
+  }
+  return undefined;
 }
 
 /** The comment on the merged PR for one stack's apply: `outcome` is the apply step's outcome ('' when it did not run). */

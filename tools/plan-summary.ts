@@ -6,7 +6,7 @@
  *   node dist/tools/plan-summary.js compare --reviewed summary.txt --plan plan.json
  *   node dist/tools/plan-summary.js drift --plan plan.json
  *
- * `summary` writes one "action address" line per change (no attribute values, so the
+ * `summary` writes one "action address" line per change, outputs included (no attribute values, so the
  * file holds no secret). `compare` exits 3 and lists every difference when the new plan
  * does not have exactly the reviewed addresses and actions, or when there is no reviewed
  * summary at all. `drift` prints "true" or
@@ -24,9 +24,15 @@ const changesOf = (plan: Json): readonly Change[] => readPlan(plan, STATEFUL_TYP
 /** One line per change: the action, the address, and a move or import, which a reviewer also approves. */
 const lineOf = (c: Change) => `${c.action} ${c.address}${c.previousAddress ? ` (moved from ${c.previousAddress})` : ''}${c.importing ? ' (import)' : ''}`;
 
-/** "action address" lines, sorted: the reviewed content of a plan. */
+/**
+ * "action address" lines, sorted: the reviewed content of a plan. Output changes count:
+ * Terraform stores outputs in the state only on apply, and the apply workflow skips a stack
+ * whose summary is empty (ci-gates apply-matrix), so an output-only plan would never be
+ * applied and the stack would be re-planned on every push.
+ */
 export function summarize(plan: Json): string[] {
-  return changesOf(plan).map(lineOf).sort();
+  const { changes, outputs } = readPlan(plan, STATEFUL_TYPES);
+  return [...changes.map(lineOf), ...outputs.map((o) => `${o.action} output.${o.name}`)].sort();
 }
 
 /** What differs between the reviewed lines and the new plan's lines; empty when equal. */

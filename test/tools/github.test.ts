@@ -9,8 +9,8 @@ interface FakeState {
   comments?: Array<{ id: number; body: string }>;
   issues?: Array<{ number: number; title: string }>;
   pr?: { author: string; labels: string[] };
-  /** Successful pull request runs by head sha, newest first. */
-  runs?: Record<string, number[]>;
+  /** Completed pull request runs by head sha, newest first, with their jobs' conclusions. */
+  runs?: Record<string, Array<{ id: number; jobs: Record<string, string> }>>;
   timeline?: TimelineEvent[];
   /** Deployments of each environment, newest first, with their latest status. */
   deployments?: Record<string, Array<{ sha: string; state?: string }>>;
@@ -40,7 +40,12 @@ function fakeGitHub(comments: Array<{ id: number; body: string }> = [], issues: 
       actions: {
         listWorkflowRuns: async ({ head_sha, workflow_id, event, status }) => {
           calls.push(`runs ${workflow_id} ${head_sha} ${event} ${status}`);
-          return { data: { workflow_runs: (state.runs?.[head_sha] ?? []).slice(0, 1).map((id) => ({ id })) } };
+          return { data: { workflow_runs: (state.runs?.[head_sha] ?? []).map(({ id }) => ({ id })) } };
+        },
+        listJobsForWorkflowRun: async ({ run_id }) => {
+          calls.push(`jobs of ${run_id}`);
+          const run = Object.values(state.runs ?? {}).flat().find((r) => r.id === run_id);
+          return { data: { jobs: Object.entries(run?.jobs ?? {}).map(([name, conclusion]) => ({ name, conclusion })) } };
         },
       },
       repos: {
@@ -221,10 +226,27 @@ describe('last applied commit per stack (GitHub environment deployments)', () =>
 });
 
 describe('the plan reviewed on the merged pull request', () => {
-  it('is the newest successful pull_request run of the PR\'s last head commit', async () => {
-    const { github, calls } = fakeGitHub([], [], { runs: { headsha: [99, 98] } });
+  it('is the newest completed pull_request run of the PR\'s last head commit whose required job passed', async () => {
+    const ok = { 'Required checks': 'success' };
+    const { github, calls } = fakeGitHub([], [], { runs: { headsha: [{ id: 99, jobs: ok }, { id: 98, jobs: ok }] } });
     expect(await reviewedPlanRun(github, repo, 'merged')).toEqual({ pr: 42, runId: 99 });
-    expect(calls).toEqual(['runs pull-request.yml headsha pull_request success']);
+    expect(calls).toEqual(['runs pull-request.yml headsha pull_request completed', 'jobs of 99']);
+  });
+
+  // The falco job fails on every run until .github/falco.sha256 is set, and it and the
+  // labels job sit outside the required check (pull-request.yml): the run's conclusion is
+  // then "failure" though the PR merged on its plans. Filtering on a successful run found
+  // none, and every merged PR's apply stopped for want of a reviewed plan.
+  it('counts a run whose advisory jobs failed, not one whose required job failed', async () => {
+    const { github } = fakeGitHub([], [], {
+      runs: {
+        headsha: [
+          { id: 99, jobs: { 'Required checks': 'failure', 'Lint VCL with falco': 'failure' } },
+          { id: 98, jobs: { 'Required checks': 'success', 'Lint VCL with falco': 'failure', 'Plan labels and stale comments': 'failure' } },
+        ],
+      },
+    });
+    expect(await reviewedPlanRun(github, repo, 'merged')).toEqual({ pr: 42, runId: 98 });
   });
 
   it('is undefined when that commit was never planned successfully', async () => {

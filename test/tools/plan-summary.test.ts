@@ -1,6 +1,7 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { applyMatrix } from '../../tools/ci-gates';
 import { compareSummaries, driftOf, main, summarize } from '../../tools/plan-summary';
 
 const fixture = JSON.parse(readFileSync(join(__dirname, 'fixtures', 'plan-mixed.json'), 'utf8'));
@@ -20,6 +21,23 @@ describe('plan summary: what a reviewer approves', () => {
     expect(lines).toContain('delete aws_security_group_rule.legacy_12345678');
     expect(lines).toEqual([...lines].sort());
     expect(lines.join('\n')).not.toContain('secret-value');
+  });
+
+  // Terraform writes outputs to the state on apply only
+  // (developer.hashicorp.com/terraform/language/values/outputs), and the apply workflow
+  // applies a stack only when its summary is not empty (tools/ci-gates.ts apply-matrix).
+  it('an output-only plan has a summary, so the apply workflow applies it', () => {
+    const outputsOnly = {
+      format_version: '1.2',
+      resource_changes: [],
+      output_changes: { 'tls-dns-challenges': { actions: ['update'], before: ['a'], after: ['b'], after_unknown: false, before_sensitive: false, after_sensitive: false } },
+    };
+    expect(summarize(outputsOnly)).toEqual(['update output.tls-dns-challenges']);
+    expect(summarize(outputsOnly).join('\n')).not.toMatch(/\["?[ab]"?\]/);
+    const approved = join(dir, 'approved-production');
+    mkdirSync(approved);
+    writeFileSync(join(approved, 'summary.txt'), summarize(outputsOnly).map((l) => `${l}\n`).join(''));
+    expect(applyMatrix({ include: [{ stack: 'production' }] }, dir).include.map((m) => m.stack)).toEqual(['production']);
   });
 
   it('finds every added, removed or re-actioned change, and nothing when equal', () => {
@@ -88,6 +106,7 @@ describe('drift ignores the Fastly version comment (fastly/base_fastly_service.g
   it('any other change to the service, or to another resource, is drift', () => {
     const ttl = change('fastly_service_vcl.hotel', 'fastly_service_vcl', ['update'], comment('aaa'), { ...comment('bbb'), default_ttl: 60 });
     expect(driftOf(plan(ttl))).toEqual(['update fastly_service_vcl.hotel']);
-    expect(driftOf(fixture).length).toBe(summarize(fixture).length);
+    // Every resource change of the fixture is drift; its output changes are not (nothing outside Terraform changes an output).
+    expect(driftOf(fixture).length).toBe(summarize(fixture).filter((l) => !/^\S+ output\./.test(l)).length);
   });
 });
