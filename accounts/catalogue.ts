@@ -23,6 +23,19 @@ export const platforms = {
   python: '64bit Amazon Linux 2023 v4.6.0 running Python 3.12',
 } as const;
 
+/**
+ * The Elastic Beanstalk platform's own AMI (hvm) for the version in `platforms`, in the
+ * region of the account that builds images, keyed like `platforms`: a custom AMI for
+ * Beanstalk must start from it, or it lacks the platform's host manager and scripts. It is
+ * `DescribePlatformVersion` -> `PlatformDescription.CustomAmiList[]` (VirtualizationType
+ * hvm); the monthly bump moves it with its platform.
+ * @see https://docs.aws.amazon.com/elasticbeanstalk/latest/dg/using-features.customenv.html
+ */
+export const platformBaseAmis = {
+  /** Base of the Windows / IIS image (images.windowsMonthly), ap-northeast-1. */
+  windowsIis: 'ami-03c4e2b1a5d6f7089',
+} as const;
+
 /** AMI ids built by the image pipeline. */
 export const images = {
   /** Monthly patched Windows Server 2022 image for the Beanstalk Windows apps. */

@@ -5,7 +5,7 @@
  */
 import { SUBNET_NEW_BITS, SUBNET_SLOTS, parseCidr, subnetCidr } from '../constructs/network/network';
 import { AVAILABILITY_ZONES } from './availability-zones';
-import { images } from './catalogue';
+import { images, platforms } from './catalogue';
 import { INSTANCE_TYPES, INSTANCE_TYPES_REFRESHED, InstanceTypeCatalogue } from './instance-types';
 import { ACCOUNT_TIERS } from './registry';
 import type { AccountConfig, AccountProblem, Environment } from './schema';
@@ -199,7 +199,7 @@ const UNIQUE_CLAIMS: ReadonlyArray<(a: AccountConfig) => Claim[]> = [
  * by a transit gateway one day; overlapping ranges cannot be routed).
  */
 export function crossAccountProblems(accounts: readonly AccountConfig[]): AccountProblem[] {
-  const problems: AccountProblem[] = [...imageConsumerProblems(accounts)];
+  const problems: AccountProblem[] = [...imageConsumerProblems(accounts), ...imagePlatformProblems(accounts)];
   for (const claimsOf of UNIQUE_CLAIMS) {
     const owner = new Map<string, { account: string; path: string }>();
     for (const a of accounts) {
@@ -238,5 +238,25 @@ export function imageConsumerProblems(accounts: readonly AccountConfig[]): Accou
         ? []
         : [{ account: builder.name, path: `imagePipelines[${i}].shareWith`, got: JSON.stringify(p.shareWith ?? []), expected: `every other account that launches images.${p.image} (${id}); missing: ${missing.map((a) => `${a.name} (${a.accountId})`).join(', ')}` }];
     }),
+  );
+}
+
+/**
+ * An app launching a pipeline's AMI runs the platform the pipeline builds on: a Beanstalk
+ * custom AMI is made from the base AMI of the platform version the environment runs
+ * (https://docs.aws.amazon.com/elasticbeanstalk/latest/dg/using-features.customenv.html),
+ * so an app on another platform (or version) would get a mismatched host manager.
+ */
+export function imagePlatformProblems(accounts: readonly AccountConfig[]): AccountProblem[] {
+  return accounts.flatMap((builder) =>
+    (builder.imagePipelines ?? []).flatMap((p) =>
+      accounts.flatMap((a) =>
+        a.apps.flatMap((app, j) =>
+          app.imageId === images[p.image] && app.solutionStackName !== platforms[p.platform]
+            ? [{ account: a.name, path: `apps[${j}].solutionStackName`, got: show(app.solutionStackName), expected: `platforms.${p.platform} ("${platforms[p.platform]}"): the platform accounts/${builder.name} pipeline ${p.name} builds images.${p.image} on` }]
+            : [],
+        ),
+      ),
+    ),
   );
 }

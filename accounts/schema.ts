@@ -20,7 +20,7 @@ import type { ManagedDirectoryProps } from '../constructs/directory/managed-dire
 import type { CacheAuth, CacheClusterProps } from '../constructs/cache/cache-cluster';
 import type { CostChatbotSettings } from '../constructs/cost/cost-guardrails';
 import { UserError } from '../constructs/core/validation';
-import { images, platforms } from './catalogue';
+import { images, platformBaseAmis, platforms } from './catalogue';
 import { accountProblems, crossAccountProblems } from './rules';
 import { ObjectRule, Problem, Schema, arrayOf, boolean, number, object, oneOf, optional, recordOf, string } from './schema-kit';
 
@@ -262,6 +262,11 @@ export interface ImagePipelineConfig {
   readonly name: string;
   /** The key of accounts/catalogue.ts `images` this pipeline produces. */
   readonly image: keyof typeof images;
+  /**
+   * The key of accounts/catalogue.ts `platforms` the apps launching this image run: the
+   * recipe starts from that platform's base AMI (`platformBaseAmis`), as Beanstalk requires.
+   */
+  readonly platform: keyof typeof platformBaseAmis;
   /** Ids of the other accounts that launch its AMIs (accounts/registry.ts). @default [] */
   readonly shareWith?: readonly string[];
   /** Newest images the lifecycle keeps. @default 3 */
@@ -717,6 +722,7 @@ export const accountSchema: Schema<AccountConfig> = object<AccountConfig>({
   imagePipelines: optional(arrayOf(object<ImagePipelineConfig>({
     name: string({ pattern: /^[a-z][a-z0-9-]{0,38}[a-z0-9]$/, description: 'lower-case kebab-case, 2-40 characters' }),
     image: oneOf(Object.keys(images) as Array<keyof typeof images>),
+    platform: oneOf(Object.keys(platformBaseAmis) as Array<keyof typeof platformBaseAmis>),
     shareWith: optional(arrayOf(string({ pattern: /^\d{12}$/, description: 'a 12-digit AWS account id as a string' }), { uniqueBy: (a: string) => a })),
     keepImages: optionalCount(1, 1000),
   }), { uniqueBy: (p: ImagePipelineConfig) => p.name })),

@@ -5,7 +5,7 @@ import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { TerraformVariable } from 'cdktf';
 import { Construct } from 'constructs';
-import { images } from '../accounts/catalogue';
+import { images, platformBaseAmis, platforms } from '../accounts/catalogue';
 import { AccountConfig } from '../accounts/schema';
 import { ResolveOnceStack } from './resolve-once-stack';
 import { AuroraCluster } from '../constructs/aurora/aurora-cluster';
@@ -265,6 +265,8 @@ export class AccountStack extends ResolveOnceStack {
         shareWithAccountIds: p.shareWith,
         keepImages: p.keepImages,
         inUseImageIds: [images[p.image]],
+        platform: platforms[p.platform],
+        parentImage: platformBaseAmis[p.platform],
       }),
     );
 

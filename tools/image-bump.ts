@@ -1,21 +1,22 @@
 /**
  * The monthly bump: finds the newest successful image of each Image Builder pipeline and the
- * newest Elastic Beanstalk platform version of each platform branch the repository uses,
- * rewrites the lines of accounts/catalogue.ts that changed (nothing else of the file), and
+ * newest Elastic Beanstalk platform version of each platform branch the repository uses (and,
+ * with a platform, the platform's base AMI the image pipelines build on), rewrites the lines of accounts/catalogue.ts that changed (nothing else of the file), and
  * writes the pull request body listing what changed.
  *
  *   node dist/tools/image-bump.js builder                       (GITHUB_OUTPUT: account, region, role-arn)
  *   node dist/tools/image-bump.js bump --body image-bump.md      (GITHUB_OUTPUT: changed=true|false)
  *
  * AWS is read with the AWS CLI (read-only calls): imagebuilder list-image-pipeline-images,
- * get-image, list-image-packages; elasticbeanstalk list-available-solution-stacks. The
- * decisions are pure functions over those responses, tested on fixtures.
+ * get-image, list-image-packages; elasticbeanstalk list-available-solution-stacks,
+ * describe-platform-version. The decisions are pure functions over those responses, tested
+ * on fixtures.
  */
 import { execFileSync } from 'node:child_process';
 import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadAccounts } from '../accounts';
-import { images, platforms } from '../accounts/catalogue';
+import { images, platformBaseAmis, platforms } from '../accounts/catalogue';
 import type { AccountConfig } from '../accounts/schema';
 
 /** An entry of ListImagePipelineImages' imageSummaryList (the fields used). */
@@ -34,6 +35,17 @@ export interface ImagePackage {
   readonly packageVersion: string;
 }
 
+/**
+ * DescribePlatformVersion's PlatformDescription (the fields used).
+ * @see https://docs.aws.amazon.com/elasticbeanstalk/latest/api/API_PlatformDescription.html
+ */
+export interface PlatformDescription {
+  readonly PlatformArn?: string;
+  readonly SolutionStackName?: string;
+  /** The platform version's own AMIs in the region asked: the base of a custom AMI. */
+  readonly CustomAmiList?: ReadonlyArray<{ readonly VirtualizationType?: string; readonly ImageId?: string }>;
+}
+
 /** What the bump needs from AWS; the CLI reads it live, tests pass fixtures. */
 export interface AwsReader {
   /** ListImagePipelineImages (all pages). */
@@ -44,6 +56,8 @@ export interface AwsReader {
   imageOfAmi(amiId: string, images: readonly ImageSummary[]): ImageSummary | undefined;
   /** ListAvailableSolutionStacks' SolutionStacks. */
   solutionStacks(): readonly string[];
+  /** DescribePlatformVersion's PlatformDescription, asked in `region`. */
+  platformVersion(platformArn: string, region: string): PlatformDescription;
 }
 
 /** A pipeline whose newest AMI goes to one `images` entry of the catalogue. */
@@ -52,10 +66,12 @@ export interface PipelineTarget {
   readonly pipelineArn: string;
   readonly region: string;
   readonly image: string;
+  /** The key of accounts/catalogue.ts `platforms` (and `platformBaseAmis`) it builds on. */
+  readonly platform: string;
 }
 
 export interface Change {
-  readonly section: 'images' | 'platforms';
+  readonly section: 'images' | 'platforms' | 'platformBaseAmis';
   readonly key: string;
   readonly from: string;
   readonly to: string;
@@ -66,7 +82,7 @@ export interface Change {
 /** The pipelines of every account, by catalogue entry. */
 export function pipelineTargets(accounts: readonly AccountConfig[]): PipelineTarget[] {
   return accounts.flatMap((a) =>
-    (a.imagePipelines ?? []).map((p) => ({ account: a.name, region: a.region, image: p.image, pipelineArn: `arn:aws:imagebuilder:${a.region}:${a.accountId}:image-pipeline/${p.name}` })),
+    (a.imagePipelines ?? []).map((p) => ({ account: a.name, region: a.region, image: p.image, platform: p.platform, pipelineArn: `arn:aws:imagebuilder:${a.region}:${a.accountId}:image-pipeline/${p.name}` })),
   );
 }
 
@@ -100,6 +116,35 @@ export function newestSolutionStack(current: string, available: readonly string[
   return best.name;
 }
 
+/**
+ * The ARN of an AWS platform version from its solution stack name: `64bit <os> v<x.y.z>
+ * running <runtime>` is `arn:aws:elasticbeanstalk:<region>::platform/<runtime> running on
+ * 64bit <os>/<x.y.z>`. baseAmiOf checks the answer names the same solution stack, so a
+ * wrong ARN fails the bump instead of bumping to another platform's AMI.
+ */
+export function platformArn(solutionStack: string, region: string): string {
+  const m = STACK.exec(solutionStack);
+  if (!m) throw new Error(`image-bump: platform "${solutionStack}" is not "64bit <os> v<x.y.z> running <runtime>"; cannot name its ARN`);
+  return `arn:aws:elasticbeanstalk:${region}::platform/${m[5]} running on ${m[1]}/${m[2]}.${m[3]}.${m[4]}`;
+}
+
+/**
+ * The platform version's base AMI for a custom image: the one hvm entry of CustomAmiList
+ * (the region's AMI; current instance types are all hvm). Throws when the answer is for
+ * another solution stack or has no single hvm AMI id.
+ * @see https://docs.aws.amazon.com/elasticbeanstalk/latest/dg/using-features.customenv.html
+ */
+export function baseAmiOf(description: PlatformDescription, solutionStack: string, arn: string): string {
+  if (description.SolutionStackName !== solutionStack) {
+    throw new Error(`image-bump: DescribePlatformVersion ${arn} answered solution stack ${JSON.stringify(description.SolutionStackName)}, expected "${solutionStack}"`);
+  }
+  const hvm = (description.CustomAmiList ?? []).filter((a) => a.VirtualizationType === 'hvm').map((a) => a.ImageId ?? '');
+  if (hvm.length !== 1 || !/^ami-(?:[0-9a-f]{8}|[0-9a-f]{17})$/.test(hvm[0])) {
+    throw new Error(`image-bump: DescribePlatformVersion ${arn}: CustomAmiList ${JSON.stringify(description.CustomAmiList ?? [])} has no single hvm AMI id; expected one entry { VirtualizationType: "hvm", ImageId: "ami-..." }`);
+  }
+  return hvm[0];
+}
+
 /** Packages added, removed or changed between two images, as Markdown list lines. */
 export function packageChanges(before: readonly ImagePackage[] | undefined, after: readonly ImagePackage[] | undefined): string[] {
   if (!after) return ['  - packages: not reported (no OS inventory for this image)'];
@@ -115,7 +160,7 @@ export function packageChanges(before: readonly ImagePackage[] | undefined, afte
 
 /** Every change the bump would make. */
 export function planBump(
-  catalogue: { readonly images: Readonly<Record<string, string>>; readonly platforms: Readonly<Record<string, string>> },
+  catalogue: { readonly images: Readonly<Record<string, string>>; readonly platforms: Readonly<Record<string, string>>; readonly platformBaseAmis: Readonly<Record<string, string>> },
   targets: readonly PipelineTarget[],
   aws: AwsReader,
 ): Change[] {
@@ -143,7 +188,31 @@ export function planBump(
   const stacks = Object.keys(catalogue.platforms).length > 0 ? aws.solutionStacks() : [];
   for (const [key, current] of Object.entries(catalogue.platforms)) {
     const next = newestSolutionStack(current, stacks);
-    if (next !== current) changes.push({ section: 'platforms', key, from: current, to: next, details: ['- same platform branch, newest version Elastic Beanstalk lists'] });
+    if (next === current) continue;
+    changes.push({ section: 'platforms', key, from: current, to: next, details: ['- same platform branch, newest version Elastic Beanstalk lists'] });
+    // A custom AMI starts from the base AMI of the platform version the environments run:
+    // the new version's base moves with it, in the region the pipelines build in.
+    const base = catalogue.platformBaseAmis[key];
+    if (base === undefined) continue;
+    const regions = [...new Set(targets.filter((t) => t.platform === key).map((t) => t.region))];
+    if (regions.length !== 1) {
+      throw new Error(`image-bump: platformBaseAmis.${key} holds one region's AMI, but the image pipelines building on platforms.${key} are in ${regions.join(', ') || 'no region (none builds on it: remove the entry)'}`);
+    }
+    const arn = platformArn(next, regions[0]);
+    const ami = baseAmiOf(aws.platformVersion(arn, regions[0]), next, arn);
+    if (ami !== base) {
+      const users = targets.filter((t) => t.platform === key);
+      changes.push({
+        section: 'platformBaseAmis',
+        key,
+        from: base,
+        to: ami,
+        details: [
+          `- base AMI of \`${next}\` in ${regions[0]} (DescribePlatformVersion ${arn}, CustomAmiList, hvm)`,
+          `- the pipelines building on it (${users.map((t) => t.pipelineArn).join(', ')}) take it at their next build; until a build from it is bumped into \`images\`, the apps run the new platform on an image built from the previous base: start the pipeline after this merges (\`aws imagebuilder start-image-pipeline-execution --image-pipeline-arn <arn>\`) and merge the next bump`,
+        ],
+      });
+    }
   }
   return changes;
 }
@@ -168,6 +237,7 @@ export function pullRequestBody(changes: readonly Change[], accounts: readonly A
   const users = (c: Change) =>
     accounts.flatMap((a) => [
       ...a.apps.filter((app) => (c.section === 'images' ? app.imageId === c.from : app.solutionStackName === c.from)).flatMap((app) => app.environments.map((e) => `${a.name}/${e.name}`)),
+      ...(c.section === 'platformBaseAmis' ? (a.imagePipelines ?? []).filter((p) => p.platform === c.key).map((p) => `${a.name}/${p.name} (image pipeline: new recipe, next build)`) : []),
       ...(c.section === 'images' ? a.databases.sqlServer.filter((db) => db.alwaysOn?.imageId === c.from).map((db) => `${a.name}/${db.name} (SQL Server nodes)`) : []),
     ]);
   return [
@@ -191,8 +261,8 @@ export function pullRequestBody(changes: readonly Change[], accounts: readonly A
 export class CliAwsReader implements AwsReader {
   constructor(private readonly region: string) {}
 
-  private call(service: string, operation: string, args: string[] = []): Record<string, unknown> {
-    return JSON.parse(execFileSync('aws', [service, operation, '--region', this.region, '--output', 'json', ...args], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 })) as Record<string, unknown>;
+  private call(service: string, operation: string, args: string[] = [], region = this.region): Record<string, unknown> {
+    return JSON.parse(execFileSync('aws', [service, operation, '--region', region, '--output', 'json', ...args], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 })) as Record<string, unknown>;
   }
 
   pipelineImages(pipelineArn: string): ImageSummary[] {
@@ -215,6 +285,10 @@ export class CliAwsReader implements AwsReader {
   solutionStacks(): string[] {
     return (this.call('elasticbeanstalk', 'list-available-solution-stacks').SolutionStacks ?? []) as string[];
   }
+
+  platformVersion(platformArn: string, region: string): PlatformDescription {
+    return (this.call('elasticbeanstalk', 'describe-platform-version', ['--platform-arn', platformArn], region).PlatformDescription ?? {}) as PlatformDescription;
+  }
 }
 
 /** The one account that builds images, whose read-only role the workflow assumes. */
@@ -228,7 +302,7 @@ export function builderAccount(accounts: readonly AccountConfig[]): AccountConfi
  * Edits the catalogue file and writes the PR body when something changed; leaves both
  * alone otherwise. Returns whether anything changed.
  */
-export function runBump(catalogueFile: string, bodyFile: string, accounts: readonly AccountConfig[], aws: AwsReader, catalogue = { images, platforms }): boolean {
+export function runBump(catalogueFile: string, bodyFile: string, accounts: readonly AccountConfig[], aws: AwsReader, catalogue = { images, platforms, platformBaseAmis }): boolean {
   const changes = planBump(catalogue, pipelineTargets(accounts), aws);
   if (changes.length === 0) return false;
   let text = readFileSync(catalogueFile, 'utf8');

@@ -132,7 +132,7 @@ export const production: AccountOverrides = {
   },
   // The monthly patched Windows / IIS image is built here and shared down to staging: an
   // account never launches an image a lower-tier account could have changed.
-  imagePipelines: [{ name: 'windows-iis', image: 'windowsMonthly', shareWith: ['222222222222'] }],
+  imagePipelines: [{ name: 'windows-iis', image: 'windowsMonthly', platform: 'windowsIis', shareWith: ['222222222222'] }],
   // AWS Managed Microsoft AD for the SQL Server cluster's witness share; its Admin password
   // is the CI secret DIRECTORY_ADMIN_PASSWORD (Terraform variable directory_admin_password).
   directory: { domainName: 'corp.example-hotel.jp', shortName: 'HOTELCORP', edition: 'Standard' },

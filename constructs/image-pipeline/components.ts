@@ -32,19 +32,19 @@ const powershell = (name: string, ...commands: string[]): Step => ({ name, actio
 export const componentData = (doc: ComponentDocument): string => JSON.stringify(doc).replace('"schemaVersion":1,', '"schemaVersion":1.0,');
 
 /**
- * IIS with ASP.NET 4.8 (Web-Asp-Net45) and the ASP.NET Core Hosting Bundle (the apps set
- * ASPNETCORE_ENVIRONMENT): the Windows features and the runtime the Windows apps need.
+ * The ASP.NET Core Hosting Bundle at the version the apps pin (they set
+ * ASPNETCORE_ENVIRONMENT), and a check that IIS runs. IIS and ASP.NET 4.8 are not installed
+ * here: the parent is the Beanstalk Windows platform's AMI, which has them already.
  */
-export function iisDotnetComponent(hostingBundleUrl: string): ComponentDocument {
+export function dotnetHostingComponent(hostingBundleUrl: string): ComponentDocument {
   return {
-    name: 'iis-dotnet',
-    description: 'IIS 10 with ASP.NET 4.8 and the ASP.NET Core Hosting Bundle',
+    name: 'dotnet-hosting',
+    description: 'The ASP.NET Core Hosting Bundle (IIS comes with the Beanstalk platform AMI)',
     schemaVersion: 1.0,
     phases: [
       {
         name: 'build',
         steps: [
-          powershell('InstallIis', 'Install-WindowsFeature -Name Web-Server,Web-Asp-Net45,NET-Framework-45-ASPNET -IncludeManagementTools -ErrorAction Stop'),
           powershell(
             'InstallHostingBundle',
             `$installer = Join-Path $env:TEMP 'dotnet-hosting.exe'`,

@@ -19,7 +19,7 @@ import { Construct } from 'constructs';
 import { attachManagedPolicies, policyDocument, serviceTrust } from '../core/iam';
 import { checkProps } from '../core/validation';
 import { AWS_METRIC_DELAY_SECONDS, MonitorSpec, Monitored } from '../monitoring/spec';
-import { componentData, datadogAgentComponent, iisAnswersTestComponent, iisDotnetComponent } from './components';
+import { componentData, datadogAgentComponent, dotnetHostingComponent, iisAnswersTestComponent } from './components';
 
 /** The tag the lifecycle policy's exclusion rule reads: AMIs carrying it are never deleted. */
 export const IN_USE_TAG = { key: 'ImageInUse', value: 'true' } as const;
@@ -43,12 +43,19 @@ export interface ImagePipelineProps {
    */
   readonly shareWithAccountIds?: readonly string[];
   /**
-   * Public SSM parameter holding the parent AMI id, resolved at each build (so every build
-   * starts from AWS's latest patched Windows Server).
-   * @default '/aws/service/ami-windows-latest/Windows_Server-2022-English-Full-Base'
-   * @see https://docs.aws.amazon.com/imagebuilder/latest/APIReference/API_CreateImageRecipe.html (parentImage: "ssm:" followed by the parameter name)
+   * The Elastic Beanstalk platform version the apps launching this image run, as a solution
+   * stack name (`64bit <os> v<x.y.z> running <runtime>`); the recipe names it.
    */
-  readonly parentImageParameter?: string;
+  readonly platform: string;
+  /**
+   * The recipe's parent: that platform version's own AMI in `region` (DescribePlatformVersion
+   * -> PlatformDescription.CustomAmiList, VirtualizationType hvm). A Beanstalk custom AMI
+   * must start from the platform's AMI, which carries the host manager and platform scripts
+   * a plain Windows Server lacks.
+   * @see https://docs.aws.amazon.com/elasticbeanstalk/latest/dg/using-features.customenv.html
+   * @see https://docs.aws.amazon.com/elasticbeanstalk/latest/api/API_PlatformDescription.html (CustomAmiList)
+   */
+  readonly parentImage: string;
   /** Build instance types. @default ['m6i.large'] */
   readonly instanceTypes?: readonly string[];
   /**
@@ -96,6 +103,10 @@ const KEEP_MAX = 1000;
 // internal/service/imagebuilder/image_pipeline.go: schedule `timezone` pattern.
 const TIMEZONE = /^[0-9A-Za-z]{2,}(?:\/[0-9a-zA-Z_+-]+)*$/;
 const HTTPS = /^https:\/\/\S+$/;
+// An AMI id: "ami-" and 8 (older) or 17 hexadecimal digits.
+const AMI_ID = /^ami-(?:[0-9a-f]{8}|[0-9a-f]{17})$/;
+// An Elastic Beanstalk solution stack name of a platform version.
+const SOLUTION_STACK = /^64bit .+ v\d+\.\d+\.\d+ running .+$/;
 
 /** A semantic version that changes with `content`: Image Builder components and recipes are immutable per version. */
 function contentVersion(...content: string[]): string {
@@ -105,8 +116,8 @@ function contentVersion(...content: string[]): string {
 
 /**
  * EC2 Image Builder pipeline for the monthly patched Windows / IIS image: components (AWS's
- * Windows Update, IIS and .NET, the Datadog agent without a key), a recipe on AWS's latest
- * Windows Server, a build in a private subnet with IMDSv2, tests (boot, IIS answers),
+ * Windows Update, the ASP.NET Core Hosting Bundle, the Datadog agent without a key), a recipe
+ * on the Elastic Beanstalk platform's own base AMI, a build in a private subnet with IMDSv2, tests (boot, IIS answers),
  * encrypted AMIs shared with the consuming accounts, a lifecycle policy, and an EventBridge
  * rule that reports failed builds.
  */
@@ -122,7 +133,6 @@ export class ImagePipeline extends Construct implements Monitored {
   constructor(scope: Construct, id: string, props: ImagePipelineProps) {
     super(scope, id);
     const shareWith = props.shareWithAccountIds ?? [];
-    const parentImageParameter = props.parentImageParameter ?? '/aws/service/ami-windows-latest/Windows_Server-2022-English-Full-Base';
     const instanceTypes = props.instanceTypes ?? ['m6i.large'];
     const scheduleExpression = props.scheduleExpression ?? 'cron(0 10 ? * wed#3 *)';
     const timezone = props.timezone ?? 'Asia/Tokyo';
@@ -136,12 +146,13 @@ export class ImagePipeline extends Construct implements Monitored {
       [!ACCOUNT_ID.test(props.accountId), 'accountId', props.accountId, 'a 12-digit AWS account id'],
       [shareWith.some((a) => !ACCOUNT_ID.test(a) || a === props.accountId), 'shareWithAccountIds', shareWith, 'other 12-digit AWS account ids (the building account has the AMIs already)'],
       [new Set(shareWith).size !== shareWith.length, 'shareWithAccountIds', shareWith, 'each account once'],
-      [!parentImageParameter.startsWith('/'), 'parentImageParameter', parentImageParameter, 'an SSM parameter name starting with "/", e.g. /aws/service/ami-windows-latest/...'],
+      [!SOLUTION_STACK.test(props.platform), 'platform', props.platform, 'an Elastic Beanstalk platform version: 64bit <os> v<x.y.z> running <runtime>'],
+      [!AMI_ID.test(props.parentImage), 'parentImage', props.parentImage, "the platform's base AMI id (ami- and 8 or 17 hexadecimal digits), from DescribePlatformVersion's CustomAmiList"],
       [instanceTypes.length === 0, 'instanceTypes', instanceTypes, 'at least one instance type'],
       [!CRON.test(scheduleExpression), 'scheduleExpression', scheduleExpression, 'an Image Builder cron expression: cron(<minute> <hour> <day> <month> <day-of-week> <year>)'],
       [!TIMEZONE.test(timezone), 'timezone', timezone, 'an IANA time zone such as "Asia/Tokyo"'],
       [!Number.isInteger(keepImages) || keepImages < 1 || keepImages > KEEP_MAX, 'keepImages', keepImages, `a whole number of images, 1-${KEEP_MAX}`],
-      [inUse.some((i) => !/^ami-[0-9a-f]{8,17}$/.test(i)), 'inUseImageIds', inUse, 'AMI ids (ami-...)'],
+      [inUse.some((i) => !AMI_ID.test(i)), 'inUseImageIds', inUse, 'AMI ids (ami-...)'],
       [!HTTPS.test(hostingBundleUrl), 'hostingBundleUrl', hostingBundleUrl, 'an https:// URL'],
       [!HTTPS.test(datadogAgentMsiUrl), 'datadogAgentMsiUrl', datadogAgentMsiUrl, 'an https:// URL'],
     ]);
@@ -262,7 +273,7 @@ export class ImagePipeline extends Construct implements Monitored {
       resourceTags: { ImagePipeline: name },
     });
 
-    const documents = [iisDotnetComponent(hostingBundleUrl), datadogAgentComponent(datadogAgentMsiUrl), iisAnswersTestComponent()];
+    const documents = [dotnetHostingComponent(hostingBundleUrl), datadogAgentComponent(datadogAgentMsiUrl), iisAnswersTestComponent()];
     const components = documents.map((doc) => {
       const data = componentData(doc);
       return new ImagebuilderComponent(this, `component-${doc.name}`, {
@@ -282,8 +293,9 @@ export class ImagePipeline extends Construct implements Monitored {
     // (A number is the index of one of our components in `components`.)
     const recipeOrder = [awsComponent('update-windows'), 0, 1, awsComponent('simple-boot-test-windows'), 2];
     const recipeComponents = recipeOrder.map((c) => (typeof c === 'number' ? components[c].arn : c));
-    const parentImage = `ssm:${parentImageParameter}`;
-    const recipeDescription = `Patched Windows Server with IIS, .NET and the Datadog agent (${name})`;
+    // Beanstalk custom AMIs start from the platform's own AMI (the README cites AWS's page).
+    const { parentImage } = props;
+    const recipeDescription = `${props.platform} base AMI, patched, with the ASP.NET Core Hosting Bundle and the Datadog agent (${name})`;
     const rootVolume = { deviceName: '/dev/sda1', encrypted: 'true', volumeType: 'gp3', volumeSize: 50, deleteOnTermination: 'true' };
     const { deviceName: _device, ...rootEbs } = rootVolume;
     // Every recipe argument but tags is ForceNew (image_recipe.go's update changes tags only),
@@ -313,7 +325,7 @@ export class ImagePipeline extends Construct implements Monitored {
           amiDistributionConfiguration: {
             // Every AMI name must be unique in the account: the build date makes it so.
             name: `${name}-{{ imagebuilder:buildDate }}`,
-            description: `${name}: patched Windows Server / IIS`,
+            description: `${name}: patched Beanstalk ${props.platform}`,
             kmsKeyId: key.arn,
             amiTags: { ImagePipeline: name },
             ...(shareWith.length ? { launchPermission: { userIds: [...shareWith] } } : {}),

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadAccounts } from '../../accounts';
-import { images, platforms } from '../../accounts/catalogue';
+import { images, platformBaseAmis, platforms } from '../../accounts/catalogue';
 import { sharedDefaults } from '../../accounts/defaults';
 import { AccountConfigError, formatProblem, layer, resolveAccounts } from '../../accounts/schema';
 import { staging } from '../../accounts/staging';
@@ -19,6 +19,17 @@ describe('accounts/catalogue.ts: one owner for platform versions and AMIs', () =
   it('keeps one `key: \'value\',` line per entry, so a tool can bump a version by rewriting a line', () => {
     expect(entriesInText('platforms')).toEqual(platforms);
     expect(entriesInText('images')).toEqual(images);
+    expect(entriesInText('platformBaseAmis')).toEqual(platformBaseAmis);
+  });
+
+  // The base AMI belongs to one platform version (DescribePlatformVersion's CustomAmiList),
+  // so it is keyed like the platform and bumped with it.
+  // https://docs.aws.amazon.com/elasticbeanstalk/latest/api/API_PlatformDescription.html
+  it('gives platform base AMIs as AMI ids, each keyed by a platform it belongs to', () => {
+    for (const [key, id] of Object.entries(platformBaseAmis)) {
+      expect(Object.keys(platforms)).toContain(key);
+      expect(id).toMatch(/^ami-(?:[0-9a-f]{8}|[0-9a-f]{17})$/);
+    }
   });
 
   it('names full platform versions and AMI ids', () => {

@@ -1,7 +1,7 @@
-import { platforms } from '../../accounts/catalogue';
+import { images, platforms } from '../../accounts/catalogue';
 import { sharedDefaults } from '../../accounts/defaults';
 import { accountSources, loadAccounts } from '../../accounts';
-import { imageConsumerProblems } from '../../accounts/rules';
+import { imageConsumerProblems, imagePlatformProblems } from '../../accounts/rules';
 import { AVAILABILITY_ZONES } from '../../accounts/availability-zones';
 import { ACCOUNT_TIERS } from '../../accounts/registry';
 import { AccountConfigError, AccountSource, formatProblem, layer, resolveAccounts } from '../../accounts/schema';
@@ -236,6 +236,31 @@ describe('image pipelines and the accounts that launch their AMIs', () => {
 
   it('shares each pipeline only with registered accounts', () => {
     for (const p of pipelinesOf(builder)) for (const id of p.shareWith ?? []) expect(Object.keys(ACCOUNT_TIERS)).toContain(id);
+  });
+
+  // A Beanstalk custom AMI is built from the base AMI of the platform version its
+  // environments run: https://docs.aws.amazon.com/elasticbeanstalk/latest/dg/using-features.customenv.html
+  it('builds each pipeline on the platform every app launching its AMI runs, in every account', () => {
+    expect(imagePlatformProblems(loadAccounts())).toEqual([]);
+    const pipelines = loadAccounts().flatMap((a) => a.imagePipelines ?? []);
+    const launching = loadAccounts().flatMap((a) => a.apps).filter((app) => pipelines.some((p) => app.imageId === images[p.image]));
+    expect(launching.length).toBeGreaterThan(0);
+  });
+
+  it('the loader refuses an app on a pipeline\'s AMI that runs another platform than the pipeline builds on', () => {
+    const [p] = pipelinesOf(builder) as Array<{ name: string; image: keyof typeof images; platform: keyof typeof platforms }>;
+    const other = Object.entries(platforms).find(([key]) => key !== p.platform)!;
+    const consumer = loadAccounts().find((a) => a.name !== builder && a.apps.some((app) => app.imageId === images[p.image]))!;
+    const apps = (real(consumer.name).overrides as { apps: Array<{ imageId?: string }> }).apps.map((app) => (app.imageId === images[p.image] ? { ...app, solutionStackName: other[1] } : app));
+    const at = apps.findIndex((app) => app.imageId === images[p.image]);
+    expect(problemsOf(edited(consumer.name, { apps }))).toContain(
+      `accounts/${consumer.name}: apps[${at}].solutionStackName: got "${other[1]}", expected platforms.${p.platform} ("${platforms[p.platform]}"): the platform accounts/${builder} pipeline ${p.name} builds images.${p.image} on`,
+    );
+  });
+
+  it('refuses a pipeline on a platform the catalogue has no base AMI for', () => {
+    const imagePipelines = pipelinesOf(builder).map((p) => ({ ...p, platform: 'windowsCore' }));
+    expect(problemsOf(edited(builder, { imagePipelines })).join('\n')).toMatch(/imagePipelines\[0\]\.platform: got "windowsCore", expected one of "windowsIis"/);
   });
 });
 

@@ -1,8 +1,10 @@
 import { IN_USE_TAG, ImagePipeline, ImagePipelineProps } from '../../constructs/image-pipeline/image-pipeline';
 import { TerraformJson, errorOf, onlyResource, resourcesOf, synthConstructs } from '../helpers';
 
+const PLATFORM = '64bit Windows Server 2022 v2.18.0 running IIS 10.0';
+const BASE_AMI = 'ami-03c4e2b1a5d6f7089';
 function props(changes: Partial<ImagePipelineProps> = {}): ImagePipelineProps {
-  return { name: 'windows-iis', accountId: '111111111111', region: 'ap-northeast-1', vpcId: 'vpc-1', subnetId: 'subnet-private0', shareWithAccountIds: ['222222222222'], inUseImageIds: ['ami-0a1b2c3d4e5f60718'], ...changes };
+  return { name: 'windows-iis', accountId: '111111111111', region: 'ap-northeast-1', vpcId: 'vpc-1', subnetId: 'subnet-private0', shareWithAccountIds: ['222222222222'], inUseImageIds: ['ami-0a1b2c3d4e5f60718'], platform: PLATFORM, parentImage: BASE_AMI, ...changes };
 }
 let built: ImagePipeline | undefined;
 const synth = (p: ImagePipelineProps) => synthConstructs((stack) => (built = new ImagePipeline(stack, 'images', p)));
@@ -14,16 +16,37 @@ describe('ImagePipeline', () => {
   const recipe = onlyResource(json, 'aws_imagebuilder_image_recipe');
   const pipeline = onlyResource(json, 'aws_imagebuilder_image_pipeline');
 
-  it('starts every build from AWS\'s latest Windows Server 2022, through the public SSM parameter', () => {
-    expect(recipe.parent_image).toBe('ssm:/aws/service/ami-windows-latest/Windows_Server-2022-English-Full-Base');
+  // A Beanstalk custom AMI starts from the platform's own AMI (CustomAmiList of
+  // DescribePlatformVersion), not from a plain Windows Server: that one lacks the host manager.
+  // https://docs.aws.amazon.com/elasticbeanstalk/latest/dg/using-features.customenv.html
+  it('starts every build from the Beanstalk platform\'s base AMI it is given, naming the platform', () => {
+    expect(recipe.parent_image).toBe(BASE_AMI);
+    expect(recipe.parent_image).not.toMatch(/^ssm:/);
+    expect(recipe.description).toContain(PLATFORM);
   });
 
-  it('runs Windows Update, IIS and .NET, the Datadog agent, then the boot and IIS tests, in that order', () => {
+  it('installs no IIS (the Beanstalk Windows platform AMI has it): the Hosting Bundle, and a check that W3SVC runs', () => {
+    const all = components(json).map((c) => c.data as string).join('\n');
+    expect(all).not.toContain('Install-WindowsFeature');
+    const hosting = JSON.parse(components(json).find((c) => c.name === 'windows-iis-dotnet-hosting')!.data);
+    expect(JSON.stringify(hosting)).toContain('dotnet-hosting-8.0.11-win.exe');
+    expect(JSON.stringify(hosting)).toContain('W3SVC');
+  });
+
+  it('gives the recipe a new version with a new base AMI (the platform bump), the components unchanged', () => {
+    const bumped = synth(props({ platform: '64bit Windows Server 2022 v2.19.1 running IIS 10.0', parentImage: 'ami-0123456789abcdef0' }));
+    const other = onlyResource(bumped, 'aws_imagebuilder_image_recipe');
+    expect(other.parent_image).toBe('ami-0123456789abcdef0');
+    expect(other.version).not.toBe(recipe.version);
+    expect(components(bumped).map((c) => c.version)).toEqual(components(json).map((c) => c.version));
+  });
+
+  it('runs Windows Update, the Hosting Bundle, the Datadog agent, then the boot and IIS tests, in that order', () => {
     const arns = (recipe.component as Array<{ component_arn: string }>).map((c) => c.component_arn);
     const byRef = Object.fromEntries(Object.entries(resourcesOf(json, 'aws_imagebuilder_component')).map(([id, c]) => [`\${aws_imagebuilder_component.${id}.arn}`, c.name]));
     expect(arns.map((a) => byRef[a] ?? a)).toEqual([
       'arn:aws:imagebuilder:ap-northeast-1:aws:component/update-windows/x.x.x',
-      'windows-iis-iis-dotnet',
+      'windows-iis-dotnet-hosting',
       'windows-iis-datadog-agent',
       'arn:aws:imagebuilder:ap-northeast-1:aws:component/simple-boot-test-windows/x.x.x',
       'windows-iis-iis-answers',
@@ -44,7 +67,7 @@ describe('ImagePipeline', () => {
     const other = synth(props({ datadogAgentMsiUrl: 'https://s3.amazonaws.com/ddagent-windows-stable/ddagent-cli-7.59.0.msi' }));
     const version = (j: TerraformJson, n: string) => components(j).find((c) => c.name === n)!.version;
     expect(version(other, 'windows-iis-datadog-agent')).not.toBe(version(json, 'windows-iis-datadog-agent'));
-    expect(version(other, 'windows-iis-iis-dotnet')).toBe(version(json, 'windows-iis-iis-dotnet'));
+    expect(version(other, 'windows-iis-dotnet-hosting')).toBe(version(json, 'windows-iis-dotnet-hosting'));
     expect(onlyResource(other, 'aws_imagebuilder_image_recipe').version).not.toBe(recipe.version);
     for (const c of [...components(json), recipe]) expect(c.lifecycle).toEqual({ create_before_destroy: true });
   });
@@ -150,14 +173,15 @@ describe('ImagePipeline', () => {
 
   it('refuses bad props, naming each', () => {
     const message = errorOf(() =>
-      synth(props({ name: 'Windows IIS', shareWithAccountIds: ['111111111111'], scheduleExpression: '0 10 * * 3', keepImages: 0, parentImageParameter: 'ami-123', inUseImageIds: ['windows'], hostingBundleUrl: 'http://x' })),
+      synth(props({ name: 'Windows IIS', shareWithAccountIds: ['111111111111'], scheduleExpression: '0 10 * * 3', keepImages: 0, parentImage: 'ssm:/aws/service/ami-windows-latest/Windows_Server-2022-English-Full-Base', platform: 'Windows Server 2022', inUseImageIds: ['windows'], hostingBundleUrl: 'http://x' })),
     );
-    expect(message).toContain('ImagePipeline test/images: 7 problems');
+    expect(message).toContain('ImagePipeline test/images: 8 problems');
     expect(message).toContain('name: got "Windows IIS", expected lower-case kebab-case, 2-40 characters');
     expect(message).toContain('shareWithAccountIds: got ["111111111111"], expected other 12-digit AWS account ids');
     expect(message).toContain('scheduleExpression: got "0 10 * * 3", expected an Image Builder cron expression');
     expect(message).toContain('keepImages: got 0, expected a whole number of images, 1-1000');
-    expect(message).toContain('parentImageParameter: got "ami-123"');
+    expect(message).toContain('platform: got "Windows Server 2022", expected an Elastic Beanstalk platform version: 64bit <os> v<x.y.z> running <runtime>');
+    expect(message).toContain('parentImage: got "ssm:/aws/service/ami-windows-latest/Windows_Server-2022-English-Full-Base", expected the platform\'s base AMI id (ami- and 8 or 17 hexadecimal digits)');
     expect(message).toContain('inUseImageIds: got ["windows"]');
     expect(message).toContain('hostingBundleUrl: got "http://x", expected an https:// URL');
   });

@@ -2,11 +2,12 @@ import { mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { production } from '../../accounts/production';
-import { errorOf, synthAccount, testAccount } from '../helpers';
+import { errorOf, resourcesOf, synthAccount, testAccount } from '../helpers';
 import { DATADOG_FASTLY_API_KEY_VARIABLE, DIRECTORY_ADMIN_PASSWORD_VARIABLE } from '../../stacks/account-stack';
 import { loadVclFolder } from '../../stacks/vcl-files';
 import { AccountOverrides, DATADOG_SITES } from '../../accounts/schema';
-import { accountSources } from '../../accounts';
+import { accountSources, loadAccounts } from '../../accounts';
+import { platformBaseAmis, platforms } from '../../accounts/catalogue';
 
 describe('AccountStack', () => {
   const account = testAccount({ name: 'staging' });
@@ -300,5 +301,23 @@ describe('Accounts: one VCL source per service', () => {
         }
       }
     }
+  });
+});
+
+// Elastic Beanstalk custom AMIs are made from the platform's own AMI for the version the
+// environments run, not from a plain Windows Server (AWS's SSM parameter):
+// https://docs.aws.amazon.com/elasticbeanstalk/latest/dg/using-features.customenv.html
+describe('AccountStack: image pipelines start from the Beanstalk platform base AMI (accounts/catalogue.ts)', () => {
+  const builders = loadAccounts().filter((a) => (a.imagePipelines ?? []).length > 0);
+
+  it('has a pipeline to check', () => {
+    expect(builders.length).toBeGreaterThan(0);
+  });
+
+  it.each(builders.map((a) => [a.name, a] as const))('%s: each recipe\'s parent_image is the catalogue\'s base AMI of its platform', (_name, account) => {
+    const recipes = Object.values(resourcesOf(synthAccount(account), 'aws_imagebuilder_image_recipe'));
+    expect(recipes.map((r) => [r.name, r.parent_image])).toEqual(account.imagePipelines!.map((p) => [p.name, platformBaseAmis[p.platform]]));
+    for (const r of recipes) expect(r.parent_image).not.toMatch(/^ssm:/);
+    for (const [r, p] of recipes.map((x, i) => [x, account.imagePipelines![i]] as const)) expect(r.description).toContain(platforms[p.platform]);
   });
 });
