@@ -54,8 +54,8 @@ export interface AccountStackProps {
 export const DIRECTORY_ADMIN_PASSWORD_VARIABLE = 'directory_admin_password';
 
 /**
- * The value pull-request and merge-queue plans pass for `directory_admin_password` instead of
- * the secret: the directory ignores later password changes (`ignore_changes`, constructs/directory),
+ * The value every plan outside an environment (pull request, merge queue, approval, drift)
+ * passes for `directory_admin_password` instead of the secret, which only the apply job reads: the directory ignores later password changes (`ignore_changes`, constructs/directory),
  * and the password is write-only input to CreateMicrosoftAD, so the plan's actions and addresses
  * are the same as with the real value; the apply re-plans with the secret and refuses any
  * difference (tools/plan-summary.ts). Not a secret: it passes the variable's validation only.

@@ -444,9 +444,30 @@ describe('pull-request and merge-queue jobs get only the secrets a plan needs', 
   const planInputs = (job: Job) => job.steps?.find((s) => s.uses === './.github/actions/terraform-plan')?.with ?? {};
   const PASSWORD = `TF_VAR_${DIRECTORY_ADMIN_PASSWORD_VARIABLE}`;
 
-  it('the pull-request plan passes the non-secret placeholder as the directory password; approval plans, drift and applies the secret', () => {
-    expect(planInputs(pr.jobs.plan)[PASSWORD]).toBe(DIRECTORY_ADMIN_PASSWORD_PLAN_PLACEHOLDER);
-    for (const job of [apply.jobs.plan, apply.jobs.apply, drift.jobs.drift]) expect(planInputs(job)[PASSWORD]).toBe('${{ secrets.DIRECTORY_ADMIN_PASSWORD }}');
+  // Every terraform plan of every workflow, with whether its job runs in a GitHub environment.
+  const planJobs = workflowFiles.flatMap((file) =>
+    jobsOf(load(read(file)) as Workflow)
+      .filter(([, job]) => (job.steps ?? []).some((s) => s.uses === './.github/actions/terraform-plan'))
+      .map(([id, job]) => [`${file.replace('.github/workflows/', '')}:${id}`, job] as const),
+  );
+
+  it('finds the plans of pull requests, approval, drift and apply', () => {
+    expect(planJobs.map(([id]) => id)).toEqual(expect.arrayContaining(['pull-request.yml:plan', 'apply.yml:plan', 'apply.yml:apply', 'drift.yml:drift']));
+  });
+
+  // A repository secret is readable by a workflow edited on any pushed branch; an environment
+  // secret only by jobs of that environment (deployment branches: main). The password is used
+  // only when the directory is created, so every plan outside an environment (pull request,
+  // approval, drift) passes the placeholder, and only the apply, which re-plans in the
+  // account's environment and compares with the approved summary, gets the secret.
+  it.each(planJobs.map(([id, job]) => [id, job] as [string, Job]))('%s: the directory password is the secret in an environment job, else the placeholder', (id, job) => {
+    const expected = job.environment !== undefined ? '${{ secrets.DIRECTORY_ADMIN_PASSWORD }}' : DIRECTORY_ADMIN_PASSWORD_PLAN_PLACEHOLDER;
+    expect([id, planInputs(job)[PASSWORD]]).toEqual([id, expected]);
+  });
+
+  it('only jobs in an environment name the DIRECTORY_ADMIN_PASSWORD secret (so it can be an environment secret)', () => {
+    const readers = workflowFiles.flatMap((file) => jobsOf(load(read(file)) as Workflow).filter(([, job]) => secretsOf(job).includes('DIRECTORY_ADMIN_PASSWORD')).map(([id, job]) => [`${file.replace('.github/workflows/', '')}:${id}`, job.environment !== undefined]));
+    expect(readers).toEqual([['apply.yml:apply', true]]);
   });
 
   // Why the placeholder leaves the plan right: the directory ignores the password after
