@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { App, Lazy, TerraformOutput, TerraformStack, Tokenization } from 'cdktf';
+import { App, Lazy, TerraformOutput, TerraformStack, Testing, Tokenization } from 'cdktf';
 import { accountSources, loadAccounts } from '../../accounts';
 import { UserError } from '../../constructs/core/validation';
 import { AccountStack } from '../../stacks/account-stack';
@@ -72,6 +72,14 @@ describe('one resolution per stack and synth (AccountStack.toTerraform)', () => 
     new TerraformOutput(stack, 'added-after-first-synth', { value: 'x' });
     app.synth();
     expect(outputs().sort()).toEqual([...before, 'added-after-first-synth'].sort());
+  });
+
+  it('keeps no resolution outside a synth: validations run by hand (Testing.synth(stack, true)) leave nothing a later change would not reach', () => {
+    const account = loadAccounts().at(-1)!;
+    const stack = new AccountStack(new App({ outdir: join(root, 'out') }), { account });
+    Testing.synth(stack, true); // cdktf/lib/testing/index.js: runAllValidations, then toTerraform, with no synthesizer run
+    new TerraformOutput(stack, 'added-after-validations', { value: 'x' });
+    expect(Object.keys((JSON.parse(Testing.synth(stack)) as { output?: object }).output ?? {})).toContain('added-after-validations');
   });
 });
 
