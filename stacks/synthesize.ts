@@ -11,7 +11,7 @@ import { accountIds, resolveManagement } from '../accounts/management-schema';
 import { AccountStack } from './account-stack';
 import { ManagementStack } from './management-stack';
 import { OutputDir } from './output-dir';
-import { disableTokenStackTraces } from './token-traces';
+import { disableTokenStackTraces, withTraceHint } from './token-traces';
 import { DIAGRAM_FILE, writeDiagrams } from '../tools/diagram/account';
 
 export interface SynthesizeOptions {
@@ -238,7 +238,7 @@ export function runMain(options: SynthesizeOptions = {}, out: Printer = console)
     // True of every error synthesizeAccounts throws: the only step that changes the output
     // is the final rename of the link, and nothing after it can throw.
     const text = error instanceof UserError ? error.message : error instanceof Error ? (error.stack ?? error.message) : String(error);
-    out.error(`${text}\n\nNothing was written: ${options.outdir ?? 'cdktf.out'} is as it was.`);
+    out.error(`${withTraceHint(text)}\n\nNothing was written: ${options.outdir ?? 'cdktf.out'} is as it was.`);
     return 1;
   }
 }

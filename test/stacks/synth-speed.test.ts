@@ -6,7 +6,7 @@ import { accountSources, loadAccounts } from '../../accounts';
 import { UserError } from '../../constructs/core/validation';
 import { AccountStack } from '../../stacks/account-stack';
 import { selectSources, synthesizeAccounts } from '../../stacks/synthesize';
-import { TOKEN_TRACES_ENV, disableTokenStackTraces } from '../../stacks/token-traces';
+import { TOKEN_TRACES_ENV, disableTokenStackTraces, withTraceHint } from '../../stacks/token-traces';
 
 const folders = accountSources.map((s) => s.folder);
 
@@ -39,6 +39,28 @@ describe('token stack traces (cdktf/lib/tokens/private/stack-trace.js, captured 
     expect(creationStack()).toEqual([]);
     expect(disableTokenStackTraces({ [TOKEN_TRACES_ENV]: '1' })).toBe(false);
     expect(creationStack().length).toBeGreaterThan(0);
+  });
+
+  it('when off, a token that fails to resolve says how to see where it was made (cdktf/lib/tokens/resolvable.js appends the creation stack only when captured)', () => {
+    const failure = (env: NodeJS.ProcessEnv): string => {
+      disableTokenStackTraces(env);
+      const app = new App({ outdir: join(root, 'bad-token') });
+      new TerraformOutput(new TerraformStack(app, 'bad'), 'broken', { value: Lazy.stringValue({ produce: () => { throw new Error('no value for broken'); } }) });
+      try {
+        app.synth();
+      } catch (error) {
+        return withTraceHint((error as Error).message, env);
+      }
+      throw new Error('expected the synth to fail');
+    };
+    const off = failure({});
+    expect(off).toContain('Resolution error: no value for broken');
+    expect(off).not.toContain('Object creation stack');
+    expect(off).toContain(`run again with ${TOKEN_TRACES_ENV}=1`);
+    const on = failure({ [TOKEN_TRACES_ENV]: '1' });
+    expect(on).toContain('Object creation stack');
+    expect(on).toContain('synth-speed.test.ts');
+    expect(on).not.toContain(TOKEN_TRACES_ENV);
   });
 
   it('do not change the synthesized JSON of any account; each stack is resolved once (the policy packs and the written file share it)', () => {
