@@ -69,6 +69,23 @@ export const STATE_KEY_ALIAS = 'alias/terraform-state';
  */
 export const AWS_PROVIDER_VERSION = '6.28.0';
 
+/**
+ * The AWS provider version a stack pins: the bindings' own (`generated`, the provider
+ * release they were generated from), raised to AWS_PROVIDER_VERSION when older, never
+ * lowered: after `npm run migrate:cdktn` the bindings are newer, and a stack pinned below
+ * them would run a provider that lacks attributes the bindings can write.
+ */
+export function requiredAwsVersion(generated: string | undefined): string {
+  return generated !== undefined && compareVersions(generated, AWS_PROVIDER_VERSION) > 0 ? generated : AWS_PROVIDER_VERSION;
+}
+
+/** Orders two `major.minor.patch` versions numerically: negative, 0 or positive. */
+export function compareVersions(a: string, b: string): number {
+  const [x, y] = [a, b].map((v) => v.split('.').map(Number));
+  const i = x.findIndex((n, k) => n !== y[k]);
+  return i < 0 ? 0 : x[i] - y[i];
+}
+
 /** The sensitive Terraform variable holding the Fastly API token Datadog's Fastly integration reads stats with. */
 export const DATADOG_FASTLY_API_KEY_VARIABLE = 'datadog_fastly_api_key';
 
@@ -124,7 +141,6 @@ export class AccountStack extends ResolveOnceStack {
       kmsKeyId: stateKeyArn(account),
       allowedAccountIds: [account.accountId],
     }).addOverride('use_lockfile', true); // cdktf 0.21 has no prop for S3-native locking
-    this.addOverride('terraform.required_providers.aws.version', AWS_PROVIDER_VERSION);
 
     const ciRole = new TerraformVariable(this, CI_ROLE_VARIABLE, {
       type: 'string',
@@ -143,6 +159,7 @@ export class AccountStack extends ResolveOnceStack {
       allowedAccountIds: [account.accountId],
       defaultTags: [{ tags: { ...accountTags(account), ...props.extraTags } }],
     });
+    this.addOverride('terraform.required_providers.aws.version', requiredAwsVersion(this.awsProvider.terraformGeneratorMetadata?.providerVersion));
     // assume_role only when a role is named: a session may not assume its own role unless
     // the role's trust and the session's policy both allow it, and CI needs neither.
     const roleArns = `{ "plan" = "arn:aws:iam::${account.accountId}:role/${account.ci.planRole}", "apply" = "arn:aws:iam::${account.accountId}:role/${account.ci.applyRole}" }`;
