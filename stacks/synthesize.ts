@@ -46,7 +46,9 @@ export function selectSources(sources: readonly AccountSource[], only?: readonly
   if (unknown.length > 0) {
     throw new UserError(
       `npm start -- ${only.join(' ')}: no account named ${unknown.map((n) => JSON.stringify(n)).join(', ')}. ` +
-        `The accounts (folders under accounts/, listed in accounts/index.ts) are: ${known.join(', ')}.`,
+        `The accounts (folders under accounts/, listed in accounts/index.ts) are: ${known.join(', ')}.` +
+        // The management stack needs every account its access matrix names (their ids), so it has no folder of its own to name.
+        (unknown.includes(managementConfig.name) ? ` The ${managementConfig.name} stack is not an account folder: it is synthesized when every account its access matrix names is (npm start, or npm start -- with those accounts).` : ''),
     );
   }
   return sources.filter((s) => only.includes(s.folder));

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App, Lazy, TerraformOutput, TerraformStack, Testing, Tokenization } from 'cdktf';
 import { accountSources, loadAccounts } from '../../accounts';
+import { management } from '../../accounts/management';
 import { UserError } from '../../constructs/core/validation';
 import { AccountStack } from '../../stacks/account-stack';
 import { selectSources, synthesizeAccounts } from '../../stacks/synthesize';
@@ -109,6 +110,12 @@ describe('selectSources (npm start -- <account>)', () => {
   it('keeps every account without names, and the named ones in accounts/index.ts order', () => {
     expect(selectSources(accountSources)).toBe(accountSources);
     expect(selectSources(accountSources, [...folders].reverse().slice(0, 2)).map((s) => s.folder)).toEqual(folders.slice(-2));
+  });
+
+  it('refuses the management stack\'s name, saying when that stack is synthesized', () => {
+    expect(() => selectSources(accountSources, [management.name])).toThrow(`no account named "${management.name}".`);
+    expect(() => selectSources(accountSources, [management.name])).toThrow(`The ${management.name} stack is not an account folder: it is synthesized when every account its access matrix names is`);
+    expect(() => selectSources(accountSources, ['nope'])).not.toThrow('stack is not an account folder');
   });
 
   it('refuses an unknown name, naming it and listing the known accounts', () => {
