@@ -31,6 +31,23 @@ export const STATE_KEY_ALIAS = 'alias/terraform-state';
  */
 export const AWS_PROVIDER_VERSION = '6.28.0';
 
+/**
+ * The AWS provider version a stack pins: the bindings' own (`generated`, the provider
+ * release they were generated from), raised to AWS_PROVIDER_VERSION when older, never
+ * lowered: after `npm run migrate:cdktn` the bindings are newer, and a stack pinned below
+ * them would run a provider that lacks attributes the bindings can write.
+ */
+export function requiredAwsVersion(generated: string | undefined): string {
+  return generated !== undefined && compareVersions(generated, AWS_PROVIDER_VERSION) > 0 ? generated : AWS_PROVIDER_VERSION;
+}
+
+/** Orders two `major.minor.patch` versions numerically: negative, 0 or positive. */
+export function compareVersions(a: string, b: string): number {
+  const [x, y] = [a, b].map((v) => v.split('.').map(Number));
+  const i = x.findIndex((n, k) => n !== y[k]);
+  return i < 0 ? 0 : x[i] - y[i];
+}
+
 /** The fields of an account (or of the management account) the foundation reads. */
 export type FoundationAccount = Pick<AccountConfig, 'name' | 'accountId' | 'region' | 'environment' | 'state' | 'ci' | 'tags'>;
 
@@ -62,7 +79,6 @@ export function accountFoundation(stack: TerraformStack, account: FoundationAcco
     kmsKeyId: stateKeyArn(account),
     allowedAccountIds: [account.accountId],
   }).addOverride('use_lockfile', true); // cdktf 0.21 has no prop for S3-native locking
-  stack.addOverride('terraform.required_providers.aws.version', AWS_PROVIDER_VERSION);
 
   const ciRole = new TerraformVariable(stack, CI_ROLE_VARIABLE, {
     type: 'string',
@@ -81,6 +97,7 @@ export function accountFoundation(stack: TerraformStack, account: FoundationAcco
     allowedAccountIds: [account.accountId],
     defaultTags: [{ tags: { ...accountTags(account), ...options.extraTags } }],
   });
+  stack.addOverride('terraform.required_providers.aws.version', requiredAwsVersion(provider.terraformGeneratorMetadata?.providerVersion));
   // assume_role only when a role is named: a session may not assume its own role unless
   // the role's trust and the session's policy both allow it, and CI needs neither.
   const roleArns = `{ "plan" = "arn:aws:iam::${account.accountId}:role/${account.ci.planRole}", "apply" = "arn:aws:iam::${account.accountId}:role/${account.ci.applyRole}" }`;

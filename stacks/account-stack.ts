@@ -32,7 +32,7 @@ import { accountFoundation, costGuardrailsProps, datadogProvider } from './accou
 import { loadVclFolder } from './vcl-files';
 
 // The foundation's names, where the stacks and tools have always imported them from.
-export { AWS_PROVIDER_VERSION, CI_ROLE_CURRENT, CI_ROLE_VARIABLE, STATE_KEY_ALIAS, accountTags, stateKeyArn } from './account-foundation';
+export { AWS_PROVIDER_VERSION, CI_ROLE_CURRENT, CI_ROLE_VARIABLE, STATE_KEY_ALIAS, accountTags, compareVersions, requiredAwsVersion, stateKeyArn } from './account-foundation';
 
 export interface AccountStackProps {
   /** The account's validated config (see `accounts/schema.ts`). */

@@ -11,7 +11,7 @@ import { accountIds, resolveManagement } from '../accounts/management-schema';
 import { AccountStack } from './account-stack';
 import { ManagementStack } from './management-stack';
 import { OutputDir } from './output-dir';
-import { disableTokenStackTraces } from './token-traces';
+import { disableTokenStackTraces, withTraceHint } from './token-traces';
 import { DIAGRAM_FILE, writeDiagrams } from '../tools/diagram/account';
 
 export interface SynthesizeOptions {
@@ -46,7 +46,9 @@ export function selectSources(sources: readonly AccountSource[], only?: readonly
   if (unknown.length > 0) {
     throw new UserError(
       `npm start -- ${only.join(' ')}: no account named ${unknown.map((n) => JSON.stringify(n)).join(', ')}. ` +
-        `The accounts (folders under accounts/, listed in accounts/index.ts) are: ${known.join(', ')}.`,
+        `The accounts (folders under accounts/, listed in accounts/index.ts) are: ${known.join(', ')}.` +
+        // The management stack needs every account its access matrix names (their ids), so it has no folder of its own to name.
+        (unknown.includes(managementConfig.name) ? ` The ${managementConfig.name} stack is not an account folder: it is synthesized when every account its access matrix names is (npm start, or npm start -- with those accounts).` : ''),
     );
   }
   return sources.filter((s) => only.includes(s.folder));
@@ -238,7 +240,7 @@ export function runMain(options: SynthesizeOptions = {}, out: Printer = console)
     // True of every error synthesizeAccounts throws: the only step that changes the output
     // is the final rename of the link, and nothing after it can throw.
     const text = error instanceof UserError ? error.message : error instanceof Error ? (error.stack ?? error.message) : String(error);
-    out.error(`${text}\n\nNothing was written: ${options.outdir ?? 'cdktf.out'} is as it was.`);
+    out.error(`${withTraceHint(text)}\n\nNothing was written: ${options.outdir ?? 'cdktf.out'} is as it was.`);
     return 1;
   }
 }

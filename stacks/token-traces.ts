@@ -17,10 +17,21 @@ const captureStackTrace = stackTrace.captureStackTrace;
  * construct metadata: the token classes call `captureStackTrace` from
  * `cdktf/lib/tokens/private/stack-trace.js` unconditionally, through the module's exports
  * object, so replacing that export reaches every caller. The synthesized JSON does not
- * change (test/stacks/token-traces.test.ts).
+ * change (test/stacks/synth-speed.test.ts).
  */
 export function disableTokenStackTraces(env: NodeJS.ProcessEnv = process.env): boolean {
   const off = env[TOKEN_TRACES_ENV] !== '1';
   (stackTrace as { captureStackTrace: typeof captureStackTrace }).captureStackTrace = off ? () => [] : captureStackTrace;
   return off;
+}
+
+/**
+ * `message`, and when it is cdktf's report of a token that failed to resolve
+ * (`Resolution error: ...`, cdktf/lib/tokens/resolvable.js, which appends the token's
+ * creation stack only when one was captured) while the traces are off, how to get that
+ * stack: without it the message does not say which construct made the token.
+ */
+export function withTraceHint(message: string, env: NodeJS.ProcessEnv = process.env): string {
+  if (env[TOKEN_TRACES_ENV] === '1' || !message.includes('Resolution error:')) return message;
+  return `${message}\nWhere the token was made is not recorded (cdktf's token stack traces are off for speed): run again with ${TOKEN_TRACES_ENV}=1 to see it.`;
 }

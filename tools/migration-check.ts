@@ -10,7 +10,8 @@
  * packages), `npm start` again (cdktn), then a normalized diff of every stack's
  * `cdk.tf.json` and `tsc --noEmit` of the migrated code. Prints every difference and the
  * migration's schema report; exits 1 when a stack differs (beyond the EQUIVALENT
- * differences, which are listed too) or the migrated code does not type-check. The copy is removed unless `--keep`.
+ * differences, which are listed too), a stack pins a provider below its bindings, or the
+ * migrated code does not type-check. The copy is removed unless `--keep`.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -19,6 +20,7 @@ import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { migrate } from './migrate-cdktn';
 import { synthesizedStacks } from './terraform';
+import { compareVersions } from '../stacks/account-stack';
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
@@ -81,6 +83,28 @@ export function classify(diff: string[]): { equivalent: string[]; different: str
   return { equivalent: diff.filter(why).map((d) => `${d} (${why(d)})`), different: diff.filter((d) => !why(d)) };
 }
 
+/** The provider release the `<scope>/provider-<name>` bindings under `root` were generated from (their provider class's generator metadata). */
+export function bindingsVersion(root: string, scope: '@cdktf' | '@cdktn', provider: 'aws' | 'datadog'): string {
+  const file = join(root, 'node_modules', scope, `provider-${provider}`, 'lib', 'provider', 'index.js');
+  const version = /providerVersion: '(\d+\.\d+\.\d+)'/.exec(readFileSync(file, 'utf8'))?.[1];
+  if (version === undefined) throw new Error(`${file}: no providerVersion in the generator metadata`);
+  return version;
+}
+
+/**
+ * Stacks that pin a provider below the release its bindings were generated from: Terraform
+ * would run a provider that lacks attributes the code can write. The normalized diff leaves
+ * `required_providers` versions out, so this is checked apart.
+ */
+export function pinsBelowBindings(stacks: Record<string, Json>, bindings: Readonly<Record<string, string>>): string[] {
+  return Object.entries(stacks).flatMap(([stack, json]) => Object.entries(bindings).flatMap(([name, generated]) => {
+    const pinned = (json as { terraform?: { required_providers?: Record<string, { version?: unknown }> } }).terraform?.required_providers?.[name]?.version;
+    return typeof pinned === 'string' && compareVersions(pinned, generated) < 0
+      ? [`${stack}: terraform.required_providers.${name}.version ${pinned} is below ${generated}, the release the ${name} bindings were generated from`]
+      : [];
+  }));
+}
+
 function run(cmd: string, args: string[], cwd: string) {
   execFileSync(cmd, args, { cwd, stdio: ['ignore', 'ignore', 'inherit'] });
 }
@@ -106,6 +130,7 @@ export function main(args: string[], log: (s: string) => void = console.log): nu
     const diff = stacksDiff(normalizeAll(before), normalizeAll(after));
     const ignored = stacksDiff(before, after).filter((d) => !diff.includes(d));
     const { equivalent, different } = classify(diff);
+    const below = pinsBelowBindings(after, { aws: bindingsVersion(copy, '@cdktn', 'aws'), datadog: bindingsVersion(copy, '@cdktn', 'datadog') });
     const tsc = spawnSync(process.execPath, [join('node_modules', 'typescript', 'bin', 'tsc'), '--noEmit'], { cwd: copy, encoding: 'utf8' });
 
     log(report);
@@ -113,8 +138,9 @@ export function main(args: string[], log: (s: string) => void = console.log): nu
     log(`Ignored, version metadata (${ignored.length}):\n${ignored.join('\n') || 'none'}\n`);
     log(`Different (${different.length}):\n${different.join('\n') || 'none'}\n`);
     log(`Equivalent for Terraform (${equivalent.length}):\n${equivalent.join('\n') || 'none'}\n`);
+    log(`Pinned below the bindings (${below.length}):\n${below.join('\n') || 'none'}\n`);
     log(`## tsc --noEmit of the migrated code: ${tsc.status === 0 ? 'passes' : `fails (exit ${tsc.status})\n${tsc.stdout}${tsc.stderr}`}`);
-    return different.length === 0 && tsc.status === 0 ? 0 : 1;
+    return different.length === 0 && below.length === 0 && tsc.status === 0 ? 0 : 1;
   } finally {
     if (values.keep) log(`kept ${copy}`);
     else rmSync(dirname(copy), { recursive: true, force: true });

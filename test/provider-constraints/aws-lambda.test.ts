@@ -5,7 +5,7 @@
  */
 import { loadAccounts } from '../../accounts';
 import { BUNDLE_TARGET, LAMBDA_RUNTIME } from '../../constructs/mail/bundle';
-import { AWS_PROVIDER_VERSION } from '../../stacks/account-stack';
+import { AWS_PROVIDER_VERSION, requiredAwsVersion } from '../../stacks/account-stack';
 import { resourcesOf, synthAccount } from '../helpers';
 
 const stacks = loadAccounts().map((a) => [a.name, synthAccount(a)] as const);
@@ -54,6 +54,15 @@ describe('aws_lambda_permission (permission.go)', () => {
     expect(permissions.some(([, p]) => p.invoked_via_function_url === true)).toBe(true);
     for (const [, json] of stacks) expect(semver(json.terraform.required_providers.aws.version)).toBeGreaterThanOrEqual(semver('6.28.0'));
     expect(AWS_PROVIDER_VERSION).toBe('6.28.0');
+  });
+
+  it('the pin raises the bindings\' provider version to 6.28.0, never lowers it (npm run migrate:cdktn brings bindings of 6.66.0)', () => {
+    expect(requiredAwsVersion('6.25.0')).toBe('6.28.0');
+    expect(requiredAwsVersion('6.3.0')).toBe('6.28.0');
+    expect(requiredAwsVersion('6.28.0')).toBe('6.28.0');
+    expect(requiredAwsVersion('6.66.0')).toBe('6.66.0');
+    expect(requiredAwsVersion('6.100.0')).toBe('6.100.0');
+    expect(requiredAwsVersion('7.0.0')).toBe('7.0.0');
   });
 });
 

@@ -1,12 +1,13 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { App, Lazy, TerraformOutput, TerraformStack, Tokenization } from 'cdktf';
+import { App, Lazy, TerraformOutput, TerraformStack, Testing, Tokenization } from 'cdktf';
 import { accountSources, loadAccounts } from '../../accounts';
+import { management } from '../../accounts/management';
 import { UserError } from '../../constructs/core/validation';
 import { AccountStack } from '../../stacks/account-stack';
 import { selectSources, synthesizeAccounts } from '../../stacks/synthesize';
-import { TOKEN_TRACES_ENV, disableTokenStackTraces } from '../../stacks/token-traces';
+import { TOKEN_TRACES_ENV, disableTokenStackTraces, withTraceHint } from '../../stacks/token-traces';
 import { tree } from '../helpers';
 
 const folders = accountSources.map((s) => s.folder);
@@ -27,6 +28,28 @@ describe('token stack traces (cdktf/lib/tokens/private/stack-trace.js, captured 
     expect(creationStack()).toEqual([]);
     expect(disableTokenStackTraces({ [TOKEN_TRACES_ENV]: '1' })).toBe(false);
     expect(creationStack().length).toBeGreaterThan(0);
+  });
+
+  it('when off, a token that fails to resolve says how to see where it was made (cdktf/lib/tokens/resolvable.js appends the creation stack only when captured)', () => {
+    const failure = (env: NodeJS.ProcessEnv): string => {
+      disableTokenStackTraces(env);
+      const app = new App({ outdir: join(root, 'bad-token') });
+      new TerraformOutput(new TerraformStack(app, 'bad'), 'broken', { value: Lazy.stringValue({ produce: () => { throw new Error('no value for broken'); } }) });
+      try {
+        app.synth();
+      } catch (error) {
+        return withTraceHint((error as Error).message, env);
+      }
+      throw new Error('expected the synth to fail');
+    };
+    const off = failure({});
+    expect(off).toContain('Resolution error: no value for broken');
+    expect(off).not.toContain('Object creation stack');
+    expect(off).toContain(`run again with ${TOKEN_TRACES_ENV}=1`);
+    const on = failure({ [TOKEN_TRACES_ENV]: '1' });
+    expect(on).toContain('Object creation stack');
+    expect(on).toContain('synth-speed.test.ts');
+    expect(on).not.toContain(TOKEN_TRACES_ENV);
   });
 
   it('do not change the synthesized JSON of any account; each stack is resolved once (the policy packs and the written file share it)', () => {
@@ -61,12 +84,26 @@ describe('one resolution per stack and synth (AccountStack.toTerraform)', () => 
     app.synth();
     expect(outputs().sort()).toEqual([...before, 'added-after-first-synth'].sort());
   });
+
+  it('keeps no resolution outside a synth: validations run by hand (Testing.synth(stack, true)) leave nothing a later change would not reach', () => {
+    const account = loadAccounts().at(-1)!;
+    const stack = new AccountStack(new App({ outdir: join(root, 'out') }), { account });
+    Testing.synth(stack, true); // cdktf/lib/testing/index.js: runAllValidations, then toTerraform, with no synthesizer run
+    new TerraformOutput(stack, 'added-after-validations', { value: 'x' });
+    expect(Object.keys((JSON.parse(Testing.synth(stack)) as { output?: object }).output ?? {})).toContain('added-after-validations');
+  });
 });
 
 describe('selectSources (npm start -- <account>)', () => {
   it('keeps every account without names, and the named ones in accounts/index.ts order', () => {
     expect(selectSources(accountSources)).toBe(accountSources);
     expect(selectSources(accountSources, [...folders].reverse().slice(0, 2)).map((s) => s.folder)).toEqual(folders.slice(-2));
+  });
+
+  it('refuses the management stack\'s name, saying when that stack is synthesized', () => {
+    expect(() => selectSources(accountSources, [management.name])).toThrow(`no account named "${management.name}".`);
+    expect(() => selectSources(accountSources, [management.name])).toThrow(`The ${management.name} stack is not an account folder: it is synthesized when every account its access matrix names is`);
+    expect(() => selectSources(accountSources, ['nope'])).not.toThrow('stack is not an account folder');
   });
 
   it('refuses an unknown name, naming it and listing the known accounts', () => {

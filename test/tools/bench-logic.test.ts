@@ -93,6 +93,15 @@ describe('bench measurement', () => {
     expect(sample.output).toBe(''); // the CPU report of the wrapping shell is taken out
   });
 
+  it('times each mark of the output, so .ci/run splits into npm ci, npm test and test:node24', async () => {
+    const steps = "echo '> infra@1.0.0 test'; sleep 0.3; echo '> infra@1.0.0 test:node24'";
+    const sample = await measure(['sh', '-c', steps], root, process.env, ['> infra@1.0.0 test\n', '> infra@1.0.0 test:node24', 'never printed']);
+    const [test, node24, never] = sample.markSeconds;
+    expect(test).toBeDefined();
+    expect(node24! - test!).toBeGreaterThan(0.25);
+    expect(never).toBeUndefined();
+  });
+
   it('rejects a failing command with its output', async () => {
     await expect(measure(['sh', '-c', 'echo broken >&2; exit 3'], root)).rejects.toThrow(/exited with 3:\nbroken/);
   });

@@ -7,7 +7,7 @@ import {
   BUILD_FILE, CDKTN_MIN_NODE, CDKTN_VERSIONS, MIGRATION_FILES, MIGRATION_SCRIPTS, PACKAGE_RENAMES, codeFiles, main, migrateBuildTarget, migrateCdktfJson, migratePackageJson, moduleOf,
   parseTypeSchema, rewriteModuleSpecifiers, schemaChanges,
 } from '../../tools/migrate-cdktn';
-import { classify, jsonDiff, normalize, stacksDiff } from '../../tools/migration-check';
+import { bindingsVersion, classify, jsonDiff, normalize, pinsBelowBindings, stacksDiff } from '../../tools/migration-check';
 
 /** The cdktn migration's transforms (issue 22), on fixtures and on this repo's own files, without network. */
 const root = join(__dirname, '..', '..');
@@ -187,6 +187,23 @@ describe('synth diff', () => {
         'staging: provider.aws.0.default_tags.0.tags.ManagedBy: "cdktf" -> "cdktn"',
       ],
     });
+  });
+});
+
+describe('provider pins against the bindings (the normalized diff leaves required_providers versions out)', () => {
+  const pins = (aws: string, datadog?: string) => ({ terraform: { required_providers: { aws: { source: 'aws', version: aws }, ...(datadog ? { datadog: { source: 'DataDog/datadog', version: datadog } } : {}) } } });
+
+  it('lists every stack that pins a provider below the release its bindings were generated from', () => {
+    // A stack pinned at 6.28.0 (AWS_PROVIDER_VERSION) after the migration brought bindings of 6.66.0.
+    expect(pinsBelowBindings({ production: pins('6.28.0', '4.19.0'), sandbox: pins('6.66.0'), staging: pins('6.100.0', '3.82.0') }, { aws: '6.66.0', datadog: '4.19.0' })).toEqual([
+      'production: terraform.required_providers.aws.version 6.28.0 is below 6.66.0, the release the aws bindings were generated from',
+      'staging: terraform.required_providers.datadog.version 3.82.0 is below 4.19.0, the release the datadog bindings were generated from',
+    ]);
+  });
+
+  it('reads the bindings\' release from the installed provider packages (@cdktf/provider-aws 21.22.1 is AWS 6.25.0)', () => {
+    expect(bindingsVersion(process.cwd(), '@cdktf', 'aws')).toBe('6.25.0');
+    expect(bindingsVersion(process.cwd(), '@cdktf', 'datadog')).toBe('3.82.0');
   });
 });
 
