@@ -4,7 +4,7 @@ import { KmsAlias } from '@cdktf/provider-aws/lib/kms-alias';
 import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
 import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
 import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
-import { DataResource, Fn, Token } from 'cdktf';
+import { Fn, TerraformResource, Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { accountIdOf, attachManagedPolicies, serviceTrust } from '../core/iam';
 import { Rule } from '../core/validation';
@@ -77,6 +77,23 @@ export function monitoringRole(scope: Construct, name: string): IamRole {
 }
 
 /**
+ * Terraform's built-in `terraform_data` resource. cdktf's own `DataResource` adds a check
+ * that runs the local `terraform version` at synth (cdktf/lib/terraform-data-resource.js,
+ * ValidateTerraformVersion ">=1.4"): synth would then fail on every machine without a
+ * terraform binary, which `npm start` must not need. The version is guaranteed instead by
+ * `.terraform-version` (1.13), which every workflow installs.
+ */
+class TerraformData extends TerraformResource {
+  constructor(scope: Construct, id: string, private readonly input: Record<string, string>, ignoreChanges: string[]) {
+    super(scope, id, { terraformResourceType: 'terraform_data', terraformGeneratorMetadata: { providerName: 'terraform' }, lifecycle: { ignoreChanges } });
+  }
+
+  protected override synthesizeAttributes(): Record<string, unknown> {
+    return { input: this.input };
+  }
+}
+
+/**
  * A final snapshot identifier unique to this database's life: `<name>-final-<created>`,
  * where `<created>` is the time of the first apply (UTC, YYYYMMDDhhmmss), kept in a
  * `terraform_data` whose later changes are ignored. RDS refuses a final snapshot whose
@@ -85,10 +102,7 @@ export function monitoringRole(scope: Construct, name: string): IamRole {
  * and hyphens, no "--", no trailing hyphen) for any name DB_IDENTIFIER accepts.
  */
 export function finalSnapshotIdentifier(scope: Construct, name: string): string {
-  const created = new DataResource(scope, 'created-at', {
-    input: { at: '${plantimestamp()}' },
-    lifecycle: { ignoreChanges: ['input'] },
-  });
+  const created = new TerraformData(scope, 'created-at', { at: '${plantimestamp()}' }, ['input']);
   return `${name}-final-${Fn.formatdate('YYYYMMDDhhmmss', Token.asString(created.interpolationForAttribute('output.at')))}`;
 }
 
