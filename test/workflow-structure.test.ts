@@ -230,6 +230,25 @@ describe('apply what was reviewed, in order, recoverably', () => {
   });
 });
 
+describe('shell steps', () => {
+  // bash -e does not stop on a failing command substitution inside another command's
+  // arguments (`echo "x=$(tool)"` succeeds with an empty value): a tool's failure would pass
+  // unnoticed. Its output is assigned first, which fails the step (GNU bash manual, "The Set
+  // Builtin", -e; GitHub runs `run:` with `bash -e {0}`).
+  const actionFiles = readdirSync(join(root, '.github/actions')).map((a) => join('.github/actions', a, 'action.yml'));
+  const runs = [...workflowFiles, ...actionFiles].flatMap((file) => {
+    const parsed = load(read(file)) as Workflow & { runs?: { steps?: Step[] } };
+    const steps = [...Object.values(parsed.jobs ?? {}).flatMap((j) => j.steps ?? []), ...(parsed.runs?.steps ?? [])];
+    return steps.filter((s) => s.run).map((s) => [file, s.run as string] as const);
+  });
+
+  it('never pass a node tool\'s output straight into echo (a failing tool would write an empty output)', () => {
+    expect(runs.length).toBeGreaterThan(10);
+    const hidden = runs.flatMap(([file, run]) => run.split('\n').filter((line) => /\becho\b[^\n]*\$\(node /.test(line)).map((line) => `${file}: ${line.trim()}`));
+    expect(hidden).toEqual([]);
+  });
+});
+
 describe('pull request checks', () => {
   it('runs on the merge queue too', () => {
     expect(Object.keys(pr.on)).toEqual(expect.arrayContaining(['pull_request', 'merge_group']));
