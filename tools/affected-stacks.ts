@@ -15,6 +15,7 @@
  */
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { optionOf } from './cli';
 
 export type Status = 'added' | 'removed' | 'changed';
 
@@ -93,7 +94,7 @@ export function affectedStacks(base: string, head: string): AffectedStack[] {
 
 /** The CLI; returns the exit code. */
 export function main(args: string[], log: (s: string) => void = console.log, error: (s: string) => void = console.error): number {
-  const at = (name: string) => (args.includes(name) ? args[args.indexOf(name) + 1] : undefined);
+  const at = (name: string) => optionOf(args, name);
   const base = at('--base');
   const head = at('--head');
   const only = at('--only');

@@ -20,6 +20,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { AffectedStack, normalized, readStacks, whereOf } from './affected-stacks';
+import { optionOf } from './cli';
 
 export interface ApplyStack extends AffectedStack {
   readonly caughtUp: boolean;
@@ -71,7 +72,7 @@ export function gitSynth(workdir: string, cwd = process.cwd()): SynthCommit {
 
 /** The CLI; returns the exit code. */
 export function main(args: string[], log: (s: string) => void = console.log, error: (s: string) => void = console.error, synth?: SynthCommit): number {
-  const at = (name: string) => (args.includes(name) ? args[args.indexOf(name) + 1] : undefined);
+  const at = (name: string) => optionOf(args, name);
   const raw = at('--applied');
   const parent = at('--parent');
   const head = at('--head');

@@ -15,6 +15,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { optionOf } from './cli';
 
 type Needs = Record<string, { result?: string }>;
 
@@ -45,7 +46,7 @@ export function applyMatrix(matrix: { include: MatrixEntry[] }, approvedDir: str
 
 /** The CLI; returns the exit code. */
 export function main(args: string[], log: (s: string) => void = console.log, error: (s: string) => void = console.error): number {
-  const at = (name: string) => (args.includes(name) ? args[args.indexOf(name) + 1] : undefined);
+  const at = (name: string) => optionOf(args, name);
   try {
     const needs = at('--needs');
     if (args[0] === 'required' && needs) {

@@ -15,6 +15,7 @@
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { Change, STATEFUL_TYPES, parsePlan, readPlan } from './plan-report';
+import { optionOf } from './cli';
 
 type Json = Record<string, unknown>;
 
@@ -62,7 +63,7 @@ const readLines = (file: string) => readFileSync(file, 'utf8').split('\n').filte
 
 /** The CLI; returns the exit code (3: the plan differs from the reviewed one). */
 export function main(args: string[], log: (s: string) => void = console.log, error: (s: string) => void = console.error): number {
-  const at = (name: string) => (args.includes(name) ? args[args.indexOf(name) + 1] : undefined);
+  const at = (name: string) => optionOf(args, name);
   const [command] = args;
   const planFile = at('--plan');
   try {

@@ -19,6 +19,7 @@ import type { AccountConfig } from '../accounts/schema';
 import { preview as sandboxPreview } from '../accounts/sandbox/preview';
 import { UserError } from '../constructs/core/validation';
 import { PreviewParts, PreviewSettings, previewAccount, previewStack, previewStackName } from '../stacks/preview-stack';
+import { optionOf } from './cli';
 
 /** The label that asks for a preview; `preview:<app>` asks for one with that app. */
 export const PREVIEW_LABEL = 'preview';
@@ -178,7 +179,7 @@ const lines = (file: string) => readFileSync(file, 'utf8').split('\n').map((l) =
 
 /** The CLI; returns the exit code. */
 export function main(args: string[], log: (s: string) => void = console.log, error: (s: string) => void = console.error): number {
-  const at = (name: string) => (args.includes(name) ? args[args.indexOf(name) + 1] : undefined);
+  const at = (name: string) => optionOf(args, name);
   const now = at('--now') ? new Date(at('--now')!) : new Date();
   try {
     switch (args[0]) {

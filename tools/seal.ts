@@ -14,6 +14,7 @@
 import { createCipheriv, createDecipheriv, randomBytes, scryptSync } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
+import { optionOf } from './cli';
 
 export const KEY_VARIABLE = 'PLAN_ARTIFACT_KEY';
 const MAGIC = Buffer.from('infra-seal-v1\n');
@@ -64,7 +65,7 @@ export function open(sealed: Buffer, secret: string | undefined, source = 'seale
 
 /** The CLI; returns the exit code. */
 export function main(args: string[], env: NodeJS.ProcessEnv = process.env, error: (s: string) => void = console.error): number {
-  const at = (name: string) => (args.includes(name) ? args[args.indexOf(name) + 1] : undefined);
+  const at = (name: string) => optionOf(args, name);
   const [command] = args;
   const out = at('--out');
   try {

@@ -15,6 +15,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Terraform, lockFileOf, runTerraform } from './terraform';
+import { optionOf } from './cli';
 
 /** Terraform lock IDs are UUIDs. */
 const LOCK_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -33,7 +34,7 @@ export function releaseLock(root: string, outdir: string, stack: string, lockId:
 
 /** The CLI; returns the exit code. */
 export function main(args: string[], log: (s: string) => void = console.log, error: (s: string) => void = console.error, terraform: Terraform = runTerraform, root = process.cwd()): number {
-  const at = (name: string) => (args.includes(name) ? args[args.indexOf(name) + 1] : undefined);
+  const at = (name: string) => optionOf(args, name);
   const stack = at('--stack');
   const lockId = at('--lock-id');
   if (args[0] !== 'release' || !stack || !lockId) {
