@@ -31,9 +31,6 @@ import { SqlServerCluster } from '../constructs/sqlserver/sqlserver-cluster';
 import { accountFoundation, costGuardrailsProps, datadogProvider } from './account-foundation';
 import { loadVclFolder } from './vcl-files';
 
-// The foundation's names, where the stacks and tools have always imported them from.
-export { AWS_PROVIDER_VERSION, CI_ROLE_CURRENT, CI_ROLE_VARIABLE, STATE_KEY_ALIAS, accountTags, compareVersions, requiredAwsVersion, stateKeyArn } from './account-foundation';
-
 export interface AccountStackProps {
   /** The account's validated config (see `accounts/schema.ts`). */
   readonly account: AccountConfig;
