@@ -12,7 +12,7 @@ import { AccountConfig } from '../accounts/schema';
 import { SecureBucket } from '../constructs/core/bucket';
 import { Statement, managedPolicy, policyDocument } from '../constructs/core/iam';
 import { suppress } from '../constructs/core/suppressions';
-import { STATE_KEY_ALIAS, accountTags } from '../stacks/account-stack';
+import { STATE_KEY_ALIAS, accountTags } from '../stacks/account-foundation';
 import { previewBoundaryArn } from '../stacks/preview-stack';
 
 const GITHUB_OIDC = 'token.actions.githubusercontent.com';

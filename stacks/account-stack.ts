@@ -1,7 +1,6 @@
 import { EbsEncryptionByDefault } from '@cdktf/provider-aws/lib/ebs-encryption-by-default';
 import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
 import { KmsAlias } from '@cdktf/provider-aws/lib/kms-alias';
-import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { TerraformVariable } from 'cdktf';
 import { Construct } from 'constructs';
@@ -15,7 +14,7 @@ import { ManagedDirectory } from '../constructs/directory/managed-directory';
 import { CacheCluster } from '../constructs/cache/cache-cluster';
 import { CostGuardrails } from '../constructs/cost/cost-guardrails';
 import { ImagePipeline } from '../constructs/image-pipeline/image-pipeline';
-import { policyDocument } from '../constructs/core/iam';
+import { accountKmsKey } from '../constructs/core/kms';
 import { Suppression, suppress } from '../constructs/core/suppressions';
 import { packsFor } from '../policies/packs';
 import { PolicyValidation, enforcePolicies } from '../policies/validation';
@@ -30,9 +29,6 @@ import { Network } from '../constructs/network/network';
 import { SqlServerCluster } from '../constructs/sqlserver/sqlserver-cluster';
 import { accountFoundation, costGuardrailsProps, datadogProvider } from './account-foundation';
 import { loadVclFolder } from './vcl-files';
-
-// The foundation's names, where the stacks and tools have always imported them from.
-export { AWS_PROVIDER_VERSION, CI_ROLE_CURRENT, CI_ROLE_VARIABLE, STATE_KEY_ALIAS, accountTags, compareVersions, requiredAwsVersion, stateKeyArn } from './account-foundation';
 
 export interface AccountStackProps {
   /** The account's validated config (see `accounts/schema.ts`). */
@@ -114,22 +110,16 @@ export class AccountStack extends ResolveOnceStack {
 
     // One key for every log group in the account: CloudWatch Logs may use it only for
     // log groups of this account and region.
-    const logsKey = new KmsKey(this, 'logs-key', {
-      description: `Encrypts CloudWatch Logs log groups of ${account.name}`,
-      enableKeyRotation: true,
-      deletionWindowInDays: 30,
-      policy: policyDocument(
-        { Sid: 'AccountAdministers', Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${account.accountId}:root` }, Action: 'kms:*', Resource: '*' },
-        {
-          Sid: 'CloudWatchLogsUses',
-          Effect: 'Allow',
-          Principal: { Service: `logs.${account.region}.amazonaws.com` },
-          Action: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
-          Resource: '*',
-          Condition: { ArnLike: { 'kms:EncryptionContext:aws:logs:arn': `arn:aws:logs:${account.region}:${account.accountId}:log-group:*` } },
-        },
-      ),
-    });
+    const logsKey = accountKmsKey(this, 'logs-key', `Encrypts CloudWatch Logs log groups of ${account.name}`, account.accountId,
+      {
+        Sid: 'CloudWatchLogsUses',
+        Effect: 'Allow',
+        Principal: { Service: `logs.${account.region}.amazonaws.com` },
+        Action: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
+        Resource: '*',
+        Condition: { ArnLike: { 'kms:EncryptionContext:aws:logs:arn': `arn:aws:logs:${account.region}:${account.accountId}:log-group:*` } },
+      },
+    );
     // Alias names are unique per account and region.
     new KmsAlias(this, 'logs-key-alias', { name: props.sharesAccount ? `alias/cloudwatch-logs-${account.name}` : 'alias/cloudwatch-logs', targetKeyId: logsKey.keyId });
     this.logsKmsKeyArn = logsKey.arn;

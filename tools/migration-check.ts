@@ -20,7 +20,7 @@ import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { migrate } from './migrate-cdktn';
 import { synthesizedStacks } from './terraform';
-import { compareVersions } from '../stacks/account-stack';
+import { compareVersions } from '../stacks/account-foundation';
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 

@@ -4,12 +4,12 @@ import { CeAnomalySubscription } from '@cdktf/provider-aws/lib/ce-anomaly-subscr
 import { CeCostAllocationTag } from '@cdktf/provider-aws/lib/ce-cost-allocation-tag';
 import { ChatbotSlackChannelConfiguration } from '@cdktf/provider-aws/lib/chatbot-slack-channel-configuration';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
-import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
 import { SnsTopic } from '@cdktf/provider-aws/lib/sns-topic';
 import { SnsTopicPolicy } from '@cdktf/provider-aws/lib/sns-topic-policy';
 import { Monitor } from '@cdktf/provider-datadog/lib/monitor';
 import { Construct } from 'constructs';
 import { denyInsecureTransport, managedPolicy, policyDocument, serviceTrust } from '../core/iam';
+import { accountKmsKey, servicesPublish } from '../core/kms';
 import { Rule, checkProps } from '../core/validation';
 
 /**
@@ -131,22 +131,9 @@ export class CostGuardrails extends Construct {
     // Budgets and Cost Anomaly Detection publish as their service principals; with a
     // customer managed key they need to use it, limited to this account (confused deputy).
     const publishers = ['budgets.amazonaws.com', 'costalerts.amazonaws.com'];
-    const key = new KmsKey(this, 'key', {
-      description: `Encrypts the cost alert topics of ${props.name}`,
-      enableKeyRotation: true,
-      deletionWindowInDays: 30,
-      policy: policyDocument(
-        { Sid: 'AccountAdministers', Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${props.accountId}:root` }, Action: 'kms:*', Resource: '*' },
-        {
-          Sid: 'CostServicesPublish',
-          Effect: 'Allow',
-          Principal: { Service: publishers },
-          Action: ['kms:GenerateDataKey*', 'kms:Decrypt'],
-          Resource: '*',
-          Condition: { StringEquals: { 'aws:SourceAccount': props.accountId } },
-        },
-      ),
-    });
+    const key = accountKmsKey(this, 'key', `Encrypts the cost alert topics of ${props.name}`, props.accountId,
+      servicesPublish('CostServicesPublish', publishers, props.accountId),
+    );
 
     const topic = (tid: string, purpose: string): SnsTopic => {
       const t = new SnsTopic(this, tid, { name: `${props.name}-cost-${tid}`, displayName: `${props.name} cost ${purpose}`, kmsMasterKeyId: key.arn });

@@ -1,13 +1,13 @@
 import { CloudwatchEventRule } from '@cdktf/provider-aws/lib/cloudwatch-event-rule';
 import { CloudwatchEventTarget } from '@cdktf/provider-aws/lib/cloudwatch-event-target';
 import { KmsAlias } from '@cdktf/provider-aws/lib/kms-alias';
-import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
 import { SnsTopic } from '@cdktf/provider-aws/lib/sns-topic';
 import { SnsTopicPolicy } from '@cdktf/provider-aws/lib/sns-topic-policy';
 import { SnsTopicSubscription } from '@cdktf/provider-aws/lib/sns-topic-subscription';
 import { Monitor } from '@cdktf/provider-datadog/lib/monitor';
 import { Construct } from 'constructs';
 import { denyInsecureTransport, policyDocument } from '../core/iam';
+import { accountKmsKey, servicesPublish } from '../core/kms';
 import { checkProps } from '../core/validation';
 
 export interface BreakGlassAlertProps {
@@ -77,15 +77,9 @@ export class BreakGlassAlert extends Construct {
       state: 'ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS',
     });
     // EventBridge publishes to an encrypted topic only if the key lets it encrypt.
-    const key = new KmsKey(this, 'key', {
-      description: 'Encrypts the break-glass alert topic',
-      enableKeyRotation: true,
-      deletionWindowInDays: 30,
-      policy: policyDocument(
-        { Sid: 'AccountAdministers', Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${props.accountId}:root` }, Action: 'kms:*', Resource: '*' },
-        { Sid: 'EventBridgePublishes', Effect: 'Allow', Principal: { Service: 'events.amazonaws.com' }, Action: ['kms:GenerateDataKey*', 'kms:Decrypt'], Resource: '*', Condition: { StringEquals: { 'aws:SourceAccount': props.accountId } } },
-      ),
-    });
+    const key = accountKmsKey(this, 'key', 'Encrypts the break-glass alert topic', props.accountId,
+      servicesPublish('EventBridgePublishes', 'events.amazonaws.com', props.accountId),
+    );
     new KmsAlias(this, 'key-alias', { name: 'alias/break-glass-alert', targetKeyId: key.keyId });
     const topic = new SnsTopic(this, 'topic', { name: 'break-glass-used', kmsMasterKeyId: key.arn });
     this.topicArn = topic.arn;

@@ -1,11 +1,10 @@
 import { Cloudtrail } from '@cdktf/provider-aws/lib/cloudtrail';
 import { DataAwsOrganizationsOrganization } from '@cdktf/provider-aws/lib/data-aws-organizations-organization';
 import { KmsAlias } from '@cdktf/provider-aws/lib/kms-alias';
-import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
 import { S3BucketObjectLockConfigurationA } from '@cdktf/provider-aws/lib/s3-bucket-object-lock-configuration';
 import { Construct } from 'constructs';
 import { SecureBucket } from '../core/bucket';
-import { policyDocument } from '../core/iam';
+import { accountKmsKey } from '../core/kms';
 import { checkProps } from '../core/validation';
 
 export interface OrganizationTrailProps {
@@ -46,23 +45,17 @@ export class OrganizationTrail extends Construct {
     const trailArn = `arn:aws:cloudtrail:${props.region}:${props.accountId}:trail/${props.trailName}`;
     const organization = new DataAwsOrganizationsOrganization(this, 'organization', {});
 
-    const key = new KmsKey(this, 'key', {
-      description: `Encrypts the organization trail ${props.trailName}`,
-      enableKeyRotation: true,
-      deletionWindowInDays: 30,
-      policy: policyDocument(
-        { Sid: 'AccountAdministers', Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${props.accountId}:root` }, Action: 'kms:*', Resource: '*' },
-        {
-          Sid: 'CloudTrailEncrypts',
-          Effect: 'Allow',
-          Principal: { Service: 'cloudtrail.amazonaws.com' },
-          Action: 'kms:GenerateDataKey*',
-          Resource: '*',
-          Condition: { StringEquals: { 'aws:SourceArn': trailArn }, StringLike: { 'kms:EncryptionContext:aws:cloudtrail:arn': `arn:aws:cloudtrail:*:${props.accountId}:trail/*` } },
-        },
-        { Sid: 'CloudTrailDescribes', Effect: 'Allow', Principal: { Service: 'cloudtrail.amazonaws.com' }, Action: 'kms:DescribeKey', Resource: '*', Condition: { StringEquals: { 'aws:SourceArn': trailArn } } },
-      ),
-    });
+    const key = accountKmsKey(this, 'key', `Encrypts the organization trail ${props.trailName}`, props.accountId,
+      {
+        Sid: 'CloudTrailEncrypts',
+        Effect: 'Allow',
+        Principal: { Service: 'cloudtrail.amazonaws.com' },
+        Action: 'kms:GenerateDataKey*',
+        Resource: '*',
+        Condition: { StringEquals: { 'aws:SourceArn': trailArn }, StringLike: { 'kms:EncryptionContext:aws:cloudtrail:arn': `arn:aws:cloudtrail:*:${props.accountId}:trail/*` } },
+      },
+      { Sid: 'CloudTrailDescribes', Effect: 'Allow', Principal: { Service: 'cloudtrail.amazonaws.com' }, Action: 'kms:DescribeKey', Resource: '*', Condition: { StringEquals: { 'aws:SourceArn': trailArn } } },
+    );
     new KmsAlias(this, 'key-alias', { name: `alias/${props.trailName}`, targetKeyId: key.keyId });
 
     const bucket = new SecureBucket(this, 'logs', {

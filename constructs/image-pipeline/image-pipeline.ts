@@ -11,12 +11,12 @@ import { ImagebuilderImageRecipe } from '@cdktf/provider-aws/lib/imagebuilder-im
 import { ImagebuilderInfrastructureConfiguration } from '@cdktf/provider-aws/lib/imagebuilder-infrastructure-configuration';
 import { ImagebuilderLifecyclePolicy } from '@cdktf/provider-aws/lib/imagebuilder-lifecycle-policy';
 import { KmsAlias } from '@cdktf/provider-aws/lib/kms-alias';
-import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
 import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
 import { SnsTopic } from '@cdktf/provider-aws/lib/sns-topic';
 import { VpcSecurityGroupEgressRule } from '@cdktf/provider-aws/lib/vpc-security-group-egress-rule';
 import { Construct } from 'constructs';
 import { attachManagedPolicies, policyDocument, serviceTrust } from '../core/iam';
+import { accountKmsKey } from '../core/kms';
 import { checkProps } from '../core/validation';
 import { AWS_METRIC_DELAY_SECONDS, MonitorSpec, Monitored } from '../monitoring/spec';
 import { componentData, datadogAgentComponent, dotnetHostingComponent, iisAnswersTestComponent } from './components';
@@ -171,73 +171,67 @@ export class ImagePipeline extends Construct implements Monitored {
     // https://docs.aws.amazon.com/kms/latest/APIReference/API_CreateKey.html (Policy)
     const autoScalingHere = { AWS: '*' };
     const isAutoScalingHere = { 'aws:PrincipalArn': `arn:aws:iam::${accountId}:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling` };
-    const key = new KmsKey(this, 'ami-key', {
-      description: `Encrypts the AMIs of image pipeline ${name} and the snapshots behind them`,
-      enableKeyRotation: true,
-      deletionWindowInDays: 30,
-      policy: policyDocument(
-        { Sid: 'AccountAdministers', Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${accountId}:root` }, Action: 'kms:*', Resource: '*' },
-        // Launching from the AMI in this account: Auto Scaling's service-linked role creates
-        // the encrypted volumes (Beanstalk environments launch through Auto Scaling).
-        // https://docs.aws.amazon.com/autoscaling/ec2/userguide/key-policy-requirements-EBS-encryption.html
-        {
-          Sid: 'AutoScalingLaunchesHere',
-          Effect: 'Allow',
-          Principal: autoScalingHere,
-          Action: ['kms:Encrypt', 'kms:Decrypt', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:DescribeKey'],
-          Resource: '*',
-          Condition: { ArnEquals: isAutoScalingHere },
-        },
-        {
-          Sid: 'AutoScalingGrantsHere',
-          Effect: 'Allow',
-          Principal: autoScalingHere,
-          Action: 'kms:CreateGrant',
-          Resource: '*',
-          Condition: { ArnEquals: isAutoScalingHere, Bool: { 'kms:GrantIsForAWSResource': true } },
-        },
-        // EventBridge encrypts what it publishes to the failure topic.
-        // https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html#compatibility-with-aws-services
-        {
-          Sid: 'EventBridgePublishes',
-          Effect: 'Allow',
-          Principal: { Service: 'events.amazonaws.com' },
-          Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
-          Resource: '*',
-        },
-        // Consumers: use the key to launch from the shared AMI, and create grants for their
-        // own AWS resources (their Auto Scaling role gets a grant; see the README).
-        ...(shareWith.length === 0
-          ? []
-          : [
-              {
-                Sid: 'ConsumersUse',
-                Effect: 'Allow' as const,
-                Principal: { AWS: consumerRoots },
-                Action: ['kms:Encrypt', 'kms:Decrypt', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:DescribeKey'],
-                Resource: '*',
-              },
-              // The one grant a consumer creates itself (README, "Consumer accounts"): for
-              // its own Auto Scaling role, which launches Beanstalk instances.
-              {
-                Sid: 'ConsumersGrantToTheirAutoScaling',
-                Effect: 'Allow' as const,
-                Principal: { AWS: consumerRoots },
-                Action: 'kms:CreateGrant',
-                Resource: '*',
-                Condition: { StringEquals: { 'kms:GranteePrincipal': shareWith.map((a) => `arn:aws:iam::${a}:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling`) } },
-              },
-              {
-                Sid: 'ConsumersGrantToAwsResources',
-                Effect: 'Allow' as const,
-                Principal: { AWS: consumerRoots },
-                Action: ['kms:CreateGrant', 'kms:ListGrants', 'kms:RevokeGrant'],
-                Resource: '*',
-                Condition: { Bool: { 'kms:GrantIsForAWSResource': true } },
-              },
-            ]),
-      ),
-    });
+    const key = accountKmsKey(this, 'ami-key', `Encrypts the AMIs of image pipeline ${name} and the snapshots behind them`, accountId,
+      // Launching from the AMI in this account: Auto Scaling's service-linked role creates
+      // the encrypted volumes (Beanstalk environments launch through Auto Scaling).
+      // https://docs.aws.amazon.com/autoscaling/ec2/userguide/key-policy-requirements-EBS-encryption.html
+      {
+        Sid: 'AutoScalingLaunchesHere',
+        Effect: 'Allow',
+        Principal: autoScalingHere,
+        Action: ['kms:Encrypt', 'kms:Decrypt', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:DescribeKey'],
+        Resource: '*',
+        Condition: { ArnEquals: isAutoScalingHere },
+      },
+      {
+        Sid: 'AutoScalingGrantsHere',
+        Effect: 'Allow',
+        Principal: autoScalingHere,
+        Action: 'kms:CreateGrant',
+        Resource: '*',
+        Condition: { ArnEquals: isAutoScalingHere, Bool: { 'kms:GrantIsForAWSResource': true } },
+      },
+      // EventBridge encrypts what it publishes to the failure topic.
+      // https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html#compatibility-with-aws-services
+      {
+        Sid: 'EventBridgePublishes',
+        Effect: 'Allow',
+        Principal: { Service: 'events.amazonaws.com' },
+        Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+        Resource: '*',
+      },
+      // Consumers: use the key to launch from the shared AMI, and create grants for their
+      // own AWS resources (their Auto Scaling role gets a grant; see the README).
+      ...(shareWith.length === 0
+        ? []
+        : [
+            {
+              Sid: 'ConsumersUse',
+              Effect: 'Allow' as const,
+              Principal: { AWS: consumerRoots },
+              Action: ['kms:Encrypt', 'kms:Decrypt', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:DescribeKey'],
+              Resource: '*',
+            },
+            // The one grant a consumer creates itself (README, "Consumer accounts"): for
+            // its own Auto Scaling role, which launches Beanstalk instances.
+            {
+              Sid: 'ConsumersGrantToTheirAutoScaling',
+              Effect: 'Allow' as const,
+              Principal: { AWS: consumerRoots },
+              Action: 'kms:CreateGrant',
+              Resource: '*',
+              Condition: { StringEquals: { 'kms:GranteePrincipal': shareWith.map((a) => `arn:aws:iam::${a}:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling`) } },
+            },
+            {
+              Sid: 'ConsumersGrantToAwsResources',
+              Effect: 'Allow' as const,
+              Principal: { AWS: consumerRoots },
+              Action: ['kms:CreateGrant', 'kms:ListGrants', 'kms:RevokeGrant'],
+              Resource: '*',
+              Condition: { Bool: { 'kms:GrantIsForAWSResource': true } },
+            },
+          ]),
+    );
     new KmsAlias(this, 'ami-key-alias', { name: `alias/image-pipeline-${name}`, targetKeyId: key.keyId });
     this.amiKmsKeyArn = key.arn;
 

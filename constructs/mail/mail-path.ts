@@ -1,7 +1,6 @@
 import { DynamodbTable } from '@cdktf/provider-aws/lib/dynamodb-table';
 import { IamPolicy } from '@cdktf/provider-aws/lib/iam-policy';
 import { KmsAlias } from '@cdktf/provider-aws/lib/kms-alias';
-import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
 import { LambdaEventSourceMapping } from '@cdktf/provider-aws/lib/lambda-event-source-mapping';
 import { LambdaFunctionUrl } from '@cdktf/provider-aws/lib/lambda-function-url';
 import { LambdaPermission } from '@cdktf/provider-aws/lib/lambda-permission';
@@ -11,6 +10,7 @@ import { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue';
 import { SqsQueuePolicy } from '@cdktf/provider-aws/lib/sqs-queue-policy';
 import { Construct } from 'constructs';
 import { Statement, denyInsecureTransport, policyDocument } from '../core/iam';
+import { accountKmsKey, servicesPublish } from '../core/kms';
 import { suppress } from '../core/suppressions';
 import { Rule, checkProps } from '../core/validation';
 import { mailMonitors } from '../monitoring/catalogue';
@@ -118,16 +118,10 @@ export class MailPath extends Construct implements Monitored {
     const base = `${props.name}-mail`;
 
     // History, secrets and events are encrypted with the path's own key.
-    const key = new KmsKey(this, 'key', {
-      description: `Mail path ${props.name}: history table, SendGrid key, SES events topic`,
-      enableKeyRotation: true,
-      deletionWindowInDays: 30,
-      policy: policyDocument(
-        { Sid: 'AccountAdministers', Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${props.accountId}:root` }, Action: 'kms:*', Resource: '*' },
-        // SES publishes events to the encrypted topic.
-        { Sid: 'SesPublishes', Effect: 'Allow', Principal: { Service: 'ses.amazonaws.com' }, Action: ['kms:GenerateDataKey*', 'kms:Decrypt'], Resource: '*', Condition: { StringEquals: { 'aws:SourceAccount': props.accountId } } },
-      ),
-    });
+    const key = accountKmsKey(this, 'key', `Mail path ${props.name}: history table, SendGrid key, SES events topic`, props.accountId,
+      // SES publishes events to the encrypted topic.
+      servicesPublish('SesPublishes', 'ses.amazonaws.com', props.accountId),
+    );
     new KmsAlias(this, 'key-alias', { name: `alias/${base}`, targetKeyId: key.keyId });
 
     this.deadLetterQueue = new SqsQueue(this, 'dlq', { name: `${base}-dlq`, sqsManagedSseEnabled: true, messageRetentionSeconds: MAIL_DEAD_LETTER_RETENTION_SECONDS });

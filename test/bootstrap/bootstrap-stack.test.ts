@@ -4,7 +4,7 @@ import { preview } from '../../accounts/sandbox/preview';
 import { management } from '../../accounts/management';
 import { plannerPrincipalArns } from '../../bootstrap/bootstrap-app';
 import { BootstrapStack, PREVIEW_ENVIRONMENT } from '../../bootstrap/bootstrap-stack';
-import { accountTags } from '../../stacks/account-stack';
+import { accountTags } from '../../stacks/account-foundation';
 import { previewBoundaryArn } from '../../stacks/preview-stack';
 import { suppressionsUnder } from '../../constructs/core/suppressions';
 import { evaluate } from '../../policies/engine';

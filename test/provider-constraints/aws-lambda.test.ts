@@ -5,7 +5,7 @@
  */
 import { loadAccounts } from '../../accounts';
 import { BUNDLE_TARGET, LAMBDA_RUNTIME } from '../../constructs/mail/bundle';
-import { AWS_PROVIDER_VERSION, requiredAwsVersion } from '../../stacks/account-stack';
+import { AWS_PROVIDER_VERSION, requiredAwsVersion } from '../../stacks/account-foundation';
 import { resourcesOf, synthAccount } from '../helpers';
 
 const stacks = loadAccounts().map((a) => [a.name, synthAccount(a)] as const);
