@@ -24,3 +24,14 @@ export function accountKmsKey(scope: Construct, id: string, description: string,
 export function servicesPublish(sid: string, services: string | readonly string[], accountId: string): Statement {
   return { Sid: sid, Effect: 'Allow', Principal: { Service: services }, Action: ['kms:GenerateDataKey*', 'kms:Decrypt'], Resource: '*', Condition: { StringEquals: { 'aws:SourceAccount': accountId } } };
 }
+
+/**
+ * Lets EventBridge publish to an SNS topic encrypted with the key. No aws:SourceAccount or
+ * aws:SourceArn here: "Adding the aws:SourceAccount and aws:SourceArn to a AWS KMS policy is
+ * not supported for EventBridge-to-encrypted topics" (docs.aws.amazon.com/sns/latest/dg/
+ * sns-key-management.html): with them every event is dropped. The topic policy narrows
+ * sns:Publish to the rule instead.
+ */
+export function eventBridgePublishes(): Statement {
+  return { Sid: 'EventBridgePublishes', Effect: 'Allow', Principal: { Service: 'events.amazonaws.com' }, Action: ['kms:GenerateDataKey*', 'kms:Decrypt'], Resource: '*' };
+}

@@ -7,7 +7,7 @@ import { SnsTopicSubscription } from '@cdktf/provider-aws/lib/sns-topic-subscrip
 import { Monitor } from '@cdktf/provider-datadog/lib/monitor';
 import { Construct } from 'constructs';
 import { denyInsecureTransport, policyDocument } from '../core/iam';
-import { accountKmsKey, servicesPublish } from '../core/kms';
+import { accountKmsKey, eventBridgePublishes } from '../core/kms';
 import { checkProps } from '../core/validation';
 
 export interface BreakGlassAlertProps {
@@ -78,7 +78,7 @@ export class BreakGlassAlert extends Construct {
     });
     // EventBridge publishes to an encrypted topic only if the key lets it encrypt.
     const key = accountKmsKey(this, 'key', 'Encrypts the break-glass alert topic', props.accountId,
-      servicesPublish('EventBridgePublishes', 'events.amazonaws.com', props.accountId),
+      eventBridgePublishes(),
     );
     new KmsAlias(this, 'key-alias', { name: 'alias/break-glass-alert', targetKeyId: key.keyId });
     const topic = new SnsTopic(this, 'topic', { name: 'break-glass-used', kmsMasterKeyId: key.arn });

@@ -16,7 +16,7 @@ import { SnsTopic } from '@cdktf/provider-aws/lib/sns-topic';
 import { VpcSecurityGroupEgressRule } from '@cdktf/provider-aws/lib/vpc-security-group-egress-rule';
 import { Construct } from 'constructs';
 import { attachManagedPolicies, policyDocument, serviceTrust } from '../core/iam';
-import { accountKmsKey } from '../core/kms';
+import { accountKmsKey, eventBridgePublishes } from '../core/kms';
 import { checkProps } from '../core/validation';
 import { AWS_METRIC_DELAY_SECONDS, MonitorSpec, Monitored } from '../monitoring/spec';
 import { componentData, datadogAgentComponent, dotnetHostingComponent, iisAnswersTestComponent } from './components';
@@ -193,13 +193,7 @@ export class ImagePipeline extends Construct implements Monitored {
       },
       // EventBridge encrypts what it publishes to the failure topic.
       // https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html#compatibility-with-aws-services
-      {
-        Sid: 'EventBridgePublishes',
-        Effect: 'Allow',
-        Principal: { Service: 'events.amazonaws.com' },
-        Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
-        Resource: '*',
-      },
+      eventBridgePublishes(),
       // Consumers: use the key to launch from the shared AMI, and create grants for their
       // own AWS resources (their Auto Scaling role gets a grant; see the README).
       ...(shareWith.length === 0

@@ -134,7 +134,7 @@ describe('ImagePipeline', () => {
       Action: 'kms:CreateGrant',
       Condition: { StringEquals: { 'kms:GranteePrincipal': ['arn:aws:iam::222222222222:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling'] } },
     });
-    expect(statements.find((s) => s.Sid === 'EventBridgePublishes')).toMatchObject({ Principal: { Service: 'events.amazonaws.com' }, Action: ['kms:Decrypt', 'kms:GenerateDataKey*'] });
+    expect(statements.find((s) => s.Sid === 'EventBridgePublishes')).toMatchObject({ Principal: { Service: 'events.amazonaws.com' }, Action: ['kms:GenerateDataKey*', 'kms:Decrypt'] });
     const alone = policyOf(onlyResource(synth(props({ shareWithAccountIds: [] })), 'aws_kms_key')).Statement;
     expect(alone.map((s) => s.Sid)).not.toContain('ConsumersUse');
     expect(onlyResource(synth(props({ shareWithAccountIds: [] })), 'aws_imagebuilder_distribution_configuration').distribution[0].ami_distribution_configuration.launch_permission).toBeUndefined();
